@@ -1,0 +1,34 @@
+"""The registry that ties each rule ID to the one function that checks it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ecslint.findings import Finding
+from ecslint.model import TaskDefinition
+
+CheckFunction = Callable[[TaskDefinition], Iterable[Finding]]
+CHECKS: dict[str, CheckFunction] = {}
+
+
+def check(rule_id: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check: a pure function from a task definition to the findings of one rule."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if rule_id in CHECKS:
+            raise ValueError(f"two checks registered for {rule_id}")
+        CHECKS[rule_id] = function
+        return function
+
+    return register
+
+
+def load_all() -> dict[str, CheckFunction]:
+    """Import every family module in this package so that their checks register themselves."""
+    if not CHECKS:
+        import importlib
+        import pkgutil
+
+        for module in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+            importlib.import_module(f"{__name__}.{module}")
+    return dict(sorted(CHECKS.items()))

@@ -1,0 +1,76 @@
+"""ECS002-ECS003: what the RegisterTaskDefinition API itself would reject."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ecslint import pointer as jp
+from ecslint.checks import check
+from ecslint.findings import Finding
+from ecslint.model import DESCRIBE_ONLY_KEYS, TaskDefinition
+from ecslint.schema_validator import SchemaValidator, task_definition_schema
+
+# Values under these fields may hold credentials: messages show their type, never the value.
+_SENSITIVE_FIELDS = frozenset({"environment", "secrets", "command", "entryPoint", "dockerLabels", "options", "secretOptions", "healthCheck", "repositoryCredentials"})
+
+
+def _is_sensitive(pointer: str) -> bool:
+    return any(part in _SENSITIVE_FIELDS for part in jp.split(pointer))
+
+
+@cache
+def _validator() -> SchemaValidator:
+    return SchemaValidator(task_definition_schema(), _is_sensitive)
+
+
+def _subject(task: TaskDefinition, pointer: str) -> tuple[str, str]:
+    """(prefix naming the container, field path relative to it) for a message about pointer."""
+    for container in task.containers:
+        if jp.is_within(pointer, container.pointer) and pointer != container.pointer:
+            return f"{container.label}: ", jp.to_path(pointer[len(container.pointer):])
+    base = task.pointer if task.shape != "describe" else ""
+    return "", jp.to_path(pointer[len(base):]) if jp.is_within(pointer, base) else jp.to_path(pointer)
+
+
+def _violations(task: TaskDefinition):
+    validator = _validator()
+    if task.shape == "describe":
+        return validator.validate(task.document.data, validator.definition("DescribeTaskDefinitionResponse"))
+    if task.shape == "containers":
+        container_schema = validator.definition("ContainerDefinition")
+        return [v for c in task.containers for v in validator.validate(c.data, container_schema, c.pointer)]
+    return [
+        violation
+        for violation in validator.validate(task.data, validator.definition("RegisterTaskDefinitionRequest"), task.pointer)
+        # Describe-only fields at the top level are ECS003's finding, not a schema violation.
+        if not (violation.unknown_key and jp.parent(violation.pointer) == task.pointer and jp.split(violation.pointer)[-1] in DESCRIBE_ONLY_KEYS)
+    ]
+
+
+@check("ECS002")
+def schema_violation(task: TaskDefinition):
+    for violation in _violations(task):
+        prefix, path = _subject(task, violation.pointer)
+        yield Finding("ECS002", violation.pointer, f"{prefix}'{path}' {violation.problem}.")
+    if task.document.has_duplicate_keys:
+        locator = task.document.locator
+        for pointer, key_start, key_end in locator.duplicates:
+            if jp.is_within(pointer, task.pointer if task.shape != "describe" else ""):
+                prefix, path = _subject(task, pointer)
+                message = f"{prefix}'{path}' is given more than once in the same object; the ECS API keeps only the last value."
+                yield Finding("ECS002", pointer, message, region=locator.key_region(key_start, key_end))
+
+
+@check("ECS003")
+def describe_only_fields(task: TaskDefinition):
+    if task.shape != "register":
+        return
+    present = sorted(key for key in task.data if key in DESCRIBE_ONLY_KEYS)
+    if present:
+        names = ", ".join(f"`{key}`" for key in present)
+        message = (
+            f"This file carries fields that only describe-task-definition returns ({names}); "
+            "`aws ecs register-task-definition --cli-input-json` rejects them. Remove them, "
+            "or keep them only if the file is deployed by amazon-ecs-deploy-task-definition, which strips them."
+        )
+        yield Finding("ECS003", task.ptr(present[0]), message)

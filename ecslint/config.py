@@ -1,0 +1,111 @@
+"""Project configuration: `[tool.ecslint]` in pyproject.toml or `.ecslint.toml`, found walking up."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ecslint.schema_validator import SchemaValidator
+from ecslint import pointer as jp
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the CLI exits 2 with this one-line message."""
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    path: str
+    rule: str
+    reason: str
+    pointer: str | None = None
+
+
+@dataclass
+class Config:
+    # Directory that relative globs in the file are resolved against (the config file's folder).
+    root: Path
+    source: Path | None = None
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    format: str | None = None
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    ignore_entries: list[IgnoreEntry] = field(default_factory=list)
+
+
+def _validator() -> SchemaValidator:
+    text = resources.files("ecslint.schemas").joinpath("config.schema.json").read_text(encoding="utf-8")
+    return SchemaValidator(json.loads(text))
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest .ecslint.toml or pyproject.toml with [tool.ecslint], up to the repository root."""
+    for folder in (start, *start.parents):
+        candidate = folder / ".ecslint.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool" in (table := _read_toml(pyproject)) and "ecslint" in table["tool"]:
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config file {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"invalid TOML in config file {path}: {error}") from None
+
+
+def load_config(path: Path) -> Config:
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("ecslint", {})
+    violations = _validator().validate(data)
+    if violations:
+        first = violations[0]
+        raise ConfigError(f"invalid config in {path}: '{jp.to_path(first.pointer)}' {first.problem}")
+    config = Config(root=path.parent.resolve(), source=path)
+    config.select = data.get("select")
+    config.extend_select = data.get("extend-select", [])
+    config.extend_ignore = data.get("extend-ignore", [])
+    config.fail_on = data.get("fail-on")
+    config.format = data.get("format")
+    config.exclude = data.get("exclude")
+    config.extend_exclude = data.get("extend-exclude", [])
+    config.per_file_ignores = data.get("per-file-ignores", {})
+    entry_validator = _validator()
+    for index, item in enumerate(data.get("ignore", [])):
+        if isinstance(item, str):
+            config.ignore.append(item)
+            continue
+        problems = entry_validator.validate(item, entry_validator.definition("IgnoreEntry"))
+        if problems:
+            raise ConfigError(f"invalid config in {path}: 'ignore[{index}].{jp.to_path(problems[0].pointer)}' {problems[0].problem}")
+        if not item["reason"].strip():
+            raise ConfigError(f"invalid config in {path}: 'ignore[{index}].reason' must say why the finding is ignored")
+        config.ignore_entries.append(IgnoreEntry(item["path"], item["rule"], item["reason"], item.get("pointer")))
+    return config
+
+
+def discover(cwd: Path, explicit: Path | None = None, isolated: bool = False) -> Config:
+    if isolated:
+        return Config(root=cwd)
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file not found: {explicit}")
+        return load_config(explicit)
+    found = find_config_file(cwd)
+    return load_config(found) if found else Config(root=cwd)

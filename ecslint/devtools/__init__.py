@@ -1,0 +1,1 @@
+"""Maintenance tools: schema generation and the benchmark; never imported by a lint run."""

@@ -1,0 +1,92 @@
+"""Generate schemas/task-definition.schema.json from botocore's ECS service model.
+
+Run `python -m ecslint.devtools.generate_schema` after upgrading botocore; a test fails
+while the committed schema differs from what the installed botocore generates.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT_SHAPES = ("RegisterTaskDefinitionRequest", "DescribeTaskDefinitionResponse")
+
+# Rejected by the service although the model does not mark them required
+# ("Container.name should not be null or empty", ClientException; verified 2026-11-30).
+EXTRA_REQUIRED = {"ContainerDefinition": ["name", "image"]}
+
+_PRIMITIVES = {
+    "integer": {"type": "integer"},
+    "long": {"type": "integer"},
+    "double": {"type": "number"},
+    "float": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    # The CLI prints timestamps as ISO strings, the raw API as epoch seconds.
+    "timestamp": {"type": ["string", "number"]},
+}
+
+
+def _schema_for(shape_name: str, shapes: dict, definitions: dict) -> dict:
+    shape = shapes[shape_name]
+    kind = shape["type"]
+    if kind in _PRIMITIVES:
+        return dict(_PRIMITIVES[kind])
+    if kind == "string":
+        return {"type": "string", "enum": list(shape["enum"])} if "enum" in shape else {"type": "string"}
+    if shape_name not in definitions:
+        definitions[shape_name] = {}  # placeholder: recursive shapes stop here
+        definitions[shape_name] = _compound(shape_name, shape, shapes, definitions)
+    return {"$ref": f"#/definitions/{shape_name}"}
+
+
+def _compound(shape_name: str, shape: dict, shapes: dict, definitions: dict) -> dict:
+    kind = shape["type"]
+    if kind == "list":
+        return {"type": "array", "items": _schema_for(shape["member"]["shape"], shapes, definitions)}
+    if kind == "map":
+        return {"type": "object", "additionalProperties": _schema_for(shape["value"]["shape"], shapes, definitions)}
+    if kind != "structure":
+        raise ValueError(f"unsupported botocore shape type {kind!r} ({shape_name})")
+    properties = {name: _schema_for(member["shape"], shapes, definitions) for name, member in shape["members"].items()}
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    required = list(shape.get("required", ())) + EXTRA_REQUIRED.get(shape_name, [])
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def generate() -> tuple[dict, str]:
+    """The schema document and the botocore version it came from."""
+    import botocore
+    import botocore.loaders
+
+    shapes = botocore.loaders.Loader().load_service_model("ecs", "service-2")["shapes"]
+    definitions: dict = {}
+    for name in ROOT_SHAPES:
+        _schema_for(name, shapes, definitions)
+    schema = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$comment": f"Generated from botocore {botocore.__version__} (ECS service model) by ecslint.devtools.generate_schema; do not edit.",
+        "title": "Amazon ECS task definition (RegisterTaskDefinition input)",
+        "x-botocore-version": botocore.__version__,
+        "$ref": "#/definitions/RegisterTaskDefinitionRequest",
+        "definitions": dict(sorted(definitions.items())),
+    }
+    return schema, botocore.__version__
+
+
+def render(schema: dict) -> str:
+    return json.dumps(schema, indent=1, sort_keys=False) + "\n"
+
+
+def main() -> int:
+    schema, version = generate()
+    target = Path(__file__).resolve().parents[2] / "schemas" / "task-definition.schema.json"
+    target.write_text(render(schema), encoding="utf-8")
+    print(f"wrote {target.name} from botocore {version}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

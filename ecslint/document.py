@@ -1,0 +1,72 @@
+"""Source text -> parsed document with positions, or the ECS001 finding saying why it is unusable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecslint.findings import Finding, Region
+from ecslint.jsontext import JsonLocator, LineIndex, ParseError, loads
+
+# A task definition is at most 64 KiB when registered; CloudFormation templates and
+# Terraform plans are larger, so the limit only keeps memory bounded on stray files.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    """One parsed source file (or stdin), its data and a lazily built position index."""
+
+    path: str
+    text: str
+    data: object
+    has_duplicate_keys: bool = False
+    _locator: JsonLocator | None = field(default=None, repr=False)
+
+    @property
+    def locator(self) -> JsonLocator:
+        if self._locator is None:
+            self._locator = JsonLocator(self.text)
+        return self._locator
+
+    def region(self, pointer: str) -> Region:
+        return self.locator.region(pointer)
+
+
+@dataclass(frozen=True)
+class Unparsable:
+    """A file that could not be read as a document: the ECS001 finding, and whether it looked like one."""
+
+    path: str
+    finding: Finding
+    # Worth reporting when found by walking a directory (it mentions ECS task-definition keys).
+    looks_relevant: bool
+
+
+def _invalid(path: str, message: str, line: int = 1, column: int = 1, relevant: bool = True) -> Unparsable:
+    region = Region(line, column, line, column + 1)
+    return Unparsable(path, Finding("ECS001", "", message, region=region), relevant)
+
+
+def _looks_like_task_definition(text: str) -> bool:
+    return "containerDefinitions" in text or '"image"' in text or "AWS::ECS::TaskDefinition" in text
+
+
+def parse(path: str, raw: bytes) -> Document | Unparsable:
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        megabytes = len(raw) / (1024 * 1024)
+        return _invalid(path, f"File is too large to lint ({megabytes:.1f} MiB; the limit is 32 MiB).")
+    if b"\x00" in raw[:8192]:
+        return _invalid(path, "File is binary, not JSON text.", relevant=False)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8", "replace")
+        line, column = LineIndex(before).position(len(before))
+        return _invalid(path, f"File is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be decoded).", line, column, relevant=False)
+    if not text.strip():
+        return _invalid(path, "File is empty; expected a task definition.", relevant=False)
+    try:
+        data, has_duplicates = loads(text)
+    except ParseError as error:
+        return _invalid(path, f"{error.message} (line {error.line}, column {error.column}).", error.line, error.column, _looks_like_task_definition(text))
+    return Document(path, text, data, has_duplicates)

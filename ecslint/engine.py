@@ -1,0 +1,139 @@
+"""One lint run: documents -> task definitions -> checks -> suppressions -> located, sorted findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecslint import pointer as jp
+from ecslint.checks import load_all
+from ecslint.config import Config
+from ecslint.document import Document, Unparsable, parse
+from ecslint.findings import Finding, Located, Region
+from ecslint.model import TaskDefinition, task_definitions
+from ecslint.rulebook import all_rules
+from ecslint.selection import matches
+from ecslint.sources import InputError, Source, path_matches
+
+IGNORE_TAG = "ecslint:ignore"
+NOT_A_TASK_DEFINITION = (
+    "Not an ECS task definition: expected RegisterTaskDefinition input (an object with `containerDefinitions`), "
+    'describe-task-definition output (`{"taskDefinition": {...}}`) or a list of container definitions.'
+)
+
+
+@dataclass
+class Report:
+    findings: list[Located] = field(default_factory=list)
+    input_errors: list[InputError] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)
+    files_checked: int = 0
+    task_definitions: int = 0
+    suppressed: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Options:
+    enabled: frozenset[str]
+    config: Config
+    inline_ignores: bool = True
+
+
+def _tag_ignores(task: TaskDefinition) -> list[str]:
+    selectors: list[str] = []
+    for _, tag in task.tags:
+        if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
+            selectors += tag["value"].replace(",", " ").upper().split()
+    return selectors
+
+
+def _run_checks(task: TaskDefinition, options: Options, report: Report) -> list[Finding]:
+    found: list[Finding] = []
+    for rule_id, function in load_all().items():
+        if rule_id not in options.enabled:
+            continue
+        try:
+            found.extend(function(task))
+        except Exception as error:  # a bug in one check must not hide the other findings
+            report.internal_errors.append(f"internal error in {rule_id} on {task.document.path}: {type(error).__name__}: {error}")
+    return found
+
+
+def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -> bool:
+    if source.real_path is None:
+        return False
+    for pattern, selectors in config.per_file_ignores.items():
+        if matches(finding.rule_id, [s.upper() for s in selectors]) and path_matches(source.real_path, config.root, [pattern]):
+            return True
+    for entry in config.ignore_entries:
+        if not matches(finding.rule_id, [entry.rule.upper()]):
+            continue
+        if entry.pointer is not None and not jp.is_within(finding.pointer, entry.pointer):
+            continue
+        if path_matches(source.real_path, config.root, [entry.path]):
+            return True
+    return False
+
+
+def _locate(finding: Finding, document: Document | None, path: str) -> Located:
+    rule = all_rules()[finding.rule_id]
+    region = finding.region or (document.region(finding.pointer) if document else None)
+    return Located(path, rule.id, rule.name, finding.level or rule.level, finding.message, finding.pointer, region or Region(1, 1, 1, 1))
+
+
+def lint_source(source: Source, options: Options, report: Report) -> None:
+    parsed = parse(source.display_path, source.raw)
+    if isinstance(parsed, Unparsable):
+        if not source.explicit and not parsed.looks_relevant:
+            report.skipped.append(f"{source.display_path}: {parsed.finding.message}")
+            return
+        report.files_checked += 1
+        kept = [parsed.finding] if "ECS001" in options.enabled else []
+        _keep(kept, source, None, options, report)
+        return
+    tasks = task_definitions(parsed)
+    if tasks is None:
+        if not source.explicit:
+            report.skipped.append(f"{source.display_path}: not a task definition")
+            return
+        report.files_checked += 1
+        kept = [Finding("ECS001", "", NOT_A_TASK_DEFINITION)] if "ECS001" in options.enabled else []
+        _keep(kept, source, parsed, options, report)
+        return
+    report.files_checked += 1
+    for task in tasks:
+        report.task_definitions += 1
+        found = _run_checks(task, options, report)
+        if options.inline_ignores and (tag_selectors := _tag_ignores(task)):
+            before = len(found)
+            found = [f for f in found if not matches(f.rule_id, tag_selectors)]
+            report.suppressed += before - len(found)
+        _keep(found, source, parsed, options, report)
+
+
+def _keep(found: list[Finding], source: Source, document: Document | None, options: Options, report: Report) -> None:
+    for finding in found:
+        if _is_suppressed_by_config(finding, source, options.config):
+            report.suppressed += 1
+        else:
+            report.findings.append(_locate(finding, document, source.display_path))
+
+
+def run(sources, options: Options) -> Report:
+    report = Report()
+    for source in sources:
+        if isinstance(source, InputError):
+            report.input_errors.append(source)
+        else:
+            lint_source(source, options, report)
+    report.findings.sort(key=Located.sort_key)
+    return report
+
+
+def repository_root(start: Path) -> Path:
+    """The nearest folder holding .git, else start: SARIF URIs are relative to it."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start

@@ -1,0 +1,51 @@
+"""The values every stage of a run passes along: levels, source regions and findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Ordered from least to most severe; `--fail-on` compares by this rank.
+LEVELS = ("note", "warning", "error")
+LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True, order=True)
+class Region:
+    """A 1-based span in a source text; the end column is exclusive, as SARIF wants."""
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: which rule, where (a JSON pointer into the source document), and why."""
+
+    rule_id: str
+    pointer: str
+    message: str
+    # None means "the rule's default level"; a few rules raise or lower it per finding.
+    level: str | None = None
+    # Set only where no pointer can say where the problem is (a parse error).
+    region: Region | None = None
+
+
+@dataclass(frozen=True)
+class Located:
+    """A finding after filtering, with its file and resolved position: what formatters print."""
+
+    path: str
+    rule_id: str
+    rule_name: str
+    level: str
+    message: str
+    pointer: str
+    region: Region
+    # Task-definition ARN for findings on live task definitions, which have no file.
+    logical_location: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.region.start_line, self.region.start_column, self.rule_id, self.pointer, self.message)

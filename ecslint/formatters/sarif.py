@@ -1,0 +1,118 @@
+"""SARIF 2.1.0 for GitHub code scanning; SARIF.md lists what GitHub checks beyond the schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from ecslint import HOMEPAGE, RULES_DOC_URL, __version__
+from ecslint.formatters import FormatContext
+from ecslint.rulebook import Rule, rule_markdown
+
+_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
+_DESCRIPTION_LIMIT = 1024
+
+
+def _clip(text: str, limit: int = _DESCRIPTION_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def rule_help_uri(rule: Rule) -> str:
+    return f"{RULES_DOC_URL}#{rule.id.lower()}-{rule.name}"
+
+
+def _rule_descriptor(rule: Rule) -> dict:
+    markdown = rule_markdown(rule)
+    properties = {
+        "tags": list(rule.tags[:10]),
+        "precision": "high",
+        "problem.severity": _PROBLEM_SEVERITY[rule.level],
+    }
+    if rule.security_severity is not None:
+        properties["security-severity"] = rule.security_severity
+        if "security" not in properties["tags"]:
+            properties["tags"] = ["security", *properties["tags"]][:10]
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": _clip(rule.summary)},
+        "fullDescription": {"text": _clip(rule.what)},
+        "help": {"text": markdown, "markdown": markdown},
+        "helpUri": rule_help_uri(rule),
+        "defaultConfiguration": {"level": rule.level},
+        "properties": properties,
+    }
+
+
+def artifact_uri(display_path: str, context: FormatContext) -> str:
+    """Forward-slash, percent-encoded, relative to the repository root."""
+    path = Path(display_path)
+    absolute = path if path.is_absolute() else context.cwd / path
+    try:
+        relative = absolute.resolve().relative_to(context.repository_root.resolve()).as_posix()
+    except (ValueError, OSError):
+        relative = display_path.replace("\\", "/").lstrip("/")
+    while relative.startswith("./"):
+        relative = relative[2:]
+    return quote(relative, safe="/")
+
+
+def fingerprint(rule_id: str, uri: str, pointer: str, occurrence: int) -> str:
+    digest = hashlib.sha256(f"{rule_id}\x00{uri}\x00{pointer}\x00{occurrence}".encode()).hexdigest()
+    return digest[:32]
+
+
+def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
+    enabled = sorted(rules.values(), key=lambda rule: rule.id)
+    index = {rule.id: position for position, rule in enumerate(enabled)}
+    results = []
+    occurrences: dict[tuple, int] = {}
+    for finding in report.findings:
+        uri = artifact_uri(finding.path, context)
+        key = (finding.rule_id, uri, finding.pointer)
+        occurrences[key] = occurrences.get(key, 0) + 1
+        region = finding.region
+        results.append(
+            {
+                "ruleId": finding.rule_id,
+                "ruleIndex": index[finding.rule_id],
+                "level": finding.level,
+                "message": {"text": finding.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": max(region.start_line, 1),
+                                "startColumn": max(region.start_column, 1),
+                                "endLine": max(region.end_line, region.start_line, 1),
+                                "endColumn": max(region.end_column, 1),
+                            },
+                        }
+                    }
+                ],
+                "partialFingerprints": {"ecslint/v1": fingerprint(finding.rule_id, uri, finding.pointer, occurrences[key])},
+                "properties": {"pointer": finding.pointer},
+            }
+        )
+    run = {
+        "tool": {
+            "driver": {
+                "name": "ecslint",
+                "semanticVersion": __version__,
+                "version": __version__,
+                "informationUri": HOMEPAGE,
+                "rules": [_rule_descriptor(rule) for rule in enabled],
+            }
+        },
+        "invocations": [{"executionSuccessful": not report.internal_errors}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    if context.category:
+        run["automationDetails"] = {"id": context.category.rstrip("/") + "/"}
+    document = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

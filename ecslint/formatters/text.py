@@ -1,0 +1,35 @@
+"""Human-readable report: `path:line:col: ID [level] message`, then one summary line."""
+
+from __future__ import annotations
+
+from ecslint.formatters import FormatContext, level_counts, plural
+
+_COLORS = {"error": "31", "warning": "33", "note": "36"}
+
+
+def _paint(text: str, code: str, enabled: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if enabled else text
+
+
+def summary_line(report) -> str:
+    files = plural(report.files_checked, "file")
+    if not report.findings:
+        line = f"No problems found in {files}."
+    else:
+        counts = level_counts(report.findings)
+        parts = ", ".join(plural(counts[level], level) for level in ("error", "warning", "note") if counts[level])
+        line = f"Found {plural(len(report.findings), 'problem')} ({parts}) in {files}."
+    if report.suppressed:
+        line += f" {report.suppressed} suppressed."
+    return line
+
+
+def format_text(report, rules, context: FormatContext) -> str:
+    color = context.color
+    lines = []
+    for finding in report.findings:
+        where = _paint(f"{finding.path}:{finding.region.start_line}:{finding.region.start_column}:", "1", color)
+        rule = _paint(finding.rule_id, _COLORS[finding.level], color)
+        lines.append(f"{where} {rule} [{finding.level}] {finding.message}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,106 @@
+"""Finding input files: named paths, walked directories and stdin, read as bytes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+
+# Folders no task definition lives in; walking them only costs time.
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".terraform", ".mypy_cache", ".pytest_cache")
+WALKED_SUFFIXES = (".json",)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: what to call it in reports, its bytes, and whether the user named it."""
+
+    display_path: str
+    raw: bytes
+    explicit: bool
+    # Resolved path for config globs; None for stdin.
+    real_path: Path | None
+
+
+@dataclass(frozen=True)
+class InputError:
+    """A path that could not be read: reported on stderr, the run goes on, and it exits 2."""
+
+    display_path: str
+    message: str
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return path.resolve().relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:
+    """Gitignore-like: a pattern without '/' matches any path component, one with '/' the path from root."""
+    try:
+        relative = PurePosixPath(path.resolve().relative_to(root).as_posix())
+    except ValueError:
+        relative = PurePosixPath(path.as_posix())
+    text = str(relative)
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if "/" in pattern:
+            if fnmatchcase(text, pattern) or fnmatchcase(text, pattern + "/*") or any(fnmatchcase(str(parent), pattern) for parent in relative.parents):
+                return True
+        elif any(fnmatchcase(part, pattern) for part in relative.parts):
+            return True
+    return False
+
+
+def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError:
+    shown = display_path(path, cwd)
+    try:
+        with open(path, "rb") as handle:
+            return Source(shown, handle.read(), explicit, path.resolve())
+    except IsADirectoryError:
+        return InputError(shown, "is a directory that could not be walked")
+    except PermissionError:
+        return InputError(shown, "permission denied")
+    except OSError as error:
+        return InputError(shown, error.strerror or str(error))
+
+
+def _walk(top: Path, cwd: Path, root: Path, exclude: list[str]):
+    seen: set[tuple[int, int]] = set()
+    for folder, subfolders, files in os.walk(top, followlinks=True, onerror=None):
+        here = Path(folder)
+        try:
+            info = here.stat()
+        except OSError:
+            continue
+        # Following links lets users symlink folders in; remembering inodes stops link loops.
+        if (info.st_dev, info.st_ino) in seen:
+            subfolders[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        subfolders[:] = sorted(name for name in subfolders if not path_matches(here / name, root, exclude))
+        for name in sorted(files):
+            path = here / name
+            if name.endswith(WALKED_SUFFIXES) and not path_matches(path, root, exclude):
+                yield _read(path, cwd, explicit=False)
+
+
+def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_exclude: bool, stdin_filename: str | None):
+    """Yield a Source or InputError per input, in a stable order."""
+    for given in paths or ["."]:
+        if given == "-":
+            yield Source(stdin_filename or "<stdin>", sys.stdin.buffer.read(), True, (cwd / stdin_filename) if stdin_filename else None)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path, cwd, root, exclude)
+        elif path.exists() or path.is_symlink():
+            if force_exclude and path_matches(path, root, exclude):
+                continue
+            yield _read(path, cwd, explicit=True)
+        else:
+            yield InputError(display_path(path, cwd), "no such file or directory")
