@@ -43,7 +43,7 @@ class Config:
 
 def _validator() -> SchemaValidator:
     text = resources.files("ecslint.schemas").joinpath("config.schema.json").read_text(encoding="utf-8")
-    return SchemaValidator(json.loads(text))
+    return SchemaValidator(json.loads(text), unknown_key="is not an ecslint setting")
 
 
 def find_config_file(start: Path) -> Path | None:

@@ -74,13 +74,15 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(rules.items()))
 
 
-def rule_markdown(rule: Rule) -> str:
-    """The rule's documentation in one template: `ecslint explain`, SARIF help and the docs share it."""
-    parts = [f"# {rule.id} {rule.name} ({rule.level})", "", rule.summary, "", "## What it does", "", rule.what, "", "## Why is this bad?", "", rule.why, "", "## How to fix it", "", rule.fix]
+def rule_markdown(rule: Rule, depth: int = 1) -> str:
+    """The rule's documentation in one template: `ecslint explain`, SARIF help and docs/rules.md share it."""
+    top, section = "#" * depth, "#" * (depth + 1)
+    parts = [f"{top} {rule.id} {rule.name}", "", f"Level: {rule.level}. {rule.summary}"]
+    parts += ["", f"{section} What it does", "", rule.what, "", f"{section} Why is this bad?", "", rule.why, "", f"{section} How to fix it", "", rule.fix]
     for example in rule.examples:
         title = "Example" if example.kind == "fail" else "Use instead"
         note = f" ({example.description})" if example.description else ""
-        parts += ["", f"## {title}{note}", "", "```json", example.document.strip(), "```"]
+        parts += ["", f"{section} {title}{note}", "", "```json", example.document.strip(), "```"]
     if rule.references:
-        parts += ["", "## References", ""] + [f"- {url}" for url in rule.references]
+        parts += ["", f"{section} References", ""] + [f"- {url}" for url in rule.references]
     return "\n".join(parts) + "\n"

@@ -67,10 +67,11 @@ def describe_value(value, reveal: bool) -> str:
 
 
 class SchemaValidator:
-    def __init__(self, schema: dict, is_sensitive=lambda pointer: False):
+    def __init__(self, schema: dict, is_sensitive=lambda pointer: False, unknown_key: str = "is not a field the ECS API accepts"):
         self._definitions = schema.get("definitions", {})
         self._root = schema
         self._is_sensitive = is_sensitive
+        self._unknown_key = unknown_key
 
     def definition(self, name: str) -> dict:
         return {"$ref": f"#/definitions/{name}"}
@@ -119,7 +120,7 @@ class SchemaValidator:
                 if key in properties:
                     pending.append((member, properties[key], member_pointer))
                 elif additional is False:
-                    found.append(Violation(member_pointer, _unknown_key_problem(key, properties), unknown_key=True))
+                    found.append(Violation(member_pointer, self._unknown_key + _did_you_mean(key, properties), unknown_key=True))
                 elif isinstance(additional, dict):
                     pending.append((member, additional, member_pointer))
         elif isinstance(value, list) and "items" in schema:
@@ -127,12 +128,11 @@ class SchemaValidator:
                 pending.append((member, schema["items"], jp.join(pointer, index)))
 
 
-def _unknown_key_problem(key: str, known) -> str:
+def _did_you_mean(key: str, known) -> str:
     from difflib import get_close_matches
 
     close = get_close_matches(key, list(known), n=1, cutoff=0.75)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"is not a field the ECS API accepts{hint}"
+    return f"; did you mean '{close[0]}'" if close else ""
 
 
 @cache

@@ -59,8 +59,7 @@ def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:
 def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError:
     shown = display_path(path, cwd)
     try:
-        with open(path, "rb") as handle:
-            return Source(shown, handle.read(), explicit, path.resolve())
+        return Source(shown, path.read_bytes(), explicit, path.resolve())
     except IsADirectoryError:
         return InputError(shown, "is a directory that could not be walked")
     except PermissionError:

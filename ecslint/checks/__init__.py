@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from ecslint.findings import Finding
 from ecslint.model import TaskDefinition
@@ -23,12 +24,12 @@ def check(rule_id: str) -> Callable[[CheckFunction], CheckFunction]:
     return register
 
 
+@cache
 def load_all() -> dict[str, CheckFunction]:
     """Import every family module in this package so that their checks register themselves."""
-    if not CHECKS:
-        import importlib
-        import pkgutil
+    import importlib
+    import pkgutil
 
-        for module in sorted(info.name for info in pkgutil.iter_modules(__path__)):
-            importlib.import_module(f"{__name__}.{module}")
+    for module in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+        importlib.import_module(f"{__name__}.{module}")
     return dict(sorted(CHECKS.items()))
