@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ecslint import pointer as jp
 from ecslint.checks import load_all
 from ecslint.config import Config
 from ecslint.document import Document, Unparsable, parse
-from ecslint.findings import Finding, Located, Region
+from ecslint.findings import Finding, Located, Region, RelatedLocation
 from ecslint.model import TaskDefinition, task_definitions
 from ecslint.rulebook import all_rules
 from ecslint.selection import matches
@@ -38,6 +38,8 @@ class Options:
     enabled: frozenset[str]
     config: Config
     inline_ignores: bool = True
+    # Roles and policies from --iam (ecslint.iam.context.IamContext); None when none were given.
+    iam: object | None = None
 
 
 def _tag_ignores(task: TaskDefinition) -> list[str]:
@@ -103,6 +105,8 @@ def lint_source(source: Source, options: Options, report: Report) -> None:
         return
     report.files_checked += 1
     for task in tasks:
+        if options.iam is not None:
+            task = replace(task, iam=options.iam)
         report.task_definitions += 1
         found = _run_checks(task, options, report)
         if options.inline_ignores and (tag_selectors := _tag_ignores(task)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Ordered from least to most severe; `--fail-on` compares by this rank.
 LEVELS = ("note", "warning", "error")
@@ -20,6 +20,16 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place that explains a finding, in another document (e.g. the IAM policy statement)."""
+
+    # Any parsed document: it has a display `path` and a `region(pointer)` method.
+    document: object
+    pointer: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem: which rule, where (a JSON pointer into the source document), and why."""
 
@@ -30,6 +40,15 @@ class Finding:
     level: str | None = None
     # Set only where no pointer can say where the problem is (a parse error).
     region: Region | None = None
+    related: tuple[Related, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelatedLocation:
+    path: str
+    pointer: str
+    region: Region
+    message: str
 
 
 @dataclass(frozen=True)
@@ -43,9 +62,9 @@ class Located:
     message: str
     pointer: str
     region: Region
+    related: tuple[RelatedLocation, ...] = ()
     # Task-definition ARN for findings on live task definitions, which have no file.
     logical_location: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def sort_key(self) -> tuple:
         return (self.path, self.region.start_line, self.region.start_column, self.rule_id, self.pointer, self.message)

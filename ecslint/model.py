@@ -6,7 +6,7 @@ ECS002 finding) never crashes a rule: accessors return None or empty lists inste
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ecslint import pointer as jp
@@ -88,6 +88,8 @@ class TaskDefinition:
     shape: str
     # Where the task's tags live (describe output keeps them beside the task definition).
     tags_pointer: str | None = None
+    # The roles and policies known for this run (ecslint.iam.context.IamContext), or None.
+    iam: object | None = field(default=None, compare=False, repr=False)
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)

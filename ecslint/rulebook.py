@@ -15,6 +15,8 @@ class Example:
     pointers: tuple[str, ...] = ()
     description: str = ""
     filename: str = "task-definition.json"
+    # IAM context for rules that read role policies: `--iam` input (get-account-authorization-details shape).
+    iam: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ def _rule_from_toml(data: dict) -> Rule:
             pointers=tuple(item.get("pointers", ())),
             description=item.get("description", ""),
             filename=item.get("filename", "task-definition.json"),
+            iam=item.get("iam"),
         )
         for item in data.get("examples", ())
     )
@@ -83,6 +86,8 @@ def rule_markdown(rule: Rule, depth: int = 1) -> str:
         title = "Example" if example.kind == "fail" else "Use instead"
         note = f" ({example.description})" if example.description else ""
         parts += ["", f"{section} {title}{note}", "", "```json", example.document.strip(), "```"]
+        if example.iam:
+            parts += ["", "With these roles (`--iam` input):", "", "```json", example.iam.strip(), "```"]
     if rule.references:
         parts += ["", f"{section} References", ""] + [f"- {url}" for url in rule.references]
     return "\n".join(parts) + "\n"

@@ -24,11 +24,17 @@ SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside this checkout")
 
 
-def lint_text(text: str | bytes, filename: str = "task-definition.json", select: list[str] | None = None, explicit: bool = True):
-    """Findings (Located) for one document, in-process, with the given rules enabled."""
+def lint_text(text: str | bytes, filename: str = "task-definition.json", select: list[str] | None = None, explicit: bool = True, iam: str | None = None):
+    """Findings (Located) for one document, in-process, with the given rules enabled (and `--iam` text)."""
     enabled = frozenset(select or all_rules())
     raw = text.encode() if isinstance(text, str) else text
-    report = run([Source(filename, raw, explicit, None)], Options(enabled, Config(root=REPO)))
+    context = None
+    if iam is not None:
+        from ecslint.document import parse
+        from ecslint.iam.context import context_from_documents
+
+        context = context_from_documents([parse("iam.json", iam.encode())])
+    report = run([Source(filename, raw, explicit, None)], Options(enabled, Config(root=REPO), iam=context))
     assert not report.internal_errors, report.internal_errors
     return report.findings
 

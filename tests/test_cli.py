@@ -150,7 +150,7 @@ def test_tag_suppression_and_audit_mode(project, capsys):
 
 
 def test_config_in_pyproject(project, capsys):
-    Path("pyproject.toml").write_text('[tool.ecslint]\nextend-ignore = ["ECS304"]\nfail-on = "none"\nformat = "json"\n')
+    Path("pyproject.toml").write_text('[tool.ecslint]\nselect = ["ECS0", "ECS3", "ECS4"]\nextend-ignore = ["ECS304"]\nfail-on = "none"\nformat = "json"\n')
     result = cli(capsys, "check", "deploy")
     assert result.code == 0
     assert [f["rule"] for f in json.loads(result.out)["findings"]] == ["ECS301"]

@@ -16,7 +16,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("rule", "example"), EXAMPLES)
 def test_example(rule, example):
-    findings = lint_text(example.document, example.filename, select=[rule.id])
+    findings = lint_text(example.document, example.filename, select=[rule.id], iam=example.iam)
     pointers = sorted(f.pointer for f in findings)
     if example.kind == "fail":
         assert pointers == sorted(example.pointers)

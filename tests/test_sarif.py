@@ -94,7 +94,8 @@ def test_dirty_run_is_valid_sarif(repository, capsys):
     validate(sarif)
     results = sarif["runs"][0]["results"]
     assert {r["ruleId"] for r in results} >= {"ECS301", "ECS302", "ECS401"}
-    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {"ecs%20services/taskdef.json"}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results if r["ruleId"].startswith("ECS3")}
+    assert uris == {"ecs%20services/taskdef.json"}
 
 
 @needs_shared
