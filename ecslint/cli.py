@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -21,26 +20,10 @@ def _version_text() -> str:
     return f"ecslint {__version__} (task-definition schema from botocore {task_definition_schema()['x-botocore-version']})"
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
 def _fail(message: str) -> None:
     """Exit 2 with one line on stderr: the contract for unusable arguments and config."""
     click.echo(f"ecslint: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
@@ -59,12 +42,16 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), help="Report format (default: text).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT[:FILE]", help="Another report from the same run, e.g. sarif:ecslint.sarif (repeatable).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="Lowest level that makes the exit code 1 (default: warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (same as --fail-on none).")
 @click.option("--select", multiple=True, help="Rule IDs or prefixes to enable (replaces the configured set).")
 @click.option("--extend-select", multiple=True, help="Rule IDs or prefixes to enable in addition.")
 @click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable.")
 @click.option("--extend-ignore", multiple=True, help="Rule IDs or prefixes to disable in addition.")
+@click.option("--iam", "iam_files", multiple=True, type=click.Path(path_type=Path), help="IAM roles and policies (aws iam get-account-authorization-details output; repeatable).")
+@click.option("--baseline", type=click.Path(path_type=Path), help="Hide findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in FILE and exit 0.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this config file instead of searching for one.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--stdin-filename", help="File name to report for input read from stdin (-).")
@@ -73,64 +60,14 @@ def cli() -> None:
 @click.option("--sarif-category", help="Set SARIF runs[0].automationDetails.id (otherwise the upload's category applies).")
 @click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too).")
 @click.option("--verbose", "-v", is_flag=True, help="List files skipped while walking directories, on stderr.")
-def check(paths, output_format, output, fail_on, exit_zero, select, extend_select, ignore, extend_ignore, config_path, isolated, stdin_filename, force_exclude, no_inline_ignores, sarif_category, no_color, verbose) -> int:
+def check(**options) -> int:
     """Lint task definitions in PATHS (files or directories; - reads stdin; default: .)."""
-    from ecslint.config import ConfigError, discover
-    from ecslint.engine import Options, repository_root, run
-    from ecslint.findings import LEVEL_RANK
-    from ecslint.formatters import FormatContext, render
-    from ecslint.rulebook import all_rules
-    from ecslint.selection import UnknownSelector, enabled_rules, validate
-    from ecslint.sources import DEFAULT_EXCLUDE, collect
+    from ecslint.check_command import CheckArguments, UsageProblem, run_check
 
-    cwd = Path.cwd()
     try:
-        config = discover(cwd, config_path, isolated)
-    except ConfigError as error:
-        _fail(str(error))
-    rules = all_rules()
-    try:
-        chosen = validate(_split(select) if select else (config.select or ["ECS"]), rules)
-        chosen += validate(config.extend_select + _split(extend_select), rules)
-        ignored = validate(config.ignore + config.extend_ignore + _split(ignore) + _split(extend_ignore), rules)
-        for selectors in config.per_file_ignores.values():
-            validate(selectors, rules)
-        for entry in config.ignore_entries:
-            validate([entry.rule], rules)
-    except UnknownSelector as error:
-        _fail(str(error))
-    enabled = enabled_rules(rules, chosen, ignored)
-    fail_on = "none" if exit_zero else (fail_on or config.fail_on or "warning")
-    output_format = output_format or config.format or "text"
-
-    exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
-    sources = collect(list(paths), cwd, config.root, exclude, force_exclude, stdin_filename)
-    report = run(sources, Options(frozenset(enabled), config, inline_ignores=not no_inline_ignores))
-
-    stream_is_tty = output is None and sys.stdout.isatty()
-    color = stream_is_tty and not no_color and not os.environ.get("NO_COLOR")
-    context = FormatContext(color=color, cwd=cwd, repository_root=repository_root(cwd), category=sarif_category)
-    text = render(output_format, report, {rule_id: rules[rule_id] for rule_id in enabled}, context)
-    if output is not None:
-        try:
-            write_atomically(output, text)
-        except OSError as error:
-            _fail(f"cannot write {output}: {error.strerror or error}")
-    else:
-        click.echo(text, nl=False)
-
-    if verbose:
-        for line in report.skipped:
-            click.echo(f"ecslint: skipped {line}", err=True)
-    for error in report.input_errors:
-        click.echo(f"ecslint: error: {error.display_path}: {error.message}", err=True)
-    for line in report.internal_errors:
-        click.echo(f"ecslint: {line}", err=True)
-    if report.input_errors or report.internal_errors:
-        return EXIT_ERROR
-    if fail_on != "none" and any(LEVEL_RANK[f.level] >= LEVEL_RANK[fail_on] for f in report.findings):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        return run_check(CheckArguments(**options), sys.stdout, sys.stderr)
+    except UsageProblem as problem:
+        _fail(str(problem))
 
 
 @cli.command("rules")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from ecslint import pointer as jp
 from ecslint.checks import load_all
@@ -31,6 +30,9 @@ class Report:
     task_definitions: int = 0
     suppressed: int = 0
     skipped: list[str] = field(default_factory=list)
+    baseline_hidden: int = 0
+    # Baseline entries that matched no finding: fixed problems the baseline can drop.
+    baseline_stale: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,3 @@ def run(sources, options: Options) -> Report:
             lint_source(source, options, report)
     report.findings.sort(key=Located.sort_key)
     return report
-
-
-def repository_root(start: Path) -> Path:
-    """The nearest folder holding .git, else start: SARIF URIs are relative to it."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start

@@ -121,8 +121,10 @@ def test_json_report_shape(project, capsys):
         "level": "error",
         "message": "Fargate tasks must use `networkMode: awsvpc`, not `bridge`.",
         "pointer": "/networkMode",
+        "related": [],
     }
     assert report["inputErrors"] == []
+    assert report["baseline"] == {"hidden": 0, "stale": []}
 
 
 def test_github_format(project, capsys):

@@ -96,7 +96,8 @@ def fargate_invalid_cpu_memory(task: TaskDefinition):
 
 
 def _is_set(value) -> bool:
-    return value not in (None, False, [], {}, "")
+    """Set to something that takes effect: an explicit `false`, `[]`, `{}` or `""` does no harm."""
+    return value is not None and value is not False and not (isinstance(value, (list, dict, str)) and not value)
 
 
 @check("ECS402")
@@ -122,7 +123,8 @@ def fargate_unsupported_parameter(task: TaskDefinition):
                 yield Finding("ECS402", container.ptr("resourceRequirements", index), f"{label}: GPU `resourceRequirements` are not supported on Fargate.")
         log = container.get("logConfiguration", dict) or {}
         driver = log.get("logDriver")
-        if isinstance(driver, str) and driver not in FARGATE_LOG_DRIVERS:
+        # Windows tasks accept awslogs only: ECS406 reports their log drivers.
+        if isinstance(driver, str) and driver not in FARGATE_LOG_DRIVERS and not task.is_windows:
             allowed = ", ".join(f"`{name}`" for name in FARGATE_LOG_DRIVERS)
             yield Finding("ECS402", container.ptr("logConfiguration", "logDriver"), f"{label}: log driver `{driver}` is not supported on Fargate; use {allowed}.")
     for index, volume in enumerate(task.get("volumes", list) or []):

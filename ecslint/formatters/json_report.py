@@ -23,6 +23,10 @@ def finding_to_dict(finding) -> dict:
         "level": finding.level,
         "message": finding.message,
         "pointer": finding.pointer,
+        "related": [
+            {"path": r.path, "line": r.region.start_line, "column": r.region.start_column, "pointer": r.pointer, "message": r.message}
+            for r in finding.related
+        ],
     }
 
 
@@ -42,5 +46,6 @@ def format_json(report, rules, context: FormatContext) -> str:
         },
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "inputErrors": [{"path": error.display_path, "message": error.message} for error in report.input_errors],
+        "baseline": {"hidden": report.baseline_hidden, "stale": report.baseline_stale},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 from ecslint import HOMEPAGE, RULES_DOC_URL, __version__
 from ecslint.formatters import FormatContext
+from ecslint.paths import repository_relative
 from ecslint.rulebook import Rule, rule_markdown
 
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
@@ -49,15 +49,16 @@ def _rule_descriptor(rule: Rule) -> dict:
 
 def artifact_uri(display_path: str, context: FormatContext) -> str:
     """Forward-slash, percent-encoded, relative to the repository root."""
-    path = Path(display_path)
-    absolute = path if path.is_absolute() else context.cwd / path
-    try:
-        relative = absolute.resolve().relative_to(context.repository_root.resolve()).as_posix()
-    except (ValueError, OSError):
-        relative = display_path.replace("\\", "/").lstrip("/")
-    while relative.startswith("./"):
-        relative = relative[2:]
-    return quote(relative, safe="/")
+    return quote(repository_relative(display_path, context.cwd, context.repository_root), safe="/")
+
+
+def _region(region) -> dict:
+    """1-based, never line 0 (GitHub rejects it), end not before start."""
+    start_line, start_column = max(region.start_line, 1), max(region.start_column, 1)
+    end_line, end_column = max(region.end_line, start_line), max(region.end_column, 1)
+    if end_line == start_line:
+        end_column = max(end_column, start_column)
+    return {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
 
 
 def fingerprint(rule_id: str, uri: str, pointer: str, occurrence: int) -> str:
@@ -85,12 +86,7 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
                     {
                         "physicalLocation": {
                             "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                            "region": {
-                                "startLine": max(region.start_line, 1),
-                                "startColumn": max(region.start_column, 1),
-                                "endLine": max(region.end_line, region.start_line, 1),
-                                "endColumn": max(region.end_column, 1),
-                            },
+                            "region": _region(region),
                         }
                     }
                 ],
@@ -98,6 +94,18 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
                 "properties": {"pointer": finding.pointer},
             }
         )
+        if finding.related:
+            results[-1]["relatedLocations"] = [
+                {
+                    "id": number,
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(related.path, context), "uriBaseId": "%SRCROOT%"},
+                        "region": _region(related.region),
+                    },
+                    "message": {"text": related.message},
+                }
+                for number, related in enumerate(finding.related)
+            ]
     run = {
         "tool": {
             "driver": {

@@ -21,6 +21,11 @@ def summary_line(report) -> str:
         line = f"Found {plural(len(report.findings), 'problem')} ({parts}) in {files}."
     if report.suppressed:
         line += f" {report.suppressed} suppressed."
+    if report.baseline_hidden:
+        line += f" {report.baseline_hidden} hidden by the baseline."
+    if report.baseline_stale:
+        stale = sum(entry["count"] for entry in report.baseline_stale)
+        line += f" {plural(stale, 'baseline entry')} no longer match; rewrite the baseline with --write-baseline to drop them."
     return line
 
 

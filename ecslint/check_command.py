@@ -1,0 +1,178 @@
+"""`ecslint check` from parsed arguments to exit code: settings, the run, reports, baseline."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecslint.config import Config, ConfigError, discover
+from ecslint.engine import Options, Report, run
+from ecslint.findings import LEVEL_RANK
+from ecslint.formatters import FORMATS, FormatContext, render
+from ecslint.paths import repository_relative, repository_root
+from ecslint.rulebook import all_rules
+from ecslint.selection import UnknownSelector, enabled_rules, validate
+from ecslint.sources import DEFAULT_EXCLUDE, collect
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageProblem(Exception):
+    """Arguments, config or side files that make the run impossible: exit 2 with one line."""
+
+
+@dataclass(frozen=True)
+class CheckArguments:
+    paths: tuple[str, ...] = ()
+    output_format: str | None = None
+    output: Path | None = None
+    reports: tuple[str, ...] = ()
+    fail_on: str | None = None
+    exit_zero: bool = False
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    config_path: Path | None = None
+    isolated: bool = False
+    stdin_filename: str | None = None
+    force_exclude: bool = False
+    no_inline_ignores: bool = False
+    sarif_category: str | None = None
+    no_color: bool = False
+    verbose: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    iam_files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    format: str
+    path: Path | None  # None: stdout
+
+
+def split_selectors(values: tuple[str, ...] | list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def parse_report_option(value: str) -> ReportTarget:
+    """`--report FORMAT[:FILE]`: another report from the same run."""
+    name, _, path = value.partition(":")
+    if name not in FORMATS:
+        raise UsageProblem(f"--report {value!r}: the format must be one of {', '.join(FORMATS)} (as FORMAT or FORMAT:FILE)")
+    return ReportTarget(name, Path(path) if path else None)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _enabled_rules(arguments: CheckArguments, config: Config) -> list[str]:
+    rules = all_rules()
+    try:
+        chosen = validate(split_selectors(arguments.select) if arguments.select else (config.select or ["ECS"]), rules)
+        chosen += validate(config.extend_select + split_selectors(arguments.extend_select), rules)
+        ignored = validate(config.ignore + config.extend_ignore + split_selectors(arguments.ignore) + split_selectors(arguments.extend_ignore), rules)
+        for selectors in config.per_file_ignores.values():
+            validate(selectors, rules)
+        for entry in config.ignore_entries:
+            validate([entry.rule], rules)
+    except UnknownSelector as error:
+        raise UsageProblem(str(error)) from None
+    return enabled_rules(rules, chosen, ignored)
+
+
+def _iam_context(paths: tuple[Path, ...]):
+    if not paths:
+        return None
+    from ecslint.iam.context import IamInputError, load_iam_files
+
+    try:
+        return load_iam_files(list(paths))
+    except IamInputError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: Path) -> None:
+    from ecslint import baseline
+
+    keys = [(repository_relative(f.path, cwd, root), f.rule_id, f.pointer) for f in report.findings]
+    if arguments.write_baseline is not None:
+        try:
+            write_atomically(arguments.write_baseline, baseline.render(keys))
+        except OSError as error:
+            raise UsageProblem(f"cannot write {arguments.write_baseline}: {error.strerror or error}") from None
+    if arguments.baseline is not None:
+        try:
+            recorded = baseline.parse(arguments.baseline.read_text(encoding="utf-8"), str(arguments.baseline))
+        except OSError as error:
+            raise UsageProblem(f"cannot read baseline {arguments.baseline}: {error.strerror or error}") from None
+        except baseline.BaselineError as error:
+            raise UsageProblem(str(error)) from None
+        applied = baseline.apply(report.findings, keys, recorded)
+        report.findings, report.baseline_hidden, report.baseline_stale = applied.kept, applied.hidden, applied.stale
+
+
+def run_check(arguments: CheckArguments, stdout, stderr) -> int:
+    cwd = Path.cwd()
+    try:
+        config = discover(cwd, arguments.config_path, arguments.isolated)
+    except ConfigError as error:
+        raise UsageProblem(str(error)) from None
+    enabled = _enabled_rules(arguments, config)
+    targets = [ReportTarget(arguments.output_format or config.format or "text", arguments.output)]
+    targets += [parse_report_option(value) for value in arguments.reports]
+    if sum(target.path is None for target in targets) > 1:
+        raise UsageProblem("only one report can go to stdout; give the others a file (--report FORMAT:FILE)")
+    fail_on = "none" if arguments.exit_zero else (arguments.fail_on or config.fail_on or "warning")
+    iam = _iam_context(arguments.iam_files)
+
+    exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
+    sources = collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename)
+    report = run(sources, Options(frozenset(enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam))
+    root = repository_root(cwd)
+    if arguments.baseline is not None or arguments.write_baseline is not None:
+        _apply_baseline(report, arguments, cwd, root)
+
+    rules = all_rules()
+    enabled_catalogue = {rule_id: rules[rule_id] for rule_id in enabled}
+    for target in targets:
+        color = target.path is None and stdout.isatty() and not arguments.no_color and not os.environ.get("NO_COLOR")
+        context = FormatContext(color=color, cwd=cwd, repository_root=root, category=arguments.sarif_category)
+        text = render(target.format, report, enabled_catalogue, context)
+        if target.path is None:
+            stdout.write(text)
+        else:
+            try:
+                write_atomically(target.path, text)
+            except OSError as error:
+                raise UsageProblem(f"cannot write {target.path}: {error.strerror or error}") from None
+
+    if arguments.verbose:
+        for line in report.skipped:
+            stderr.write(f"ecslint: skipped {line}\n")
+    for error in report.input_errors:
+        stderr.write(f"ecslint: error: {error.display_path}: {error.message}\n")
+    for line in report.internal_errors:
+        stderr.write(f"ecslint: {line}\n")
+    if report.input_errors or report.internal_errors:
+        return EXIT_ERROR
+    if arguments.write_baseline is not None:
+        stderr.write(f"ecslint: wrote {len(report.findings)} findings to the baseline {arguments.write_baseline}\n")
+        return EXIT_CLEAN
+    if fail_on != "none" and any(LEVEL_RANK[f.level] >= LEVEL_RANK[fail_on] for f in report.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
