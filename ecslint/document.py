@@ -12,18 +12,23 @@ from ecslint.jsontext import JsonLocator, LineIndex, ParseError, loads
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 
 
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
 @dataclass
 class Document:
-    """One parsed source file (or stdin), its data and a lazily built position index."""
+    """One parsed source file (or stdin), its data and a position index (built lazily for JSON)."""
 
     path: str
     text: str
     data: object
     has_duplicate_keys: bool = False
-    _locator: JsonLocator | None = field(default=None, repr=False)
+    syntax: str = "json"  # json | yaml
+    _locator: object | None = field(default=None, repr=False)
 
     @property
-    def locator(self) -> JsonLocator:
+    def locator(self):
+        """Pointer -> Region (`region`) and `duplicate_regions()`: JsonLocator or YamlLocator."""
         if self._locator is None:
             self._locator = JsonLocator(self.text)
         return self._locator
@@ -51,6 +56,16 @@ def _looks_like_task_definition(text: str) -> bool:
     return "containerDefinitions" in text or '"image"' in text or "AWS::ECS::TaskDefinition" in text
 
 
+def syntax_for(path: str, text: str) -> str:
+    """YAML by extension; `.template` and other names by their first character (CloudFormation allows both)."""
+    lowered = path.lower()
+    if lowered.endswith(YAML_SUFFIXES):
+        return "yaml"
+    if lowered.endswith(".json") or text.lstrip()[:1] in ("{", "["):
+        return "json"
+    return "yaml"
+
+
 def parse(path: str, raw: bytes) -> Document | Unparsable:
     if len(raw) > MAX_DOCUMENT_BYTES:
         megabytes = len(raw) / (1024 * 1024)
@@ -66,6 +81,11 @@ def parse(path: str, raw: bytes) -> Document | Unparsable:
     if not text.strip():
         return _invalid(path, "File is empty; expected a task definition.", relevant=False)
     try:
+        if syntax_for(path, text) == "yaml":
+            from ecslint.yamltext import loads as load_yaml
+
+            data, has_duplicates, locator = load_yaml(text)
+            return Document(path, text, data, has_duplicates, "yaml", locator)
         data, has_duplicates = loads(text)
     except ParseError as error:
         return _invalid(path, f"{error.message} (line {error.line}, column {error.column}).", error.line, error.column, _looks_like_task_definition(text))

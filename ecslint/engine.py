@@ -9,12 +9,12 @@ from ecslint.checks import load_all
 from ecslint.config import Config
 from ecslint.document import Document, Unparsable, parse
 from ecslint.findings import Finding, Located, Region, RelatedLocation
-from ecslint.model import TaskDefinition, task_definitions
+from ecslint.model import TaskDefinition
+from ecslint.shapes import recognise
 from ecslint.rulebook import all_rules
 from ecslint.selection import matches
 from ecslint.sources import InputError, Source, path_matches
 
-IGNORE_TAG = "ecslint:ignore"
 NOT_A_TASK_DEFINITION = (
     "Not an ECS task definition: expected RegisterTaskDefinition input (an object with `containerDefinitions`), "
     'describe-task-definition output (`{"taskDefinition": {...}}`) or a list of container definitions.'
@@ -44,23 +44,15 @@ class Options:
     iam: object | None = None
 
 
-def _tag_ignores(task: TaskDefinition) -> list[str]:
-    selectors: list[str] = []
-    for _, tag in task.tags:
-        if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
-            selectors += tag["value"].replace(",", " ").upper().split()
-    return selectors
-
-
-def _run_checks(task: TaskDefinition, options: Options, report: Report) -> list[Finding]:
+def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
     found: list[Finding] = []
-    for rule_id, function in load_all().items():
-        if rule_id not in options.enabled:
+    for rule_id, registered in load_all().items():
+        if rule_id not in options.enabled or not isinstance(subject, registered.subject):
             continue
         try:
-            found.extend(function(task))
+            found.extend(registered.function(subject))
         except Exception as error:  # a bug in one check must not hide the other findings
-            report.internal_errors.append(f"internal error in {rule_id} on {task.document.path}: {type(error).__name__}: {error}")
+            report.internal_errors.append(f"internal error in {rule_id} on {subject.document.path}: {type(error).__name__}: {error}")
     return found
 
 
@@ -96,8 +88,8 @@ def lint_source(source: Source, options: Options, report: Report) -> None:
         kept = [parsed.finding] if "ECS001" in options.enabled else []
         _keep(kept, source, None, options, report)
         return
-    tasks = task_definitions(parsed)
-    if tasks is None:
+    subjects = recognise(parsed)
+    if subjects is None:
         if not source.explicit:
             report.skipped.append(f"{source.display_path}: not a task definition")
             return
@@ -106,15 +98,18 @@ def lint_source(source: Source, options: Options, report: Report) -> None:
         _keep(kept, source, parsed, options, report)
         return
     report.files_checked += 1
-    for task in tasks:
-        if options.iam is not None:
-            task = replace(task, iam=options.iam)
-        report.task_definitions += 1
-        found = _run_checks(task, options, report)
-        if options.inline_ignores and (tag_selectors := _tag_ignores(task)):
+    for subject in subjects:
+        if isinstance(subject, TaskDefinition):
+            report.task_definitions += 1
+            if options.iam is not None:
+                subject = replace(subject, iam=options.iam)
+        found = _run_checks(subject, options, report)
+        if options.inline_ignores and (selectors := subject.ignore_selectors()):
             before = len(found)
-            found = [f for f in found if not matches(f.rule_id, tag_selectors)]
+            found = [f for f in found if not matches(f.rule_id, selectors)]
             report.suppressed += before - len(found)
+        # Checks speak the API's field names; front ends map them back to the source's own keys.
+        found = [replace(f, pointer=subject.source_pointer(f.pointer)) for f in found]
         _keep(found, source, parsed, options, report)
 
 

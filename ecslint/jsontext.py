@@ -150,8 +150,9 @@ class JsonLocator:
             end = value_end
         return self._region(start, end)
 
-    def key_region(self, start: int, end: int) -> Region:
-        return self._region(start, end)
+    def duplicate_regions(self) -> list[tuple[str, Region]]:
+        """(pointer, region of the earlier key) for keys given twice in one object."""
+        return [(pointer, self._region(start, end)) for pointer, start, end in self.duplicates]
 
     def _region(self, start: int, end: int) -> Region:
         start_line, start_column = self._lines.position(start)

@@ -28,6 +28,8 @@ DESCRIBE_ONLY_KEYS = frozenset(
     }
 )
 
+IGNORE_TAG = "ecslint:ignore"
+
 # Values the API accepts for `networkMode` (botocore ECS model, NetworkMode enum; verified 2026-11-30).
 NETWORK_MODES = ("bridge", "host", "awsvpc", "none")
 
@@ -143,6 +145,18 @@ class TaskDefinition:
             return "default" if self.is_windows else None
         # Linux default when unset (ECS developer guide, "Network mode", verified 2026-11-30).
         return "bridge"
+
+    def ignore_selectors(self) -> list[str]:
+        """Rule IDs or prefixes from the `ecslint:ignore` tag (space-separated: tag values cannot hold commas)."""
+        selectors: list[str] = []
+        for _, tag in self.tags:
+            if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
+                selectors += tag["value"].replace(",", " ").upper().split()
+        return selectors
+
+    def source_pointer(self, pointer: str) -> str:
+        """The pointer in the source document for a pointer built from API field names (identity for JSON shapes)."""
+        return pointer
 
     @property
     def tags(self) -> list[tuple[int, dict]]:

@@ -62,9 +62,7 @@ def test_duplicate_keys_are_found_with_the_earlier_position():
     data, duplicated = loads(text)
     assert data == {"family": "b"} and duplicated
     locator = JsonLocator(text)
-    [(pointer, start, end)] = locator.duplicates
-    assert pointer == "/family"
-    assert locator.key_region(start, end) == Region(2, 3, 2, 11)
+    assert locator.duplicate_regions() == [("/family", Region(2, 3, 2, 11))]
     assert locator.region("/family").start_line == 3
 
 

@@ -3,29 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from ecslint.findings import Finding
 from ecslint.model import TaskDefinition
 
-CheckFunction = Callable[[TaskDefinition], Iterable[Finding]]
-CHECKS: dict[str, CheckFunction] = {}
+CheckFunction = Callable[[object], Iterable[Finding]]
 
 
-def check(rule_id: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check: a pure function from a task definition to the findings of one rule."""
+@dataclass(frozen=True)
+class Check:
+    function: CheckFunction
+    # What the check reads: a TaskDefinition, or another recognised subject (ecslint.shapes).
+    subject: type
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(rule_id: str, subject: type = TaskDefinition) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check: a pure function from one subject (by default a task definition) to the findings of one rule."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if rule_id in CHECKS:
             raise ValueError(f"two checks registered for {rule_id}")
-        CHECKS[rule_id] = function
+        CHECKS[rule_id] = Check(function, subject)
         return function
 
     return register
 
 
 @cache
-def load_all() -> dict[str, CheckFunction]:
+def load_all() -> dict[str, Check]:
     """Import every family module in this package so that their checks register themselves."""
     import importlib
     import pkgutil

@@ -53,12 +53,11 @@ def schema_violation(task: TaskDefinition):
         prefix, path = _subject(task, violation.pointer)
         yield Finding("ECS002", violation.pointer, f"{prefix}'{path}' {violation.problem}.")
     if task.document.has_duplicate_keys:
-        locator = task.document.locator
-        for pointer, key_start, key_end in locator.duplicates:
+        for pointer, region in task.document.locator.duplicate_regions():
             if jp.is_within(pointer, task.pointer if task.shape != "describe" else ""):
                 prefix, path = _subject(task, pointer)
                 message = f"{prefix}'{path}' is given more than once in the same object; the ECS API keeps only the last value."
-                yield Finding("ECS002", pointer, message, region=locator.key_region(key_start, key_end))
+                yield Finding("ECS002", pointer, message, region=region)
 
 
 @check("ECS003")

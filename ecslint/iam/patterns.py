@@ -1,0 +1,161 @@
+"""Wildcard matching as IAM does it: `*` and `?` in actions (case-insensitive) and in resource ARNs (case-sensitive).
+
+Sources, verified 2026-11-30:
+- actions: "IAM JSON policy elements: Action" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html):
+  action names are case-insensitive and take `*` and `?` wildcards.
+- resources: "IAM JSON policy elements: Resource" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html):
+  `*` and `?` work within each colon-separated segment of an ARN; "if the `*` wildcard is the last
+  character of a resource ARN segment, it can expand to match beyond the colon boundaries".
+- policy variables `${...}` are filled in per request ("IAM policy elements: Variables and tags",
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html); `${*}`, `${?}` and
+  `${$}` stand for the literal characters. A pattern with any other variable can only *maybe* match.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# The special variables that escape the wildcard characters themselves.
+_LITERAL_VARIABLES = {"${*}": "*", "${?}": "?", "${$}": "$"}
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+class Match(enum.IntEnum):
+    """How sure a pattern is to cover a value: certainly not, perhaps (depends on unknowns), certainly."""
+
+    NO = 0
+    MAYBE = 1
+    YES = 2
+
+
+@lru_cache(maxsize=4096)
+def _action_regex(pattern: str) -> re.Pattern:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.IGNORECASE | re.DOTALL)
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """True when an Action/NotAction pattern covers the action (IAM compares actions case-insensitively)."""
+    return _action_regex(pattern).fullmatch(action) is not None
+
+
+def has_wildcard(pattern: str) -> bool:
+    return "*" in pattern or "?" in pattern
+
+
+def patterns_overlap(first: str, second: str) -> bool:
+    """True when some action matches both wildcard patterns (case-insensitive), e.g. `iam:*` and `iam:Create*`."""
+    a, b = first.lower(), second.lower()
+
+    @lru_cache(maxsize=None)
+    def meet(i: int, j: int) -> bool:
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i] == "*":
+            return meet(i + 1, j) or (j < len(b) and meet(i, j + 1))
+        if j < len(b) and b[j] == "*":
+            return meet(i, j + 1) or (i < len(a) and meet(i + 1, j))
+        if i < len(a) and j < len(b) and (a[i] == b[j] or a[i] == "?" or b[j] == "?"):
+            return meet(i + 1, j + 1)
+        return False
+
+    return meet(0, 0)
+
+
+def pattern_covers(wide: str, narrow: str) -> bool:
+    """True when every action `narrow` matches is matched by `wide` too (checked only for the common shapes)."""
+    wide_l, narrow_l = wide.lower(), narrow.lower()
+    if wide_l == "*" or wide_l == narrow_l:
+        return True
+    if not has_wildcard(narrow_l):
+        return action_matches(wide_l, narrow_l)
+    # `s3:*` covers `s3:Get*`: a wide prefix pattern covers any pattern that starts with its literal prefix.
+    if wide_l.endswith("*") and not has_wildcard(wide_l[:-1]):
+        return narrow_l.startswith(wide_l[:-1])
+    return False
+
+
+@dataclass(frozen=True)
+class _ResourcePattern:
+    regex: re.Pattern
+    # True when the pattern holds a policy variable: a match then depends on who asks.
+    has_variable: bool
+
+
+@lru_cache(maxsize=4096)
+def _resource_pattern(pattern: str) -> _ResourcePattern:
+    parts: list[str] = []
+    has_variable = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "$" and pattern.startswith("${", index):
+            end = pattern.find("}", index)
+            if end > 0:
+                token = pattern[index : end + 1]
+                if token in _LITERAL_VARIABLES:
+                    parts.append(re.escape(_LITERAL_VARIABLES[token]))
+                else:
+                    parts.append(".*")
+                    has_variable = True
+                index = end + 1
+                continue
+        if char == "*":
+            at_segment_end = index + 1 == len(pattern) or pattern[index + 1] == ":"
+            parts.append(".*" if at_segment_end else "[^:]*")
+        elif char == "?":
+            parts.append("[^:]")
+        else:
+            parts.append(re.escape(char))
+        index += 1
+    return _ResourcePattern(re.compile("".join(parts), re.DOTALL), has_variable)
+
+
+@dataclass(frozen=True)
+class Arn:
+    """A resource a task needs, as an ARN whose region or account may be unknown (None)."""
+
+    segments: tuple[str | None, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Arn:
+        parts = text.split(":", 5)
+        return cls(tuple(parts))
+
+    @classmethod
+    def build(cls, partition: str | None, service: str, region: str | None, account: str | None, resource: str) -> Arn:
+        return cls(("arn", partition, service, region, account, resource))
+
+    @property
+    def unknown(self) -> tuple[int, ...]:
+        return tuple(index for index, part in enumerate(self.segments) if part is None)
+
+    def filled(self, values: dict[int, str] | str) -> str:
+        return ":".join(part if part is not None else (values if isinstance(values, str) else values.get(index, "x")) for index, part in enumerate(self.segments))
+
+    def __str__(self) -> str:
+        # Unknown parts print as `*`, which is how a policy would have to write them.
+        return self.filled("*")
+
+
+def _strip_wildcards(segment: str) -> str:
+    return _VARIABLE.sub("", segment).replace("*", "").replace("?", "x")
+
+
+def resource_matches(pattern: str, resource: Arn) -> Match:
+    """Whether a Resource/NotResource pattern covers the resource: YES for every value of its unknown parts, MAYBE for some."""
+    if pattern == "*":
+        return Match.YES
+    compiled = _resource_pattern(pattern)
+    certain = Match.MAYBE if compiled.has_variable else Match.YES
+    if not resource.unknown:
+        return certain if compiled.regex.fullmatch(resource.filled("")) else Match.NO
+    # Two unlikely fillings of different lengths: a pattern matching both treats those segments as wildcards.
+    if compiled.regex.fullmatch(resource.filled("\x00\x01")) and compiled.regex.fullmatch(resource.filled("\x02")):
+        return certain
+    # Could a real value match? Try the value the pattern itself names in that segment.
+    wanted = pattern.split(":", 5)
+    guess = {index: _strip_wildcards(wanted[index]) if index < len(wanted) else "x" for index in resource.unknown}
+    return Match.MAYBE if compiled.regex.fullmatch(resource.filled(guess)) else Match.NO
