@@ -10,7 +10,7 @@ from ecslint.config import Config
 from ecslint.document import Document, Unparsable, parse
 from ecslint.findings import Finding, Located, Region, RelatedLocation
 from ecslint.model import TaskDefinition
-from ecslint.shapes import recognise
+from ecslint.shapes import WALK_MARKERS, recognise
 from ecslint.rulebook import all_rules
 from ecslint.selection import matches
 from ecslint.sources import InputError, Source, path_matches
@@ -79,6 +79,9 @@ def _locate(finding: Finding, document: Document | None, path: str) -> Located:
 
 
 def lint_source(source: Source, options: Options, report: Report) -> None:
+    if not source.explicit and not source.display_path.lower().endswith(".json") and not any(marker.encode() in source.raw for marker in WALK_MARKERS):
+        report.skipped.append(f"{source.display_path}: no ECS content")
+        return
     parsed = parse(source.display_path, source.raw)
     if isinstance(parsed, Unparsable):
         if not source.explicit and not parsed.looks_relevant:

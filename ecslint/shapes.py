@@ -11,6 +11,10 @@ from ecslint.model import task_definitions
 
 RECOGNISERS = [task_definitions]
 
+# A YAML (or other non-JSON) file found by walking is parsed only if its text holds one of
+# these: YAML parsing is slow, and most YAML in a repository is CI config or Kubernetes.
+WALK_MARKERS: list[str] = []
+
 
 def recognise(document) -> list | None:
     for recogniser in RECOGNISERS:
