@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -53,18 +52,26 @@ def find_config_file(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "tool" in (table := _read_toml(pyproject)) and "ecslint" in table["tool"]:
+        # Most pyproject files have no [tool.ecslint]: a text search spares parsing them.
+        if pyproject.is_file() and "tool.ecslint" in _read_text(pyproject) and "ecslint" in _read_toml(pyproject).get("tool", {}):
             return pyproject
         if (folder / ".git").exists():
             return None
     return None
 
 
-def _read_toml(path: Path) -> dict:
+def _read_text(path: Path) -> str:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read config file {path}: {error}") from None
+
+
+def _read_toml(path: Path) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads(_read_text(path))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"invalid TOML in config file {path}: {error}") from None
 

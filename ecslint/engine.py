@@ -112,7 +112,7 @@ def lint_source(source: Source, options: Options, report: Report) -> None:
             found = [f for f in found if not matches(f.rule_id, selectors)]
             report.suppressed += before - len(found)
         # Checks speak the API's field names; front ends map them back to the source's own keys.
-        found = [replace(f, pointer=subject.source_pointer(f.pointer)) for f in found]
+        found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
         _keep(found, source, parsed, options, report)
 
 

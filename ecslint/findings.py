@@ -1,16 +1,19 @@
-"""The values every stage of a run passes along: levels, source regions and findings."""
+"""The values every stage of a run passes along: levels, source regions and findings.
+
+They are named tuples rather than dataclasses: immutable all the same, and several
+milliseconds cheaper to define at every start of a pre-commit run.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Ordered from least to most severe; `--fail-on` compares by this rank.
 LEVELS = ("note", "warning", "error")
 LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
 
 
-@dataclass(frozen=True, order=True)
-class Region:
+class Region(NamedTuple):
     """A 1-based span in a source text; the end column is exclusive, as SARIF wants."""
 
     start_line: int
@@ -19,8 +22,7 @@ class Region:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """Another place that explains a finding, in another document (e.g. the IAM policy statement)."""
 
     # Any parsed document: it has a display `path` and a `region(pointer)` method.
@@ -29,8 +31,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem: which rule, where (a JSON pointer into the source document), and why."""
 
     rule_id: str
@@ -43,16 +44,14 @@ class Finding:
     related: tuple[Related, ...] = ()
 
 
-@dataclass(frozen=True)
-class RelatedLocation:
+class RelatedLocation(NamedTuple):
     path: str
     pointer: str
     region: Region
     message: str
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A finding after filtering, with its file and resolved position: what formatters print."""
 
     path: str

@@ -53,6 +53,12 @@ def test_ids_names_and_levels_match_the_catalogue():
         assert catalogue[rule.id] == (rule.name, rule.level), rule.id
 
 
+def test_compiled_catalogue_matches_the_rule_files():
+    from ecslint.rulebook import CATALOGUE, read_rule_files, render_catalogue
+
+    assert REPO.joinpath("rules", CATALOGUE).read_text() == render_catalogue(read_rule_files()), "run `python -m ecslint.devtools.docs`"
+
+
 def test_docs_and_readme_table_are_in_sync():
     assert REPO.joinpath("docs", "rules.md").read_text() == rules_page(), "run `python -m ecslint.devtools.docs`"
     readme = REPO.joinpath("README.md").read_text()

@@ -1,4 +1,4 @@
-"""Regenerate docs/rules.md and the README rule table from rules/*.toml (a test keeps them in sync).
+"""Regenerate rules/catalogue.json, docs/rules.md and the README rule table from rules/*.toml (a test keeps them in sync).
 
 Run `python -m ecslint.devtools.docs` after adding or changing a rule.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ecslint.rulebook import all_rules, rule_markdown
+from ecslint.rulebook import CATALOGUE, all_rules, read_rule_files, render_catalogue, rule_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_START, TABLE_END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
@@ -33,11 +33,13 @@ def readme_with_table(readme: str) -> str:
 
 
 def main() -> int:
+    (ROOT / "rules" / CATALOGUE).write_text(render_catalogue(read_rule_files()), encoding="utf-8")
+    all_rules.cache_clear()
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "rules.md").write_text(rules_page(), encoding="utf-8")
     readme = ROOT / "README.md"
     readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
-    print("wrote docs/rules.md and the README rule table")
+    print("wrote rules/catalogue.json, docs/rules.md and the README rule table")
     return 0
 
 
