@@ -45,6 +45,15 @@ class CheckArguments:
     baseline: Path | None = None
     write_baseline: Path | None = None
     iam_files: tuple[Path, ...] = ()
+    aws: tuple[str, ...] = ()
+    aws_all: bool = False
+    aws_iam: bool = False
+    profile: str | None = None
+    region: str | None = None
+
+    @property
+    def uses_aws(self) -> bool:
+        return bool(self.aws) or self.aws_all or self.aws_iam
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,26 @@ def _iam_context(paths: tuple[Path, ...]):
         raise UsageProblem(str(error)) from None
 
 
+def _with_live_sources(sources, arguments: CheckArguments):
+    """Files first, then the task definitions fetched from AWS (read-only calls)."""
+    from itertools import chain
+
+    from ecslint import live
+
+    try:
+        session = live.session(arguments.profile, arguments.region)
+    except live.LiveError as error:
+        raise UsageProblem(str(error)) from None
+
+    def fetched():
+        try:
+            yield from live.fetch_task_definitions(session, list(arguments.aws), arguments.aws_all)
+        except live.LiveError as error:
+            raise UsageProblem(str(error)) from None
+
+    return chain(sources, fetched())
+
+
 def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: Path) -> None:
     from ecslint import baseline
 
@@ -140,7 +169,10 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     iam = _iam_context(arguments.iam_files)
 
     exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
-    sources = collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename)
+    live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
+    sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename)
+    if arguments.uses_aws:
+        sources = _with_live_sources(sources, arguments)
     report = run(sources, Options(frozenset(enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam))
     root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:

@@ -72,10 +72,12 @@ def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -
     return False
 
 
-def _locate(finding: Finding, document: Document | None, path: str) -> Located:
+def _locate(finding: Finding, document: Document | None, source: Source) -> Located:
     rule = all_rules()[finding.rule_id]
     region = finding.region or (document.region(finding.pointer) if document else None)
-    return Located(path, rule.id, rule.name, finding.level or rule.level, finding.message, finding.pointer, region or Region(1, 1, 1, 1))
+    related = tuple(RelatedLocation(r.document.path, r.pointer, r.document.region(r.pointer), r.message) for r in finding.related)
+    logical = source.display_path if source.live else None
+    return Located(source.display_path, rule.id, rule.name, finding.level or rule.level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
 
 
 def lint_source(source: Source, options: Options, report: Report) -> None:
@@ -121,7 +123,7 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
         if _is_suppressed_by_config(finding, source, options.config):
             report.suppressed += 1
         else:
-            report.findings.append(_locate(finding, document, source.display_path))
+            report.findings.append(_locate(finding, document, source))
 
 
 def run(sources, options: Options) -> Report:

@@ -22,6 +22,8 @@ class Source:
     explicit: bool
     # Resolved path for config globs; None for stdin.
     real_path: Path | None
+    # A task definition fetched from AWS: display_path is its ARN, and findings have no file.
+    live: bool = False
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ def test_json_report_shape(project, capsys):
         "level": "error",
         "message": "Fargate tasks must use `networkMode: awsvpc`, not `bridge`.",
         "pointer": "/networkMode",
+        "logicalLocation": None,
         "related": [],
     }
     assert report["inputErrors"] == []
@@ -252,3 +253,27 @@ def test_colour_only_when_asked():
     report = Report(findings=[Located("a.json", "ECS301", "fargate-requires-awsvpc", "error", "Msg.", "/networkMode", Region(1, 2, 1, 3))], files_checked=1)
     assert "\x1b[" not in format_text(report, {}, FormatContext(color=False))
     assert "\x1b[31mECS301\x1b[0m" in format_text(report, {}, FormatContext(color=True))
+
+
+def test_related_locations_reach_json_and_sarif(tmp_path, capsys, monkeypatch):
+    """A check may name another place (e.g. an IAM policy statement); both reports carry it with its line."""
+    from ecslint.checks import Check, load_all
+    from ecslint.document import parse
+    from ecslint.findings import Finding, Related
+
+    policy = parse("iam/roles.json", b'{\n  "Statement": [\n    {"Effect": "Allow"}\n  ]\n}\n')
+
+    def fake(task):
+        yield Finding("ECS301", task.ptr("networkMode"), "Main message.", related=(Related(policy, "/Statement/0", "The statement."),))
+
+    registry = load_all()
+    monkeypatch.setitem(registry, "ECS301", Check(fake, registry["ECS301"].subject))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    Path("taskdef.json").write_text(FARGATE_BRIDGE)
+    finding = json.loads(cli(capsys, "check", "--select", "ECS301", "--format", "json", "taskdef.json").out)["findings"][0]
+    assert finding["related"] == [{"path": "iam/roles.json", "line": 3, "column": 5, "pointer": "/Statement/0", "message": "The statement."}]
+    result = json.loads(cli(capsys, "check", "--select", "ECS301", "--format", "sarif", "taskdef.json").out)["runs"][0]["results"][0]
+    [related] = result["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "iam/roles.json"
+    assert related["physicalLocation"]["region"]["startLine"] == 3 and related["message"]["text"] == "The statement."

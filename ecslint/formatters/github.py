@@ -18,6 +18,10 @@ def escape_property(text: str) -> str:
 def format_github(report, rules, context: FormatContext) -> str:
     lines = []
     for finding in report.findings:
+        if finding.logical_location:
+            title = escape_property(f"{finding.rule_id} {finding.rule_name}")
+            lines.append(f"::{_COMMANDS[finding.level]} title={title}::{escape_data(finding.logical_location + ' ' + (finding.pointer or '/') + ': ' + finding.message)}")
+            continue
         region = finding.region
         properties = ",".join(
             f"{key}={escape_property(str(value))}"

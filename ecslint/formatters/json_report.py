@@ -23,6 +23,7 @@ def finding_to_dict(finding) -> dict:
         "level": finding.level,
         "message": finding.message,
         "pointer": finding.pointer,
+        "logicalLocation": finding.logical_location,
         "related": [
             {"path": r.path, "line": r.region.start_line, "column": r.region.start_column, "pointer": r.pointer, "message": r.message}
             for r in finding.related

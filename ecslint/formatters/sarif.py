@@ -72,24 +72,21 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
     results = []
     occurrences: dict[tuple, int] = {}
     for finding in report.findings:
-        uri = artifact_uri(finding.path, context)
+        uri = finding.logical_location or artifact_uri(finding.path, context)
         key = (finding.rule_id, uri, finding.pointer)
         occurrences[key] = occurrences.get(key, 0) + 1
-        region = finding.region
+        if finding.logical_location:
+            # Live task definitions have no file: a logical location names them by ARN.
+            location = {"logicalLocations": [{"fullyQualifiedName": f"{finding.logical_location}#{finding.pointer}", "kind": "resource"}]}
+        else:
+            location = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": _region(finding.region)}}
         results.append(
             {
                 "ruleId": finding.rule_id,
                 "ruleIndex": index[finding.rule_id],
                 "level": finding.level,
                 "message": {"text": finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                            "region": _region(region),
-                        }
-                    }
-                ],
+                "locations": [location],
                 "partialFingerprints": {"ecslint/v1": fingerprint(finding.rule_id, uri, finding.pointer, occurrences[key])},
                 "properties": {"pointer": finding.pointer},
             }

@@ -33,7 +33,11 @@ def format_text(report, rules, context: FormatContext) -> str:
     color = context.color
     lines = []
     for finding in report.findings:
-        where = _paint(f"{finding.path}:{finding.region.start_line}:{finding.region.start_column}:", "1", color)
+        if finding.logical_location:
+            # A live task definition has no file: name it by ARN and the field's pointer.
+            where = _paint(f"{finding.logical_location} {finding.pointer or '/'}:", "1", color)
+        else:
+            where = _paint(f"{finding.path}:{finding.region.start_line}:{finding.region.start_column}:", "1", color)
         rule = _paint(finding.rule_id, _COLORS[finding.level], color)
         lines.append(f"{where} {rule} [{finding.level}] {finding.message}")
     lines.append(summary_line(report))

@@ -1,0 +1,143 @@
+"""--aws against moto: task definitions fetched live, read-only, in-process and over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from tests.helpers import cli, run_process
+
+REGION = "us-east-1"
+READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+CONTAINERS = [{"name": "web", "image": "nginx:latest", "memory": 256, "portMappings": [{"containerPort": 80, "hostPort": 8080}]}]
+
+
+@pytest.fixture
+def aws_env(monkeypatch):
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every AWS operation ecslint calls, recorded through botocore's event system."""
+    import ecslint.live as live
+
+    recorded: list[str] = []
+    real_client = live.client
+
+    def recording_client(session, service):
+        made = real_client(session, service)
+        made.meta.events.register("before-call.*.*", lambda model, **_: recorded.append(f"{service}:{model.name}"))
+        return made
+
+    monkeypatch.setattr(live, "client", recording_client)
+    return recorded
+
+
+def register(family: str, tags=None, **extra):
+    ecs = boto3.client("ecs", region_name=REGION)
+    arguments = {"family": family, "containerDefinitions": CONTAINERS, **extra}
+    if tags:
+        arguments["tags"] = tags
+    return ecs.register_task_definition(**arguments)["taskDefinition"]["taskDefinitionArn"]
+
+
+@mock_aws
+def test_fetch_by_family_revision_and_arn(aws_env, calls, capsys):
+    register("web")
+    arn = register("web")  # revision 2 is the latest
+    result = cli(capsys, "check", "--isolated", "--select", "ECS304,ECS601", "--aws", "web", "--aws", "web:1", "--aws", arn)
+    assert result.code == 1, result.err
+    lines = result.out.splitlines()
+    assert f"{arn} /taskDefinition/containerDefinitions/0/image: ECS601 [warning] Container 'web': image `nginx:latest`" in result.out.replace("\n", " ") or any(line.startswith(f"{arn} /taskDefinition/containerDefinitions/0/image: ECS601") for line in lines)
+    assert any(line.startswith(arn.replace(":2", ":1") + " /taskDefinition/containerDefinitions/0/portMappings/0/hostPort: ECS304") for line in lines)
+    assert lines[-1] == "Found 4 problems (4 warnings) in 2 files."
+    assert set(calls) == {"ecs:DescribeTaskDefinition"}
+
+
+@mock_aws
+def test_tag_suppression_works_on_live_task_definitions(aws_env, capsys):
+    register("quiet", tags=[{"key": "ecslint:ignore", "value": "ECS3 ECS6"}])
+    result = cli(capsys, "check", "--isolated", "--select", "ECS304,ECS601", "--aws", "quiet")
+    assert (result.code, result.out) == (0, "No problems found in 1 file. 2 suppressed.\n")
+
+
+@mock_aws
+def test_aws_all_paginates_over_more_than_100_families(aws_env, calls, capsys):
+    for number in range(105):
+        register(f"family-{number:03d}")
+    report = json.loads(cli(capsys, "check", "--isolated", "--select", "ECS304", "--format", "json", "--aws-all").out)
+    assert report["summary"]["taskDefinitions"] == 105
+    assert len({f["logicalLocation"] for f in report["findings"]}) == 105
+    assert all(call.split(":")[1].startswith(READ_ONLY_PREFIXES) for call in calls)
+
+
+def test_family_listing_follows_next_tokens():
+    # moto returns every family in one page, so the paging itself is checked against botocore's stubber.
+    from botocore.stub import Stubber
+
+    from ecslint.live import active_families
+
+    ecs = boto3.client("ecs", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
+    with Stubber(ecs) as stub:
+        stub.add_response("list_task_definition_families", {"families": [f"a{n}" for n in range(100)], "nextToken": "t1"}, {"status": "ACTIVE", "maxResults": 100})
+        stub.add_response("list_task_definition_families", {"families": ["b", "a7"]}, {"status": "ACTIVE", "maxResults": 100, "nextToken": "t1"})
+        families = active_families(ecs)
+    assert len(families) == 101 and families[0] == "a0" and families[-1] == "b"
+
+
+@mock_aws
+def test_missing_task_definition_is_an_input_error_and_the_run_goes_on(aws_env, capsys):
+    register("web")
+    result = cli(capsys, "check", "--isolated", "--select", "ECS304", "--aws", "nope:1", "--aws", "web")
+    assert result.code == 2
+    assert "ECS304" in result.out
+    assert result.err.startswith("ecslint: error: nope:1: ")
+
+
+@mock_aws
+def test_live_findings_in_sarif_use_a_logical_location(aws_env, capsys):
+    arn = register("web")
+    result = json.loads(cli(capsys, "check", "--isolated", "--select", "ECS304", "--format", "sarif", "--aws", "web").out)
+    [finding] = result["runs"][0]["results"]
+    assert finding["locations"] == [{"logicalLocations": [{"fullyQualifiedName": f"{arn}#/taskDefinition/containerDefinitions/0/portMappings/0/hostPort", "kind": "resource"}]}]
+
+
+def test_no_credentials_exits_2_with_one_line(tmp_path, monkeypatch):
+    env = {"AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"), "AWS_EC2_METADATA_DISABLED": "true", "AWS_DEFAULT_REGION": REGION}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    monkeypatch.setattr(os, "environ", {**clean, **env})
+    result = run_process("check", "--aws", "web", env=env)
+    assert result.returncode == 2
+    assert result.stderr.decode() == "ecslint: error: no AWS credentials found for --aws (use --profile, AWS_PROFILE, or the standard environment variables)\n"
+
+
+def test_against_a_real_http_endpoint(aws_env, tmp_path):
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        ecs = boto3.client("ecs", region_name=REGION, endpoint_url=endpoint)
+        ecs.register_task_definition(family="web", containerDefinitions=CONTAINERS)
+        env = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}
+        result = run_process("check", "--isolated", "--select", "ECS304", "--aws", "web", env=env, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert b"task-definition/web:1 /taskDefinition/containerDefinitions/0/portMappings/0/hostPort: ECS304 [warning]" in result.stdout
+    finally:
+        server.stop()
+
+
+def test_linting_files_does_not_import_boto3(tmp_path):
+    # Also asserted in tests/test_startup.py for the whole CLI; here for the live module's boundary.
+    result = run_process("check", "--isolated", str(tmp_path))
+    assert result.returncode == 0 and b"boto" not in result.stderr
