@@ -114,16 +114,20 @@ def _iam_context(paths: tuple[Path, ...]):
         raise UsageProblem(str(error)) from None
 
 
-def _with_live_sources(sources, arguments: CheckArguments):
+def _live_session(arguments: CheckArguments):
+    from ecslint import live
+
+    try:
+        return live.session(arguments.profile, arguments.region)
+    except live.LiveError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def _with_live_sources(sources, session, arguments: CheckArguments):
     """Files first, then the task definitions fetched from AWS (read-only calls)."""
     from itertools import chain
 
     from ecslint import live
-
-    try:
-        session = live.session(arguments.profile, arguments.region)
-    except live.LiveError as error:
-        raise UsageProblem(str(error)) from None
 
     def fetched():
         try:
@@ -167,12 +171,17 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
         raise UsageProblem("only one report can go to stdout; give the others a file (--report FORMAT:FILE)")
     fail_on = "none" if arguments.exit_zero else (arguments.fail_on or config.fail_on or "warning")
     iam = _iam_context(arguments.iam_files)
+    session = _live_session(arguments) if arguments.uses_aws else None
+    if session is not None:
+        from ecslint.live_iam import live_context
+
+        iam = live_context(iam, session)
 
     exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
     live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
     sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename)
-    if arguments.uses_aws:
-        sources = _with_live_sources(sources, arguments)
+    if arguments.aws or arguments.aws_all:
+        sources = _with_live_sources(sources, session, arguments)
     report = run(sources, Options(frozenset(enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam))
     root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:
@@ -199,6 +208,8 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
         stderr.write(f"ecslint: error: {error.display_path}: {error.message}\n")
     for line in report.internal_errors:
         stderr.write(f"ecslint: {line}\n")
+    for note in getattr(iam, "notes", ()):
+        stderr.write(f"ecslint: note: {note}\n")
     if report.input_errors or report.internal_errors:
         return EXIT_ERROR
     if arguments.write_baseline is not None:

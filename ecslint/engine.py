@@ -30,6 +30,8 @@ class Report:
     task_definitions: int = 0
     suppressed: int = 0
     skipped: list[str] = field(default_factory=list)
+    # Role ARNs (or names) whose policies no IAM input supplied: their IAM rules were skipped.
+    unresolved_roles: set[str] = field(default_factory=set)
     baseline_hidden: int = 0
     # Baseline entries that matched no finding: fixed problems the baseline can drop.
     baseline_stale: list[dict] = field(default_factory=list)
@@ -80,7 +82,15 @@ def _locate(finding: Finding, document: Document | None, source: Source) -> Loca
     return Located(source.display_path, rule.id, rule.name, finding.level or rule.level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
 
 
-def lint_source(source: Source, options: Options, report: Report) -> None:
+@dataclass
+class _RunSoFar:
+    """What a run keeps for its second pass: its task definitions, and the subjects that check against them (AppSpec)."""
+
+    task_definitions: list = field(default_factory=list)
+    waiting: list = field(default_factory=list)  # (subject, source, document)
+
+
+def lint_source(source: Source, options: Options, report: Report, so_far: _RunSoFar | None = None) -> None:
     if not source.explicit and not source.display_path.lower().endswith(".json") and not any(marker.encode() in source.raw for marker in WALK_MARKERS):
         report.skipped.append(f"{source.display_path}: no ECS content")
         return
@@ -108,14 +118,27 @@ def lint_source(source: Source, options: Options, report: Report) -> None:
             report.task_definitions += 1
             if options.iam is not None:
                 subject = replace(subject, iam=options.iam)
-        found = _run_checks(subject, options, report)
-        if options.inline_ignores and (selectors := subject.ignore_selectors()):
-            before = len(found)
-            found = [f for f in found if not matches(f.rule_id, selectors)]
-            report.suppressed += before - len(found)
-        # Checks speak the API's field names; front ends map them back to the source's own keys.
-        found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
-        _keep(found, source, parsed, options, report)
+            if so_far is not None:
+                so_far.task_definitions.append(subject)
+        if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
+            so_far.waiting.append((subject, source, parsed))
+            continue
+        _check_subject(subject, source, parsed, options, report)
+
+
+def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
+    found = _run_checks(subject, options, report)
+    if getattr(subject, "iam", None) is not None:
+        from ecslint.iam.task_roles import unresolved_roles
+
+        report.unresolved_roles.update(unresolved_roles(subject))
+    if options.inline_ignores and (selectors := subject.ignore_selectors()):
+        before = len(found)
+        found = [f for f in found if not matches(f.rule_id, selectors)]
+        report.suppressed += before - len(found)
+    # Checks speak the API's field names; front ends map them back to the source's own keys.
+    found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
+    _keep(found, source, document, options, report)
 
 
 def _keep(found: list[Finding], source: Source, document: Document | None, options: Options, report: Report) -> None:
@@ -128,10 +151,15 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
 
 def run(sources, options: Options) -> Report:
     report = Report()
+    so_far = _RunSoFar()
     for source in sources:
         if isinstance(source, InputError):
             report.input_errors.append(source)
         else:
-            lint_source(source, options, report)
+            lint_source(source, options, report, so_far)
+    # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
+    # with the one it deploys, ECS902) are checked once every document has been read.
+    for subject, source, document in so_far.waiting:
+        _check_subject(subject.with_run_task_definitions(so_far.task_definitions), source, document, options, report)
     report.findings.sort(key=Located.sort_key)
     return report

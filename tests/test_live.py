@@ -141,3 +141,89 @@ def test_linting_files_does_not_import_boto3(tmp_path):
     # Also asserted in tests/test_startup.py for the whole CLI; here for the live module's boundary.
     result = run_process("check", "--isolated", str(tmp_path))
     assert result.returncode == 0 and b"boto" not in result.stderr
+
+
+# --- roles resolved live (--aws-iam) ------------------------------------------------------
+
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]})
+
+
+def _policy(*actions: str, resource: str = "*") -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": resource}]})
+
+
+def _task_file(tmp_path, execution: str, task: str = "app-task"):
+    path = tmp_path / "taskdef.json"
+    path.write_text(json.dumps({
+        "family": "app",
+        "executionRoleArn": f"arn:aws:iam::123456789012:role/{execution}",
+        "taskRoleArn": f"arn:aws:iam::123456789012:role/{task}",
+        "containerDefinitions": [{"name": "app", "image": "nginx:1.27", "memory": 128}],
+    }))
+    return path
+
+
+@mock_aws
+def test_role_with_many_inline_and_managed_policies(aws_env, calls, capsys, tmp_path):
+    iam = boto3.client("iam")
+    iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)
+    iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=TRUST)
+    for number in range(12):
+        iam.put_role_policy(RoleName="app-exec", PolicyName=f"inline-{number:02d}", PolicyDocument=_policy("logs:CreateLogStream"))
+        arn = iam.create_policy(PolicyName=f"managed-{number:02d}", PolicyDocument=_policy("ecr:GetAuthorizationToken"))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="app-exec", PolicyArn=arn)
+    iam.put_role_policy(RoleName="app-exec", PolicyName="app", PolicyDocument=_policy("dynamodb:PutItem"))
+    path = _task_file(tmp_path, "app-exec")
+    result = cli(capsys, "check", "--isolated", "--select", "ECS103", "--aws-iam", str(path))
+    assert result.code == 1, result.err
+    assert "ECS103 [error] Execution role 'app-exec' allows 'dynamodb:PutItem'" in result.out
+    assert result.err == ""
+    assert calls.count("iam:GetRole") == 2 and calls.count("iam:GetRolePolicy") == 13
+    assert calls.count("iam:GetPolicy") == 12 and calls.count("iam:GetPolicyVersion") == 12
+    assert all(call.split(":")[1].startswith(READ_ONLY_PREFIXES) for call in calls)
+
+
+@mock_aws
+def test_policy_version_that_is_not_the_default(aws_env, capsys, tmp_path):
+    iam = boto3.client("iam")
+    iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)
+    iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=TRUST)
+    arn = iam.create_policy(PolicyName="exec", PolicyDocument=_policy("logs:CreateLogStream"))["Policy"]["Arn"]
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=_policy("sqs:SendMessage"), SetAsDefault=True)
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=_policy("dynamodb:PutItem"), SetAsDefault=False)
+    iam.attach_role_policy(RoleName="app-exec", PolicyArn=arn)
+    out = cli(capsys, "check", "--isolated", "--select", "ECS103", "--aws-iam", str(_task_file(tmp_path, "app-exec"))).out
+    assert "'sqs:SendMessage'" in out and "dynamodb" not in out
+
+
+@mock_aws
+def test_missing_role_is_a_note_and_the_run_goes_on(aws_env, capsys, tmp_path):
+    result = cli(capsys, "check", "--isolated", "--select", "ECS1", "--aws-iam", str(_task_file(tmp_path, "ghost", "ghost-task")))
+    assert result.code in (0, 1)
+    assert "ecslint: note: role ghost was not found in the account; IAM rules skipped for it\n" in result.err
+    assert "IAM rules skipped for roles whose policies were not supplied: arn:aws:iam::123456789012:role/ghost" in result.out
+
+
+@mock_aws
+def test_access_denied_is_a_note_on_the_role(aws_env, capsys, tmp_path, monkeypatch):
+    import botocore.exceptions
+
+    import ecslint.live as live
+
+    iam = boto3.client("iam")
+    iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)
+    real_client = live.client
+
+    def denying_client(session, service):
+        made = real_client(session, service)
+
+        def deny(**_):
+            raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized"}}, "ListRolePolicies")
+
+        made.meta.events.register("before-call.iam.ListRolePolicies", deny)
+        return made
+
+    monkeypatch.setattr(live, "client", denying_client)
+    result = cli(capsys, "check", "--isolated", "--select", "ECS103", "--aws-iam", str(_task_file(tmp_path, "app-exec")))
+    assert result.code == 0
+    assert "ecslint: note: policies of role app-exec could not be read: AccessDenied on iam:ListRolePolicies; IAM rules skipped for it\n" in result.err

@@ -48,5 +48,6 @@ def format_json(report, rules, context: FormatContext) -> str:
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "inputErrors": [{"path": error.display_path, "message": error.message} for error in report.input_errors],
         "baseline": {"hidden": report.baseline_hidden, "stale": report.baseline_stale},
+        "unresolvedRoles": sorted(report.unresolved_roles),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -41,4 +41,7 @@ def format_text(report, rules, context: FormatContext) -> str:
         rule = _paint(finding.rule_id, _COLORS[finding.level], color)
         lines.append(f"{where} {rule} [{finding.level}] {finding.message}")
     lines.append(summary_line(report))
+    if report.unresolved_roles:
+        roles = ", ".join(sorted(report.unresolved_roles))
+        lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
     return "\n".join(lines) + "\n"

@@ -127,16 +127,18 @@ class PolicySet:
 class Grant:
     """What one Allow statement grants, as concrete actions where the catalogue can tell."""
 
-    # Concrete actions, lower-case: those written literally and those the catalogue expands wildcards to.
-    actions: set[str] = field(default_factory=set)
-    # Patterns the catalogue knows no action for (new or misspelt services): matched by pattern only.
+    # lower-case action -> how messages spell it: as written for literal actions, as AWS spells it for expansions.
+    actions: dict[str, str] = field(default_factory=dict)
+    # Wildcard patterns the catalogue knows no action for (new or misspelt services): kept, matched by pattern only.
     unknown_patterns: list[str] = field(default_factory=list)
-    # The written patterns that produced each action, for messages (`s3:*` grants ...).
-    wildcards: list[str] = field(default_factory=list)
+    # Written patterns that contributed at least one kept action or are unknown, in written order.
+    sources: list[str] = field(default_factory=list)
+    # True when a wildcard or NotAction was expanded through the catalogue.
+    expanded: bool = False
 
 
 def grant_of(statement: Statement, *, keep=lambda action: True) -> Grant:
-    """Expand what an Allow statement grants; `keep` filters the concrete actions before they are counted."""
+    """Expand what an Allow statement grants; `keep(lower_case_action)` filters the concrete actions counted."""
     from ecslint.iam import catalogue
 
     grant = Grant()
@@ -144,16 +146,23 @@ def grant_of(statement: Statement, *, keep=lambda action: True) -> Grant:
         for pattern in statement.actions:
             if not has_wildcard(pattern):
                 if keep(pattern.lower()):
-                    grant.actions.add(pattern.lower())
+                    grant.actions.setdefault(pattern.lower(), pattern)
+                    grant.sources.append(pattern)
                 continue
+            grant.expanded = True
             expanded = catalogue.expand(pattern)
             if not expanded:
                 grant.unknown_patterns.append(pattern)
+                grant.sources.append(pattern)
                 continue
-            kept = {action for action in expanded if keep(action)}
+            kept = [action for action in expanded if keep(action)]
             if kept:
-                grant.wildcards.append(pattern)
-                grant.actions |= kept
+                grant.sources.append(pattern)
+                for action in kept:
+                    grant.actions.setdefault(action, catalogue.spell(action))
     elif statement.not_actions is not None:
-        grant.actions = {action for action in catalogue.all_actions() if statement.matches_action(action) and keep(action)}
+        grant.expanded = True
+        for action in catalogue.all_actions():
+            if statement.matches_action(action) and keep(action):
+                grant.actions[action] = catalogue.spell(action)
     return grant

@@ -98,6 +98,8 @@ class Policy:
     def label(self) -> str:
         if self.kind == "aws-managed":
             return f"AWS managed policy '{self.name}'"
+        if self.kind == "trust":
+            return "the trust policy"
         return f"policy '{self.name}'"
 
     def where(self, statement: Statement) -> str:

@@ -1,0 +1,278 @@
+"""The roles and policies of one run, read from `--iam` files and matched to the task definition's role fields.
+
+Accepted shapes: each `--iam` file holds one JSON object; several files merge, so a managed policy in one
+file resolves attachments in another.
+
+1. `aws iam get-account-authorization-details` output (UserDetailList and GroupDetailList are ignored):
+   {"RoleDetailList": [{"RoleName": ..., "Arn": ..., "AssumeRolePolicyDocument": {...},
+                        "RolePolicyList": [{"PolicyName": ..., "PolicyDocument": {...}}],
+                        "AttachedManagedPolicies": [{"PolicyName": ..., "PolicyArn": ...}],
+                        "PermissionsBoundary": {"PermissionsBoundaryArn": ...}}],
+    "Policies": [{"PolicyName": ..., "Arn": ..., "DefaultVersionId": "v3",
+                  "PolicyVersionList": [{"VersionId": "v3", "IsDefaultVersion": true, "Document": {...}}]}]}
+   Policy documents may be JSON objects (as the AWS CLI prints them) or URL-encoded JSON strings
+   (as the IAM API returns them).
+
+2. One role per file: the output of `aws iam get-role` with its policies beside it:
+   {"Role": {...the "Role" object of get-role...},
+    "RolePolicies": [{"PolicyName": "app", "PolicyDocument": {...}}],   # `aws iam get-role-policy` output, one per inline policy
+    "AttachedPolicies": [{"PolicyName": ..., "PolicyArn": ...}],        # `aws iam list-attached-role-policies` output
+    "Policies": [...]}                                                   # customer managed policies, as in shape 1
+   `RolePolicyList` and `AttachedManagedPolicies` inside "Role" (a RoleDetailList entry) work too.
+
+3. A file with only "Policies": customer managed policies for roles given in other files.
+
+AWS managed policies attached by ARN but absent from the input come from ecslint's offline copies
+(ecslint.iam.managed). A role whose attached policy is in neither place is "incomplete": rules that
+need to know everything a role allows (ECS104, ECS105) skip it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from ecslint import pointer as jp
+from ecslint.document import Document, Unparsable, parse
+from ecslint.iam import managed
+from ecslint.iam.evaluator import PolicySet
+from ecslint.iam.policy import Location, Policy, parse_policy
+
+EXPECTED_SHAPES = (
+    "expected `aws iam get-account-authorization-details` output (an object with `RoleDetailList`), "
+    'a role file (`{"Role": {...}, "RolePolicies": [...], "AttachedPolicies": [...]}`) or a `Policies` list'
+)
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+class IamInputError(Exception):
+    """An `--iam` file that cannot be used; the message is one line, for the CLI to print before exiting 2."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    arn: str
+    name: str
+    location: Location
+
+
+@dataclass
+class Role:
+    name: str
+    arn: str | None
+    location: Location
+    trust: Policy | None
+    permissions: PolicySet
+    attachments: tuple[Attachment, ...] = ()
+    # Attached managed policies (or the boundary) whose documents are neither in the input nor known offline.
+    missing: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """True when every policy that shapes what the role may do is known."""
+        return not self.missing
+
+    @property
+    def partition(self) -> str | None:
+        parts = (self.arn or "").split(":")
+        return parts[1] if len(parts) > 5 and parts[1] else None
+
+    @property
+    def account(self) -> str | None:
+        parts = (self.arn or "").split(":")
+        return parts[4] if len(parts) > 5 and _ACCOUNT.match(parts[4]) else None
+
+
+@dataclass
+class IamContext:
+    roles: list[Role] = field(default_factory=list)
+
+    def role(self, reference: str) -> Role | None:
+        """The role a `taskRoleArn`/`executionRoleArn` value names: by ARN, or by name (unique in the input)."""
+        if not isinstance(reference, str) or not reference.strip():
+            return None
+        reference = reference.strip()
+        for role in self.roles:
+            if role.arn == reference:
+                return role
+        account = None
+        if reference.startswith("arn:"):
+            parts = reference.split(":", 5)
+            if len(parts) != 6 or not parts[5].startswith("role/"):
+                return None
+            account = parts[4] if _ACCOUNT.match(parts[4]) else None
+        name = reference.rsplit("/", 1)[-1]
+        if not name or any(mark in name for mark in "${}<>#"):
+            return None  # a template placeholder names no role yet
+        # IAM role names are unique regardless of case (IAM CreateRole, verified 2026-11-30).
+        candidates = [role for role in self.roles if role.name.casefold() == name.casefold()]
+        if account is not None:
+            candidates = [role for role in candidates if role.account in (account, None)]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def _decode(value, location: Location, what: str) -> tuple[dict, bool]:
+    """A policy document and whether its statements can be located in the file (not inside an encoded string)."""
+    if isinstance(value, dict):
+        return value, True
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            data = json.loads(text if text.startswith("{") else unquote(text))
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data, False
+    where = jp.to_path(location.pointer) or "the top level"
+    raise IamInputError(f"{location.document.path}: {what} at `{where}` is not a policy document (a JSON object or a URL-encoded JSON string)")
+
+
+@dataclass
+class _ManagedSource:
+    name: str
+    data: dict
+    location: Location
+    locate: bool
+
+
+def _default_version(entry: dict, pointer: str, document: Document) -> _ManagedSource | None:
+    name = entry.get("PolicyName") if isinstance(entry.get("PolicyName"), str) else str(entry.get("Arn", "policy"))
+    for key in ("Document", "PolicyDocument"):
+        if key in entry:
+            data, locate = _decode(entry[key], Location(document, jp.join(pointer, key)), "the policy document")
+            return _ManagedSource(name, data, Location(document, jp.join(pointer, key)), locate)
+    versions = entry.get("PolicyVersionList")
+    if not isinstance(versions, list):
+        return None
+    default = entry.get("DefaultVersionId")
+    chosen = [i for i, v in enumerate(versions) if isinstance(v, dict) and v.get("IsDefaultVersion") is True]
+    chosen = chosen or [i for i, v in enumerate(versions) if isinstance(v, dict) and v.get("VersionId") == default]
+    if not chosen and len(versions) == 1:
+        chosen = [0]
+    if not chosen or "Document" not in versions[chosen[0]]:
+        return None
+    location = Location(document, jp.join(pointer, "PolicyVersionList", chosen[0], "Document"))
+    data, locate = _decode(versions[chosen[0]]["Document"], location, "the policy version document")
+    return _ManagedSource(name, data, location, locate)
+
+
+def _collect_managed(document: Document, sources: dict[str, _ManagedSource]) -> None:
+    entries = document.data.get("Policies")
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict) and isinstance(entry.get("Arn"), str):
+            found = _default_version(entry, jp.join("/Policies", index), document)
+            if found is not None:
+                sources.setdefault(entry["Arn"], found)
+
+
+def _dicts(value) -> list[tuple[int, dict]]:
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _resolve(arn: str, attachment: Location, sources: dict[str, _ManagedSource]) -> Policy | None:
+    source = sources.get(arn)
+    if source is not None:
+        kind = "aws-managed" if managed.policy_path(arn) else "managed"
+        return parse_policy(source.name, kind, source.data, source.location, locate_statements=source.locate, arn=arn)
+    offline = managed.known(arn)
+    if offline is not None:
+        # Statements of an offline copy have no place in the user's files: point at the attachment instead.
+        return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.version_id)
+    return None
+
+
+def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str, _ManagedSource], extra: dict) -> Role:
+    arn = entry.get("Arn") if isinstance(entry.get("Arn"), str) else None
+    name = entry.get("RoleName") if isinstance(entry.get("RoleName"), str) else (arn or "").rsplit("/", 1)[-1]
+    if not name:
+        raise IamInputError(f"{document.path}: the role at `{jp.to_path(pointer) or 'the top level'}` has neither `RoleName` nor `Arn`")
+    trust = None
+    if "AssumeRolePolicyDocument" in entry:
+        location = Location(document, jp.join(pointer, "AssumeRolePolicyDocument"))
+        data, locate = _decode(entry["AssumeRolePolicyDocument"], location, "the trust policy")
+        trust = parse_policy("trust policy", "trust", data, location, locate_statements=locate)
+    policies: list[Policy] = []
+    inline = [(jp.join(pointer, "RolePolicyList"), entry.get("RolePolicyList")), ("/RolePolicies", extra.get("RolePolicies"))]
+    for base, items in inline:
+        for index, item in _dicts(items):
+            location = Location(document, jp.join(base, index, "PolicyDocument"))
+            data, locate = _decode(item.get("PolicyDocument"), location, "the inline policy")
+            policy_name = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else f"inline #{index + 1}"
+            policies.append(parse_policy(policy_name, "inline", data, location, locate_statements=locate))
+    attachments: list[Attachment] = []
+    missing: list[str] = []
+    attached = [(jp.join(pointer, "AttachedManagedPolicies"), entry.get("AttachedManagedPolicies")), ("/AttachedPolicies", extra.get("AttachedPolicies"))]
+    for base, items in attached:
+        for index, item in _dicts(items):
+            policy_arn = item.get("PolicyArn")
+            if not isinstance(policy_arn, str):
+                continue
+            label = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else policy_arn.rsplit("/", 1)[-1]
+            location = Location(document, jp.join(base, index))
+            attachments.append(Attachment(policy_arn, label, location))
+            policy = _resolve(policy_arn, location, sources)
+            if policy is None:
+                missing.append(policy_arn)
+            else:
+                policies.append(policy)
+    boundary, boundary_unknown = None, False
+    limit = entry.get("PermissionsBoundary")
+    if isinstance(limit, dict) and isinstance(limit.get("PermissionsBoundaryArn"), str):
+        boundary_arn = limit["PermissionsBoundaryArn"]
+        policy = _resolve(boundary_arn, Location(document, jp.join(pointer, "PermissionsBoundary")), sources)
+        if policy is None:
+            boundary_unknown = True
+            missing.append(boundary_arn)
+        else:
+            boundary = PolicySet((policy,))
+    permissions = PolicySet(tuple(policies), boundary, boundary_unknown)
+    return Role(name, arn, Location(document, pointer), trust, permissions, tuple(attachments), tuple(missing))
+
+
+def _role_entries(document: Document) -> list[tuple[dict, str, dict]]:
+    """(role object, its pointer, the file-level extras of a one-role file) for each role in the document."""
+    data = document.data
+    found = [(entry, jp.join("/RoleDetailList", index), {}) for index, entry in _dicts(data.get("RoleDetailList"))]
+    if isinstance(data.get("Role"), dict):
+        found.append((data["Role"], "/Role", data))
+    return found
+
+
+def context_from_documents(documents: list) -> IamContext:
+    """The IAM context from parsed `--iam` documents (ecslint.document.parse results)."""
+    for document in documents:
+        if isinstance(document, Unparsable):
+            raise IamInputError(f"{document.path}: {document.finding.message}")
+        data = document.data
+        if not isinstance(data, dict) or not any(isinstance(data.get(key), expected) for key, expected in (("RoleDetailList", list), ("Role", dict), ("Policies", list))):
+            raise IamInputError(f"{document.path}: not IAM input: {EXPECTED_SHAPES}")
+    sources: dict[str, _ManagedSource] = {}
+    for document in documents:
+        _collect_managed(document, sources)
+    context = IamContext()
+    seen: set[str] = set()
+    for document in documents:
+        for entry, pointer, extra in _role_entries(document):
+            role = _build_role(entry, pointer, document, sources, extra)
+            key = role.arn or role.name.casefold()
+            if key not in seen:  # the same role in two pages of output: the first copy wins
+                seen.add(key)
+                context.roles.append(role)
+    return context
+
+
+def load_iam_files(paths: list[Path]) -> IamContext:
+    """Read `--iam` files into one context; raises IamInputError with a one-line message for a file that cannot be used."""
+    documents = []
+    for path in paths:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as error:
+            raise IamInputError(f"{path}: cannot read the --iam file: {error.strerror or error}") from None
+        documents.append(parse(str(path), raw))
+    return context_from_documents(documents)
