@@ -10,7 +10,6 @@ Silent without `--iam`, for roles not in the IAM input, and for roles whose trus
 
 from __future__ import annotations
 
-from ecslint.checks import check
 from ecslint.findings import Finding, Related
 from ecslint.iam.messages import related, statement_text
 from ecslint.iam.patterns import Match
@@ -72,7 +71,6 @@ def _roles_by_field(task: TaskDefinition):
             yield field, role
 
 
-@check("ECS108")
 def role_not_assumable_by_ecs_tasks(task: TaskDefinition):
     for field, role in _roles_by_field(task):
         allows, deny = _trust(role)
@@ -104,7 +102,6 @@ def _has_source_condition(statement) -> bool:
     return False
 
 
-@check("ECS109")
 def trust_policy_without_source_condition(task: TaskDefinition):
     for field, role in _roles_by_field(task):
         allows, deny = _trust(role)

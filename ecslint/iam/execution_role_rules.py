@@ -12,7 +12,6 @@ Every check here is silent without `--iam`, and when the execution role is not i
 
 from __future__ import annotations
 
-from ecslint.checks import check
 from ecslint.findings import Finding, Related
 from ecslint.iam.evaluator import Outcome, grant_of
 from ecslint.iam.messages import ordered, quoted, related, statement_text, where
@@ -105,7 +104,6 @@ def statement_matches(pattern: str, value: str) -> bool:
     return resource_matches(pattern, Arn.parse(value)) is Match.YES
 
 
-@check("ECS103")
 def app_permissions_on_execution_role(task: TaskDefinition):
     roles = roles_of(task)
     # One role for both fields is ECS102's finding; its application permissions are then in use.
@@ -160,7 +158,6 @@ def _requirement_text(requirements) -> str:
     return "; ".join(f"{quoted(actions)} on `{resource}`" for resource, actions in groups.items())
 
 
-@check("ECS105")
 def execution_role_cannot_bootstrap(task: TaskDefinition):
     roles = roles_of(task)
     if roles is None or roles.execution is None or not roles.execution.complete:
@@ -198,7 +195,6 @@ def _firelens_cloudwatch(task: TaskDefinition) -> bool:
     return False
 
 
-@check("ECS106")
 def sidecar_permissions_on_execution_role(task: TaskDefinition):
     roles = roles_of(task)
     if roles is None or roles.execution is None or roles.execution is roles.task:
@@ -239,7 +235,6 @@ def sidecar_permissions_on_execution_role(task: TaskDefinition):
         yield Finding("ECS106", task.ptr(EXECUTION), message, related=(context,))
 
 
-@check("ECS113")
 def unscoped_secret_access(task: TaskDefinition):
     roles = roles_of(task)
     if roles is None or roles.execution is None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ecslint.checks import check
 from ecslint.findings import Finding, Related
 from ecslint.iam.evaluator import Outcome, grant_of
 from ecslint.iam.managed import policy_path
@@ -34,7 +33,6 @@ POWERFUL_MANAGED_POLICIES = {
 ESCALATION_PATTERNS = ("iam:PassRole", "iam:Create*", "iam:Put*Policy", "iam:Attach*", "sts:AssumeRole")
 
 
-@check("ECS104")
 def bootstrap_permissions_on_task_role(task: TaskDefinition):
     roles = roles_of(task)
     if roles is None or roles.execution is None or roles.task is None or not roles.execution.complete:
@@ -94,7 +92,6 @@ def _reasons(statement) -> list[tuple[str, str, list[str]]]:
     return reasons
 
 
-@check("ECS107")
 def overly_permissive_task_role(task: TaskDefinition):
     roles = roles_of(task)
     if roles is None or roles.task is None:
