@@ -13,6 +13,9 @@ MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 
 
 YAML_SUFFIXES = (".yml", ".yaml")
+# Terraform: HCL configuration, and templates that render to JSON (`templatefile("containers.json.tpl", ...)`).
+HCL_SUFFIXES = (".tf",)
+TEMPLATE_SUFFIXES = (".tpl", ".tftpl")
 
 
 @dataclass
@@ -23,7 +26,7 @@ class Document:
     text: str
     data: object
     has_duplicate_keys: bool = False
-    syntax: str = "json"  # json | yaml
+    syntax: str = "json"  # json | yaml | hcl (Terraform .tf) | template (Terraform .json.tpl)
     _locator: object | None = field(default=None, repr=False)
 
     @property
@@ -59,6 +62,10 @@ def _looks_like_task_definition(text: str) -> bool:
 def syntax_for(path: str, text: str) -> str:
     """YAML by extension; `.template` and other names by their first character (CloudFormation allows both)."""
     lowered = path.lower()
+    if lowered.endswith(HCL_SUFFIXES):
+        return "hcl"
+    if lowered.endswith(TEMPLATE_SUFFIXES) and text.lstrip()[:1] in ("{", "["):
+        return "template"
     if lowered.endswith(YAML_SUFFIXES):
         return "yaml"
     if lowered.endswith(".json") or text.lstrip()[:1] in ("{", "["):
@@ -78,10 +85,16 @@ def parse(path: str, raw: bytes) -> Document | Unparsable:
         before = raw[: error.start].decode("utf-8", "replace")
         line, column = LineIndex(before).position(len(before))
         return _invalid(path, f"File is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be decoded).", line, column, relevant=False)
+    syntax = syntax_for(path, text)
+    if syntax in ("hcl", "template"):
+        # Imported here: python-hcl2 alone costs ~100 ms, paid only when a Terraform file is read.
+        from ecslint.terraform_documents import parse_terraform
+
+        return parse_terraform(path, text, syntax, _invalid)
     if not text.strip():
         return _invalid(path, "File is empty; expected a task definition.", relevant=False)
     try:
-        if syntax_for(path, text) == "yaml":
+        if syntax == "yaml":
             from ecslint.yamltext import loads as load_yaml
 
             data, has_duplicates, locator = load_yaml(text)

@@ -16,8 +16,9 @@ from ecslint.selection import matches
 from ecslint.sources import InputError, Source, path_matches
 
 NOT_A_TASK_DEFINITION = (
-    "Not an ECS task definition: expected RegisterTaskDefinition input (an object with `containerDefinitions`), "
-    'describe-task-definition output (`{"taskDefinition": {...}}`) or a list of container definitions.'
+    "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
+    'describe-task-definition output or a list of container definitions), a CloudFormation template or '
+    "Terraform configuration or plan with one, an ECR lifecycle policy, or an ECS AppSpec file."
 )
 
 
@@ -117,7 +118,9 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
         if isinstance(subject, TaskDefinition):
             report.task_definitions += 1
             if options.iam is not None:
-                subject = replace(subject, iam=options.iam)
+                # Roles from the template itself come first; --iam and --aws-iam add to them.
+                own = subject.iam.roles if subject.iam is not None else []
+                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles))
             if so_far is not None:
                 so_far.task_definitions.append(subject)
         if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
@@ -128,6 +131,9 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
 
 def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
     found = _run_checks(subject, options, report)
+    # Front ends with values only known at deploy time (Terraform variables, CloudFormation
+    # parameters) drop findings that would judge a placeholder.
+    found = [f for f in found if subject.keeps(f)]
     if getattr(subject, "iam", None) is not None:
         from ecslint.iam.task_roles import unresolved_roles
 
@@ -138,6 +144,9 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         report.suppressed += before - len(found)
     # Checks speak the API's field names; front ends map them back to the source's own keys.
     found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
+    # A Terraform plan names where the resource is declared; every finding on it links there.
+    if (declaration := getattr(subject, "declaration", None)) is not None:
+        found = [f._replace(related=f.related + (declaration,)) for f in found]
     _keep(found, source, document, options, report)
 
 

@@ -131,14 +131,9 @@ class JsonLocator:
                 self.spans[value_pointer] = (key_span[0], key_span[1], start, end)
                 expect_key = bool(stack) and stack[-1][1]
 
-    def _nearest(self, pointer: str) -> str:
-        while pointer not in self.spans and pointer:
-            pointer = jp.parent(pointer)
-        return pointer
-
     def region(self, pointer: str) -> Region:
         """The key and scalar value of a member; just the key (or opening bracket) of a container."""
-        span = self.spans.get(self._nearest(pointer))
+        span = self.spans.get(jp.nearest(pointer, self.spans))
         if span is None:
             return Region(1, 1, 1, 1)
         key_start, key_end, value_start, value_end = span

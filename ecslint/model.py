@@ -78,8 +78,27 @@ class Container:
         return self.data.get("essential") is not False
 
 
+class Subject:
+    """What checks run on: a task definition, or another kind of document (lifecycle policy, AppSpec).
+
+    The defaults fit a subject read straight from its own file; front ends override them.
+    """
+
+    def ignore_selectors(self) -> list[str]:
+        """Rule IDs or prefixes suppressed inside the document itself."""
+        return []
+
+    def source_pointer(self, pointer: str) -> str:
+        """The pointer in the source document for a pointer built from API field names."""
+        return pointer
+
+    def keeps(self, finding) -> bool:
+        """False for a finding that would judge a value only known at deploy time."""
+        return True
+
+
 @dataclass(frozen=True)
-class TaskDefinition:
+class TaskDefinition(Subject):
     """One task definition found in a document, whatever shape it was written in."""
 
     document: Document
@@ -153,10 +172,6 @@ class TaskDefinition:
             if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
                 selectors += tag["value"].replace(",", " ").upper().split()
         return selectors
-
-    def source_pointer(self, pointer: str) -> str:
-        """The pointer in the source document for a pointer built from API field names (identity for JSON shapes)."""
-        return pointer
 
     @property
     def tags(self) -> list[tuple[int, dict]]:

@@ -22,6 +22,13 @@ def parent(pointer: str) -> str:
     return pointer[: pointer.rfind("/")] if pointer else ""
 
 
+def nearest(pointer: str, known) -> str:
+    """pointer itself if known holds it, else its nearest ancestor there ("" at worst)."""
+    while pointer not in known and pointer:
+        pointer = parent(pointer)
+    return pointer
+
+
 def is_within(pointer: str, prefix: str) -> bool:
     """True when pointer names prefix itself or something inside it (segment-wise)."""
     return pointer == prefix or pointer.startswith(prefix + "/")

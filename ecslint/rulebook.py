@@ -17,6 +17,8 @@ class Example:
     filename: str = "task-definition.json"
     # IAM context for rules that read role policies: `--iam` input (get-account-authorization-details shape).
     iam: str | None = None
+    # Other files linted in the same run, as (filename, text): rules that compare documents (ECS902).
+    companions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def _rule_from_toml(data: dict) -> Rule:
             description=item.get("description", ""),
             filename=item.get("filename", "task-definition.json"),
             iam=item.get("iam"),
+            companions=tuple((other["filename"], other["document"]) for other in item.get("companions", ())),
         )
         for item in data.get("examples", ())
     )
@@ -90,6 +93,10 @@ def all_rules() -> dict[str, Rule]:
     return {rule.id: rule for rule in sorted(rules, key=lambda rule: rule.id)}
 
 
+def _fence(filename: str) -> str:
+    return "yaml" if filename.endswith((".yml", ".yaml")) else "json"
+
+
 def rule_markdown(rule: Rule, depth: int = 1) -> str:
     """The rule's documentation in one template: `ecslint explain`, SARIF help and docs/rules.md share it."""
     top, section = "#" * depth, "#" * (depth + 1)
@@ -98,7 +105,9 @@ def rule_markdown(rule: Rule, depth: int = 1) -> str:
     for example in rule.examples:
         title = "Example" if example.kind == "fail" else "Use instead"
         note = f" ({example.description})" if example.description else ""
-        parts += ["", f"{section} {title}{note}", "", "```json", example.document.strip(), "```"]
+        parts += ["", f"{section} {title}{note}", "", f"```{_fence(example.filename)}", example.document.strip(), "```"]
+        for filename, document in example.companions:
+            parts += ["", f"Linted together with `{filename}`:", "", f"```{_fence(filename)}", document.strip(), "```"]
         if example.iam:
             parts += ["", "With these roles (`--iam` input):", "", "```json", example.iam.strip(), "```"]
     if rule.references:

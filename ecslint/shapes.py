@@ -7,13 +7,17 @@ document is not of its kind. The first recogniser that answers wins.
 
 from __future__ import annotations
 
+from ecslint.appspec import appspec_files
+from ecslint.cloudformation import cloudformation_task_definitions
+from ecslint.lifecycle import lifecycle_policies
 from ecslint.model import task_definitions
+from ecslint.terraform import terraform_task_definitions
 
-RECOGNISERS = [task_definitions]
+RECOGNISERS = [terraform_task_definitions, task_definitions, cloudformation_task_definitions, lifecycle_policies, appspec_files]
 
 # A YAML (or other non-JSON) file found by walking is parsed only if its text holds one of
 # these: YAML parsing is slow, and most YAML in a repository is CI config or Kubernetes.
-WALK_MARKERS: list[str] = []
+WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService"]
 
 
 def recognise(document) -> list | None:

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 # Folders no task definition lives in; walking them only costs time.
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".terraform", ".mypy_cache", ".pytest_cache")
-WALKED_SUFFIXES = (".json", ".yml", ".yaml", ".template")
+WALKED_SUFFIXES = (".json", ".yml", ".yaml", ".template", ".tf")
 
 
 @dataclass(frozen=True)

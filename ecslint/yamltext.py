@@ -47,13 +47,8 @@ class YamlLocator:
         self.spans = spans
         self.duplicates = duplicates
 
-    def _nearest(self, pointer: str) -> str:
-        while pointer not in self.spans and pointer:
-            pointer = jp.parent(pointer)
-        return pointer
-
     def region(self, pointer: str) -> Region:
-        span = self.spans.get(self._nearest(pointer))
+        span = self.spans.get(jp.nearest(pointer, self.spans))
         if span is None:
             return Region(1, 1, 1, 1)
         key, value, is_container = span

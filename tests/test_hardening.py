@@ -6,27 +6,12 @@ import json
 
 import pytest
 
-from tests.helpers import lint_text
+from tests.helpers import container, findings, lint_text, pointers, task
 
 HARDENING = ["ECS501", "ECS502", "ECS503", "ECS504", "ECS505", "ECS506"]
 WINDOWS = {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE", "cpuArchitecture": "X86_64"}
 
 
-def task(containers=None, **fields) -> str:
-    document = {"family": "web", **fields, "containerDefinitions": containers if containers is not None else [container()]}
-    return json.dumps(document)
-
-
-def container(**fields) -> dict:
-    return {"name": "web", "image": "nginx:1.27", "memory": 256, **fields}
-
-
-def findings(text: str, rule: str):
-    return lint_text(text, select=[rule])
-
-
-def pointers(text: str, rule: str) -> list[str]:
-    return sorted(f.pointer for f in findings(text, rule))
 
 
 # Robustness: every rule on malformed input

@@ -47,7 +47,7 @@ def test_deeply_nested_json():
 
 def test_valid_json_of_another_shape_is_ecs001_when_named():
     [finding] = lint_text('{"name": "my-package", "version": "1.0.0"}')
-    assert finding.rule_id == "ECS001" and finding.message.startswith("Not an ECS task definition")
+    assert finding.rule_id == "ECS001" and finding.message.startswith("Not a document ecslint reads")
 
 
 def test_large_file_is_linted_without_trouble(tmp_path, capsys):
@@ -56,7 +56,7 @@ def test_large_file_is_linted_without_trouble(tmp_path, capsys):
     assert big.stat().st_size > 20_000_000
     result = cli(capsys, "check", str(big))
     assert result.code == 1
-    assert "ECS001 [error] Not an ECS task definition" in result.out
+    assert "ECS001 [error] Not a document ecslint reads" in result.out
 
 
 def test_file_over_the_size_limit(tmp_path, capsys, monkeypatch):

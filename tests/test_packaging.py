@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -13,8 +14,11 @@ from tests.helpers import REPO
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
+    # Build from a clean copy: setuptools reuses ./build, where modules deleted since linger.
+    source = tmp_path_factory.mktemp("source") / "ecslint"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns("build", "dist", ".git", ".venv", ".ci-venv", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis"))
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)], check=True, capture_output=True)
     [built] = out.glob("ecslint-*.whl")
     return built
 

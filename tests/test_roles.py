@@ -6,27 +6,12 @@ import json
 
 import pytest
 
-from tests.helpers import lint_text
+from tests.helpers import container, findings, lint_text, pointers, task
 
 ECR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0"
 AWSLOGS = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web"}}
 
 
-def task(containers=None, **fields) -> str:
-    document = {"family": "web", **fields, "containerDefinitions": containers if containers is not None else [{"name": "web", "image": "nginx:1.27", "memory": 256}]}
-    return json.dumps(document)
-
-
-def container(**fields) -> dict:
-    return {"name": "web", "image": "nginx:1.27", "memory": 256, **fields}
-
-
-def findings(text: str, rule: str):
-    return lint_text(text, select=[rule])
-
-
-def pointers(text: str, rule: str) -> list[str]:
-    return sorted(f.pointer for f in findings(text, rule))
 
 
 # ECS101 missing-execution-role

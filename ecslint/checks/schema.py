@@ -28,8 +28,9 @@ def _subject(task: TaskDefinition, pointer: str) -> tuple[str, str]:
     for container in task.containers:
         if jp.is_within(pointer, container.pointer) and pointer != container.pointer:
             return f"{container.label}: ", jp.to_path(pointer[len(container.pointer):])
-    base = task.pointer if task.shape != "describe" else ""
-    return "", jp.to_path(pointer[len(base):]) if jp.is_within(pointer, base) else jp.to_path(pointer)
+    # Fields of the task definition are named from it; other keys (describe output's `tags`) from the root.
+    base = task.pointer if jp.is_within(pointer, task.pointer) else ""
+    return "", jp.to_path(pointer[len(base):])
 
 
 def _violations(task: TaskDefinition):
