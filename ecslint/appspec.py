@@ -7,6 +7,8 @@ verified 2026-11-30), so keys are matched that way here; pointers keep the file'
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -50,8 +52,7 @@ def family_of(reference) -> str | None:
     return match.group(1) if match else None
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A value in the AppSpec with its pointer; `child` finds a member whatever the case of its key."""
 
     value: object

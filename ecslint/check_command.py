@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from ecslint.config import Config, ConfigError, discover
@@ -22,8 +23,7 @@ class UsageProblem(Exception):
     """Arguments, config or side files that make the run impossible: exit 2 with one line."""
 
 
-@dataclass(frozen=True)
-class CheckArguments:
+class CheckArguments(NamedTuple):
     paths: tuple[str, ...] = ()
     output_format: str | None = None
     output: Path | None = None
@@ -56,8 +56,7 @@ class CheckArguments:
         return bool(self.aws) or self.aws_all or self.aws_iam
 
 
-@dataclass(frozen=True)
-class ReportTarget:
+class ReportTarget(NamedTuple):
     format: str
     path: Path | None  # None: stdout
 

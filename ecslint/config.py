@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
+from ecslint.data import read_text
 from ecslint.schema_validator import SchemaValidator
 from ecslint import pointer as jp
 
@@ -15,8 +17,7 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the CLI exits 2 with this one-line message."""
 
 
-@dataclass(frozen=True)
-class IgnoreEntry:
+class IgnoreEntry(NamedTuple):
     path: str
     rule: str
     reason: str
@@ -41,7 +42,7 @@ class Config:
 
 
 def _validator() -> SchemaValidator:
-    text = resources.files("ecslint.schemas").joinpath("config.schema.json").read_text(encoding="utf-8")
+    text = read_text("ecslint.schemas", "config.schema.json")
     return SchemaValidator(json.loads(text), unknown_key="is not an ecslint setting")
 
 
@@ -53,14 +54,14 @@ def find_config_file(start: Path) -> Path | None:
             return candidate
         pyproject = folder / "pyproject.toml"
         # Most pyproject files have no [tool.ecslint]: a text search spares parsing them.
-        if pyproject.is_file() and "tool.ecslint" in _read_text(pyproject) and "ecslint" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and "tool.ecslint" in _read_config_text(pyproject) and "ecslint" in _read_toml(pyproject).get("tool", {}):
             return pyproject
         if (folder / ".git").exists():
             return None
     return None
 
 
-def _read_text(path: Path) -> str:
+def _read_config_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -71,7 +72,7 @@ def _read_toml(path: Path) -> dict:
     import tomllib
 
     try:
-        return tomllib.loads(_read_text(path))
+        return tomllib.loads(_read_config_text(path))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"invalid TOML in config file {path}: {error}") from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from dataclasses import dataclass, field
 
 from ecslint.findings import Finding, Region
@@ -40,8 +42,7 @@ class Document:
         return self.locator.region(pointer)
 
 
-@dataclass(frozen=True)
-class Unparsable:
+class Unparsable(NamedTuple):
     """A file that could not be read as a document: the ECS001 finding, and whether it looked like one."""
 
     path: str

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from dataclasses import replace
 
 from ecslint import pointer as jp
 from ecslint.checks import load_all
@@ -22,24 +24,25 @@ NOT_A_TASK_DEFINITION = (
 )
 
 
-@dataclass
 class Report:
-    findings: list[Located] = field(default_factory=list)
-    input_errors: list[InputError] = field(default_factory=list)
-    internal_errors: list[str] = field(default_factory=list)
-    files_checked: int = 0
-    task_definitions: int = 0
-    suppressed: int = 0
-    skipped: list[str] = field(default_factory=list)
-    # Role ARNs (or names) whose policies no IAM input supplied: their IAM rules were skipped.
-    unresolved_roles: set[str] = field(default_factory=set)
-    baseline_hidden: int = 0
-    # Baseline entries that matched no finding: fixed problems the baseline can drop.
-    baseline_stale: list[dict] = field(default_factory=list)
+    """What a run found and met along the way; formatters read it, the CLI turns it into an exit code."""
+
+    def __init__(self, findings: list[Located] | None = None, files_checked: int = 0):
+        self.findings: list[Located] = findings or []
+        self.input_errors: list[InputError] = []
+        self.internal_errors: list[str] = []
+        self.files_checked = files_checked
+        self.task_definitions = 0
+        self.suppressed = 0
+        self.skipped: list[str] = []
+        # Role ARNs (or names) whose policies no IAM input supplied: their IAM rules were skipped.
+        self.unresolved_roles: set[str] = set()
+        self.baseline_hidden = 0
+        # Baseline entries that matched no finding: fixed problems the baseline can drop.
+        self.baseline_stale: list[dict] = []
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     enabled: frozenset[str]
     config: Config
     inline_ignores: bool = True
@@ -83,12 +86,12 @@ def _locate(finding: Finding, document: Document | None, source: Source) -> Loca
     return Located(source.display_path, rule.id, rule.name, finding.level or rule.level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
 
 
-@dataclass
 class _RunSoFar:
     """What a run keeps for its second pass: its task definitions, and the subjects that check against them (AppSpec)."""
 
-    task_definitions: list = field(default_factory=list)
-    waiting: list = field(default_factory=list)  # (subject, source, document)
+    def __init__(self):
+        self.task_definitions: list = []
+        self.waiting: list = []  # (subject, source, document)
 
 
 def lint_source(source: Source, options: Options, report: Report, so_far: _RunSoFar | None = None) -> None:

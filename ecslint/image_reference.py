@@ -12,6 +12,8 @@ of the reference, and a part holding a placeholder is known to be set but not to
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -60,8 +62,7 @@ def is_real_account(text: object) -> bool:
     return isinstance(text, str) and len(text) == 12 and text.isdigit() and text not in EXAMPLE_ACCOUNTS
 
 
-@dataclass(frozen=True)
-class EcrRegistry:
+class EcrRegistry(NamedTuple):
     account: str
     region: str
     fips: bool

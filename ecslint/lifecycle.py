@@ -9,6 +9,8 @@ string itself, so findings on an embedded policy land on `LifecyclePolicyText`.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,8 +45,7 @@ def shown(value) -> str:
     return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
 
 
-@dataclass(frozen=True)
-class LifecycleRule:
+class LifecycleRule(NamedTuple):
     """One entry of `rules`."""
 
     data: dict

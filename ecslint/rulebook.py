@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from typing import NamedTuple
+
+from ecslint.data import read_text
 
 
-@dataclass(frozen=True)
-class Example:
+# Named tuples rather than dataclasses: defined at every start, and cheaper to define.
+class Example(NamedTuple):
     kind: str  # "fail" or "pass"
     document: str
     pointers: tuple[str, ...] = ()
@@ -21,8 +22,7 @@ class Example:
     companions: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     name: str
     level: str
@@ -33,7 +33,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     security_severity: str | None = None
     references: tuple[str, ...] = ()
-    examples: tuple[Example, ...] = field(default=(), repr=False)
+    examples: tuple[Example, ...] = ()
 
     @property
     def is_security(self) -> bool:
@@ -74,6 +74,7 @@ CATALOGUE = "catalogue.json"
 def read_rule_files() -> list[dict]:
     """The rule files as written (rules/ECSnnn.toml), in ID order: the source of truth."""
     import tomllib
+    from importlib import resources
 
     folder = resources.files("ecslint.rules")
     files = sorted(entry.name for entry in folder.iterdir() if entry.name.startswith("ECS") and entry.name.endswith(".toml"))
@@ -88,7 +89,7 @@ def render_catalogue(rule_files: list[dict]) -> str:
 @cache
 def all_rules() -> dict[str, Rule]:
     """Every rule by ID, in ID order (from the compiled catalogue; a test keeps it in step with the TOML files)."""
-    text = resources.files("ecslint.rules").joinpath(CATALOGUE).read_text(encoding="utf-8")
+    text = read_text("ecslint.rules", CATALOGUE)
     rules = (_rule_from_toml(data) for data in json.loads(text))
     return {rule.id: rule for rule in sorted(rules, key=lambda rule: rule.id)}
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from ecslint.data import read_text
 from ecslint import pointer as jp
 
 _TYPE_NAMES = {
@@ -137,5 +137,5 @@ def _did_you_mean(key: str, known) -> str:
 
 @cache
 def task_definition_schema() -> dict:
-    text = resources.files("ecslint.schemas").joinpath("task-definition.schema.json").read_text(encoding="utf-8")
+    text = read_text("ecslint.schemas", "task-definition.schema.json")
     return json.loads(text)

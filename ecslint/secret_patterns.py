@@ -9,8 +9,9 @@ example is sorted out before a value counts as a secret.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
-from dataclasses import dataclass
 
 # IAM unique-ID prefixes. Only these four introduce credentials; the others name users,
 # roles, groups, policies, instance profiles, public keys and certificates, which are
@@ -99,8 +100,7 @@ _NUMBER_OR_DURATION = re.compile(r"^\d{1,5}(?:\.\d+)?[smhdw]?$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
-@dataclass(frozen=True)
-class SecretMatch:
+class SecretMatch(NamedTuple):
     """One secret found in a string: what kind, and the secret part itself (for masking)."""
 
     kind: str  # aws-access-key-id | aws-secret-access-key | embedded-credentials | private-key

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import os
 import sys
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
@@ -13,8 +14,7 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__py
 WALKED_SUFFIXES = (".json", ".yml", ".yaml", ".template", ".tf")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """One input: what to call it in reports, its bytes, and whether the user named it."""
 
     display_path: str
@@ -26,8 +26,7 @@ class Source:
     live: bool = False
 
 
-@dataclass(frozen=True)
-class InputError:
+class InputError(NamedTuple):
     """A path that could not be read: reported on stderr, the run goes on, and it exits 2."""
 
     display_path: str

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 
 from ecslint.findings import Finding
@@ -12,8 +13,7 @@ from ecslint.model import TaskDefinition
 CheckFunction = Callable[[object], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     function: CheckFunction
     # What the check reads: a TaskDefinition, or another recognised subject (ecslint.shapes).
     subject: type

@@ -8,7 +8,8 @@ developer guide's task networking page
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 from ecslint.checks import check
 from ecslint.findings import Finding
@@ -31,8 +32,7 @@ def _int(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-@dataclass(frozen=True)
-class PortMapping:
+class PortMapping(NamedTuple):
     container: Container
     index: int
     data: dict

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 from pathlib import Path
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-@dataclass(frozen=True)
-class FormatContext:
+class FormatContext(NamedTuple):
     color: bool = False
     # SARIF URIs are relative to the repository root; display paths are relative to cwd.
     cwd: Path = Path(".")

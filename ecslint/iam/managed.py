@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from ecslint.data import read_text
 
 DATA_FILE = "aws-managed-policies.json"
 
@@ -30,7 +31,7 @@ def policy_path(arn: str) -> str | None:
 
 @cache
 def _by_path() -> dict[str, ManagedPolicy]:
-    text = resources.files("ecslint.schemas").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    text = read_text("ecslint.schemas", DATA_FILE)
     found = {}
     for entry in json.loads(text)["policies"]:
         policy = ManagedPolicy(entry["name"], entry["arn"], entry["versionId"], entry["source"], entry["verified"], entry["document"])
