@@ -14,6 +14,7 @@ from functools import cache
 
 from ecslint.data import read_text
 from ecslint import pointer as jp
+from ecslint.placeholders import is_templated
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -92,6 +93,8 @@ class SchemaValidator:
         return found
 
     def _check(self, value, schema: dict, pointer: str, found: list, pending: list) -> None:
+        if isinstance(value, str) and is_templated(value):
+            return  # rendered before deployment: `"{{networkmode}}"` or `"${PORT}"` is not the final value
         expected = schema.get("type")
         if expected is not None:
             options = expected if isinstance(expected, list) else [expected]

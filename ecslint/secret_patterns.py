@@ -9,9 +9,10 @@ example is sorted out before a value counts as a secret.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
-import re
+from ecslint.placeholders import ANGLE_PLACEHOLDER as _ANGLE_PLACEHOLDER, PERCENT_VARIABLE as _PERCENT_VARIABLE, SHELL_VARIABLE as _SHELL_VARIABLE, TEMPLATE as _TEMPLATE
 
 # IAM unique-ID prefixes. Only these four introduce credentials; the others name users,
 # roles, groups, policies, instance profiles, public keys and certificates, which are
@@ -43,23 +44,6 @@ _PEM_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?
 # A real key body is hundreds of base64 characters; a few dozen means an elided example.
 _PEM_MIN_BODY = 64
 
-# Templates and substitutions: the real value arrives later, from a tool or the shell.
-_TEMPLATE = re.compile(
-    r"\$\{[^}]*\}?"  # ${VAR}, ${var.x}, CloudFormation ${AWS::AccountId}
-    r"|\$\(\(?"  # $(command), $((arithmetic))
-    r"|\$[A-Z_][A-Z0-9_]*(?![A-Za-z0-9_])"  # $VAR (upper case, so `pa$$word` stays a literal)
-    r"|\{\{.*?(?:\}\}|$)"  # {{ var }}, {{resolve:...}}, {{must_env `X`}}
-    r"|#\{[^}]*\}"  # #{Param} (Octopus, Ruby)
-    r"|%\{[^}]*\}"  # %{var} (Terraform directives)
-    r"|\(\([^)]*\)\)"  # ((var)) (Concourse)
-    r"|<%.*?%>"  # <%= erb %>
-    r"|@@[A-Za-z0-9_]+@@"
-    r"|__[A-Z0-9_]+__",
-    re.S,
-)
-_ANGLE_PLACEHOLDER = re.compile(r"^<[^<>]+>$")
-_PERCENT_VARIABLE = re.compile(r"^%[A-Za-z_][A-Za-z0-9_]*%$")
-_SHELL_VARIABLE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$")
 # A value spelled like a variable name (`YOUR_API_KEY`, `DB_PASSWORD`) stands for one.
 _SHOUTED_NAME = re.compile(r"^[A-Z]+(?:_[A-Z]+)+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)*$")

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecslint.devtools.generate_schema import generate, render
+from ecslint.placeholders import is_templated
 from ecslint.schema_validator import SchemaValidator, task_definition_schema
 from tests.helpers import CORPUS, REPO, lint_text, needs_shared
 
@@ -45,6 +46,7 @@ def test_messages_name_container_and_field():
         ({"family": "w", "containerDefinitions": [{"image": "x"}]}, [("/containerDefinitions/0/name", "Container #1: 'name' is required.")]),
         ({"family": "w", "containerDefinitions": [{"name": "w", "image": "x", "environment": [{"name": "DB_PASSWORD", "value": 12345678}]}]}, [("/containerDefinitions/0/environment/0/value", "Container 'w': 'environment[0].value' must be a string, got an integer value.")]),
         ({"family": "w", "containerDefinitions": [{"name": "w", "image": "x", "user": None, "essential": None}]}, []),
+        ({"family": "w", "networkMode": "{{networkmode}}", "containerDefinitions": [{"name": "w", "image": "x", "memory": "${MEMORY}"}]}, []),
         ({"taskDefinition": {"family": "w", "revision": 3, "status": "ACTIVE", "containerDefinitions": [{"name": "w", "image": "x"}]}, "tags": []}, []),
     ],
 )
@@ -69,12 +71,16 @@ _OURS = SchemaValidator(_SCHEMA)
 _THEIRS = jsonschema.Draft7Validator(_SCHEMA)
 
 
+def _undecided(value) -> bool:
+    return value is None or (isinstance(value, str) and is_templated(value))
+
+
 def _strip_nulls(value):
-    """Nulls are 'absent' for ecslint (Terraform and the deploy action drop them); jsonschema disagrees by design."""
+    """Nulls are absent and placeholders undecided for ecslint; jsonschema judges both, by design."""
     if isinstance(value, dict):
-        return {k: _strip_nulls(v) for k, v in value.items() if v is not None}
+        return {k: _strip_nulls(v) for k, v in value.items() if not _undecided(v)}
     if isinstance(value, list):
-        return [_strip_nulls(v) for v in value]
+        return [_strip_nulls(v) for v in value if not _undecided(v)]
     return value
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ecslint.checks import check
 from ecslint.findings import Finding
 from ecslint.model import Container, TaskDefinition
+from ecslint.placeholders import is_templated
 
 # Partitions IAM role ARNs can live in (botocore 1.43 data/partitions.json, verified 2026-11-30).
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"})
@@ -37,9 +38,10 @@ AWS_SIDECAR_IMAGES = {"aws-xray-daemon": "an X-Ray daemon", "cloudwatch-agent": 
 _PRIVATE_ECR_HOST = re.compile(r"^[^/]+\.dkr\.ecr(?:-fips)?\.[^/]+\.amazonaws\.com(?:\.cn)?/|^[^/]+\.dkr-ecr\.[^/]+\.on\.aws/", re.I)
 
 # Template syntaxes whose value is filled in later; such values are not judged (ECS110).
-_TEMPLATE = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|#\{[^}]*\}|<[^<>]+>|\$[A-Za-z_][A-Za-z0-9_]*")
 # An account field written as a stand-in: only letters, `_` or `-` (XXXXXXXXXXXX, ACCOUNT_ID,
 # YOUR_ACCOUNT_ID, aws_account_id). A field with digits is judged: 11 digits is a real mistake.
+# Role fields are never secrets, so `$name` anywhere is read as a shell variable too.
+_LOWER_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 _ACCOUNT_PLACEHOLDER = re.compile(r"^[A-Za-z_-]+$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
@@ -59,7 +61,7 @@ class RoleArn:
 
 def is_template(value: str) -> bool:
     """True for values a template engine fills in later (`${X}`, `{{x}}`, `#{x}`, `<x>`, `$X`)."""
-    return bool(_TEMPLATE.search(value))
+    return is_templated(value) or bool(_LOWER_SHELL_VARIABLE.search(value))
 
 
 def role_value(task: TaskDefinition, key: str) -> str | None:
