@@ -93,7 +93,8 @@ class JsonLocator:
             if char in ",:":
                 continue
             if stack and stack[-1][1] and expect_key and char == '"':
-                key = json.loads(token)
+                # Only keys with escapes need decoding; the rest are their own text.
+                key = json.loads(token) if "\\" in token else token[1:-1]
                 frame = stack[-1]
                 current_pointer = jp.join(frame[0], key)
                 if key in frame[5]:
@@ -113,7 +114,7 @@ class JsonLocator:
             # A value starts here: work out its pointer.
             if stack and not stack[-1][1]:
                 frame = stack[-1]
-                value_pointer = jp.join(frame[0], frame[2])
+                value_pointer = f"{frame[0]}/{frame[2]}"
                 frame[2] += 1
                 key_span = (None, None)
             elif stack:

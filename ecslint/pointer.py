@@ -4,12 +4,18 @@ from __future__ import annotations
 
 
 def escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    token = str(token)
+    # Most keys need no escaping; checking first keeps pointer building cheap on large runs.
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
 
 
 def join(base: str, *tokens: str | int) -> str:
     """Append reference tokens to a pointer: join("/a", "b/c", 0) == "/a/b~1c/0"."""
-    return base + "".join("/" + escape(token) for token in tokens)
+    for token in tokens:
+        base = f"{base}/{escape(token)}"
+    return base
 
 
 def split(pointer: str) -> list[str]:
