@@ -41,7 +41,7 @@ TASK_DEFINITION = {
 }
 
 
-def _command() -> list[str]:
+def ecslint_command() -> list[str]:
     script = Path(sys.executable).with_name("ecslint")
     return [str(script)] if script.exists() else [sys.executable, "-m", "ecslint"]
 
@@ -52,7 +52,7 @@ def _environment() -> dict:
     return environment
 
 
-def _median_seconds(command: list[str], runs: int, cwd: Path) -> float:
+def median_seconds(command: list[str], runs: int, cwd: Path) -> float:
     environment = _environment()
     subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     timings = []
@@ -80,12 +80,12 @@ def measure(runs: int, files: int) -> dict:
         for number in range(files):
             document = dict(TASK_DEFINITION, family=f"bench-{number}")
             (folder / f"service-{number:04d}.task-definition.json").write_text(json.dumps(document, indent=2))
-        command = _command()
+        command = ecslint_command()
         return {
-            "python_startup_s": _median_seconds([sys.executable, "-c", "pass"], runs, work),
+            "python_startup_s": median_seconds([sys.executable, "-c", "pass"], runs, work),
             "import_ecslint_cli_s": _import_seconds(runs),
-            "one_file_s": _median_seconds([*command, "check", "--isolated", str(single)], runs, work),
-            f"{files}_files_s": _median_seconds([*command, "check", "--isolated", str(folder)], max(3, runs // 3), work),
+            "one_file_s": median_seconds([*command, "check", "--isolated", str(single)], runs, work),
+            f"{files}_files_s": median_seconds([*command, "check", "--isolated", str(folder)], max(3, runs // 3), work),
             "runs": runs,
         }
     finally:

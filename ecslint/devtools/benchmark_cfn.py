@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ecslint.devtools.benchmark import _command, _median_seconds
+from ecslint.devtools.benchmark import ecslint_command, median_seconds
 
 # The corpus beside a checkout of this repository (../shared/corpus/real), when there is one.
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
@@ -37,16 +37,16 @@ def measure(corpus: Path, runs: int) -> dict:
             shutil.copyfile(path, folder / path.name)
         files = sorted(str(path) for path in folder.iterdir())
         one = [next(name for name in files if name.endswith("public-service.yaml"))] if any(name.endswith("public-service.yaml") for name in files) else files[:1]
-        ecslint = [*_command(), "check", "--isolated"]
+        ecslint = [*ecslint_command(), "check", "--isolated"]
         figures: dict = {"templates": len(files), "runs": runs}
-        figures["ecslint_all_s"] = _median_seconds([*ecslint, *files], runs, work)
-        figures["ecslint_one_s"] = _median_seconds([*ecslint, *one], runs, work)
+        figures["ecslint_all_s"] = median_seconds([*ecslint, *files], runs, work)
+        figures["ecslint_one_s"] = median_seconds([*ecslint, *one], runs, work)
         cfn_lint = shutil.which("cfn-lint")
         if cfn_lint is None:
             figures["cfn_lint"] = "not found on PATH: skipped"
             return figures
-        figures["cfn_lint_all_s"] = _median_seconds([cfn_lint, *files], runs, work)
-        figures["cfn_lint_one_s"] = _median_seconds([cfn_lint, *one], runs, work)
+        figures["cfn_lint_all_s"] = median_seconds([cfn_lint, *files], runs, work)
+        figures["cfn_lint_one_s"] = median_seconds([cfn_lint, *one], runs, work)
         figures["ratio_all"] = figures["cfn_lint_all_s"] / figures["ecslint_all_s"]
         figures["ratio_one"] = figures["cfn_lint_one_s"] / figures["ecslint_one_s"]
         return figures
