@@ -17,14 +17,13 @@ from typing import ClassVar
 from ecslint import pointer as jp
 from ecslint.document import Document
 from ecslint.model import Subject
+from ecslint.placeholders import is_templated
 
 TARGET_TYPE = "AWS::ECS::Service"
 
 # `arn:aws:ecs:region:account:task-definition/family:revision`, the form the AppSpec reference asks for
 # (https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html, verified 2026-11-30).
 TASK_DEFINITION_ARN = re.compile(r"^arn:[a-z0-9-]+:ecs:[a-z0-9-]*:\d*:task-definition/([A-Za-z0-9_-]{1,255})(?::\d+)?$")
-# What CI fills in later: CodePipeline's `<TASK_DEFINITION>`, shell `$VAR` / `${VAR}`, `{{ var }}` templates.
-_PLACEHOLDER = re.compile(r"<[^<>]*>|\$\{?[A-Za-z_]|\{\{")
 
 
 def key_for(mapping, name: str) -> str | None:
@@ -36,7 +35,8 @@ def key_for(mapping, name: str) -> str | None:
 
 
 def is_placeholder(value) -> bool:
-    return isinstance(value, str) and bool(_PLACEHOLDER.search(value))
+    # What CI fills in later: CodePipeline's `<TASK_DEFINITION>`, `$VAR`, `${VAR}`, `{{ var }}`.
+    return isinstance(value, str) and is_templated(value)
 
 
 def is_appspec_version(value) -> bool:

@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 
 from ecslint import pointer as jp
-from ecslint.cloudformation_intrinsics import Template, Unresolved, contains_unresolved, is_intrinsic
+from ecslint.cloudformation_intrinsics import Template, Unresolved, is_intrinsic
+from ecslint.placeholders import contains_deploy_time_value
 from ecslint.iam import managed
 from ecslint.iam.context import Attachment, IamContext, Role
 from ecslint.iam.evaluator import PolicySet
@@ -130,7 +131,7 @@ class _Builder:
         arns = self.template.resolve(raw_arns)
         for index, arn in enumerate(arns if isinstance(arns, list) else []):
             self._managed(parts, arn, raw_arns[index] if isinstance(raw_arns, list) and index < len(raw_arns) else arn, jp.join(pointer, "ManagedPolicyArns", index))
-        if contains_unresolved(arns) and not isinstance(arns, list):
+        if contains_deploy_time_value(arns) and not isinstance(arns, list):
             parts.missing.append("ManagedPolicyArns")
         if "PermissionsBoundary" in properties:
             boundary = self._managed_policy(self.template.resolve(properties["PermissionsBoundary"]), properties["PermissionsBoundary"], jp.join(pointer, "PermissionsBoundary"))

@@ -28,12 +28,13 @@ import re
 from collections.abc import Iterator
 
 from ecslint import pointer as jp
+from ecslint.placeholders import DeployTimeValue, contains_deploy_time_value
 
 # How deep intrinsic functions may nest inside each other (templates nest a handful of levels).
 MAX_DEPTH = 64
 
 
-class Unresolved(str):
+class Unresolved(DeployTimeValue):
     """A value, or part of one, that only deployment decides; its text holds `${...}` placeholders."""
 
     __slots__ = ()
@@ -108,20 +109,6 @@ def placeholder(text: str) -> Unresolved:
 
 def is_intrinsic(value) -> bool:
     return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _INTRINSICS
-
-
-def is_unresolved(value) -> bool:
-    return isinstance(value, Unresolved)
-
-
-def contains_unresolved(value) -> bool:
-    if isinstance(value, Unresolved):
-        return True
-    if isinstance(value, dict):
-        return any(contains_unresolved(item) for item in value.values())
-    if isinstance(value, list):
-        return any(contains_unresolved(item) for item in value)
-    return False
 
 
 def as_text(value) -> str | None:
@@ -384,7 +371,7 @@ class Template:
 
     def _fn_tojsonstring(self, argument, depth: int):
         value = self.resolve(argument, depth + 1)
-        if contains_unresolved(value):
+        if contains_deploy_time_value(value):
             return placeholder("Fn::ToJsonString")
         return json.dumps(value, separators=(",", ":"))
 
@@ -414,7 +401,7 @@ class Template:
             return self.condition(argument)
         if name == "Fn::Equals" and _is_list(argument, 2):
             first, second = (self.resolve(item, depth + 1) for item in argument)
-            if contains_unresolved(first) or contains_unresolved(second):
+            if contains_deploy_time_value(first) or contains_deploy_time_value(second):
                 return None
             first_text, second_text = as_text(first), as_text(second)
             if first_text is None or second_text is None:

@@ -18,12 +18,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ecslint.placeholders import ANYWHERE, is_templated
+
 DOCKER_HUB = "docker.io"
 
-# Template syntaxes seen in task definitions: shell/Terraform/CDK `${...}`, GitHub Actions
-# `${{ ... }}`, Go/Jinja/Helm/ecspresso `{{ ... }}`, `<...>` (docs, ERB `<%= %>`), Octopus `#{...}`,
-# and a bare shell `$NAME` (envsubst). A literal reference can contain none of `$ { } < > #`.
-_PLACEHOLDER = re.compile(r"\$\{\{.*?\}\}|\$\{[^}]*\}|\{\{.*?\}\}|\{%.*?%\}|<[^<>]*>|#\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 
 # Private ECR registry hosts, by endpoint family (ECR user guide, "Amazon ECR endpoints and
 # quotas", and amazon-ecr-credential-helper's ecrPattern; verified 2026-11-30):
@@ -50,7 +48,8 @@ _WINDOWS_TAG = re.compile(r"windowsservercore|servercore|nanoserver|ltsc20\d\d",
 
 
 def is_placeholder_free(text: str) -> bool:
-    return "$" not in text and _PLACEHOLDER.search(text) is None
+    # A literal image reference holds no `$`; anything else templated is caught by the shared vocabulary.
+    return "$" not in text and not is_templated(text)
 
 
 def is_region(text: object) -> bool:
@@ -71,7 +70,7 @@ class EcrRegistry(NamedTuple):
 
 def _mask(text: str) -> str:
     """The text with every placeholder replaced by as many `x`, so that offsets still line up."""
-    return _PLACEHOLDER.sub(lambda match: "x" * len(match.group()), text)
+    return ANYWHERE.sub(lambda match: "x" * len(match.group()), text)
 
 
 @dataclass(frozen=True)

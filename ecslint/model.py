@@ -39,7 +39,13 @@ _TASK_LEVEL_KEYS = frozenset(
 )
 
 
-def _dicts(value) -> list[tuple[int, dict]]:
+def takes_effect(value) -> bool:
+    """Set to something that asks for anything: an explicit `false`, `[]`, `{}` or `""` does no harm."""
+    return value is not None and value is not False and not (isinstance(value, (list, dict, str)) and not value)
+
+
+def dict_entries(value) -> list[tuple[int, dict]]:
+    """(index, entry) for each object in a list, skipping malformed entries; [] for anything else."""
     return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
 
 
@@ -70,7 +76,7 @@ class Container:
 
     def items(self, key: str) -> list[tuple[int, dict]]:
         """(index, entry) for each object in the list under key, skipping malformed entries."""
-        return _dicts(self.data.get(key))
+        return dict_entries(self.data.get(key))
 
     @property
     def essential(self) -> bool:
@@ -122,8 +128,8 @@ class TaskDefinition(Subject):
     @cached_property
     def containers(self) -> list[Container]:
         if self.shape == "containers":
-            return [Container(item, jp.join(self.pointer, index), index) for index, item in _dicts(self.data["containerDefinitions"])]
-        return [Container(item, self.ptr("containerDefinitions", index), index) for index, item in _dicts(self.data.get("containerDefinitions"))]
+            return [Container(item, jp.join(self.pointer, index), index) for index, item in dict_entries(self.data["containerDefinitions"])]
+        return [Container(item, self.ptr("containerDefinitions", index), index) for index, item in dict_entries(self.data.get("containerDefinitions"))]
 
     def container(self, name: str) -> Container | None:
         return next((c for c in self.containers if c.name == name), None)
@@ -180,7 +186,7 @@ class TaskDefinition(Subject):
         value = self.document.data
         for token in jp.split(self.tags_pointer):
             value = value.get(token) if isinstance(value, dict) else None
-        return _dicts(value)
+        return dict_entries(value)
 
 
 def _is_container_list(data) -> bool:

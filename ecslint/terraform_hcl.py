@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ecslint import pointer as jp
 from ecslint.jsontext import LineIndex
-from ecslint.terraform_template import Unknown, contains_unknown, parse_template_json
+from ecslint.placeholders import contains_deploy_time_value
+from ecslint.terraform_template import Unknown, parse_template_json
 
 # Attributes whose string value is a JSON document (the AWS provider decodes them): decoded where written.
 JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy"})
@@ -82,7 +83,7 @@ def _unescape(text: str) -> str:
 def _as_string(value):
     """A value as it would appear inside a JSON string being built: Encoded becomes text."""
     if isinstance(value, Encoded):
-        return json.dumps(value.value, separators=(",", ":")) if not contains_unknown(value.value) else Unknown("jsonencode(...)")
+        return json.dumps(value.value, separators=(",", ":")) if not contains_deploy_time_value(value.value) else Unknown("jsonencode(...)")
     return value
 
 
@@ -142,7 +143,7 @@ class _Evaluator:
 
     def _on_conditional(self, node, pointer):
         branches = [self._evaluate(child, pointer) for child in _children(node)[1:]]
-        if len(branches) == 2 and branches[0] == branches[1] and not contains_unknown(branches[0]):
+        if len(branches) == 2 and branches[0] == branches[1] and not contains_deploy_time_value(branches[0]):
             return branches[0]
         return self.unknown(node)
 

@@ -17,7 +17,8 @@ from ecslint.iam.evaluator import PolicySet
 from ecslint.iam.policy import Location, Policy, parse_policy
 from ecslint.terraform_resources import Resource
 from ecslint.terraform_taskdef import decode_json_attribute
-from ecslint.terraform_template import Unknown, contains_unknown
+from ecslint.placeholders import contains_deploy_time_value
+from ecslint.terraform_template import Unknown
 
 
 # `data "aws_iam_policy_document"` blocks -> policy JSON, as the provider documents the data source.
@@ -73,7 +74,7 @@ def policy_from_data_source(body: dict, pointer: str, spans: dict | None) -> dic
 def _document(value) -> dict | None:
     """A policy document when its JSON and every value in it are known."""
     decoded, known = decode_json_attribute(value)
-    if not known or not isinstance(decoded, dict) or contains_unknown(decoded):
+    if not known or not isinstance(decoded, dict) or contains_deploy_time_value(decoded):
         return None
     return decoded
 
@@ -109,7 +110,7 @@ class _Roles:
         """A policy attribute's document and where its statements are (the data source, for one)."""
         if isinstance(value, str) and value in self.documents:
             document, source = self.documents[value]
-            known = isinstance(document, dict) and not contains_unknown(document)
+            known = isinstance(document, dict) and not contains_deploy_time_value(document)
             return (document if known else None), Location(source.document, source.pointer)
         return _document(value), location
 

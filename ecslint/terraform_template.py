@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from ecslint import pointer as jp
 from ecslint.jsontext import JsonLocator, ParseError, loads
+from ecslint.placeholders import DeployTimeValue, contains_deploy_time_value
 
 # Stand-in for a placeholder outside JSON strings: a private-use character, so that a parsed string made
 # only of it can only come from us; one character per source character keeps every offset valid.
 _FILLER = "\ue000"
 
 
-class Unknown(str):
+class Unknown(DeployTimeValue):
     """A value that cannot be known before `terraform apply`, written as the placeholder `${expression}`.
 
     A string, so that every check handles it as it handles any `${...}` placeholder (and never crashes on
@@ -33,18 +34,6 @@ class Unknown(str):
         return f"Unknown({str(self)!r})"
 
 
-def is_unknown(value) -> bool:
-    return isinstance(value, Unknown)
-
-
-def contains_unknown(value) -> bool:
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        return any(contains_unknown(item) for item in value.values())
-    if isinstance(value, list):
-        return any(contains_unknown(item) for item in value)
-    return False
 
 
 def unknown_pointers(value, pointer: str = "") -> list[str]:

@@ -12,7 +12,7 @@ import re
 
 from ecslint.checks import check
 from ecslint.findings import Finding
-from ecslint.model import TaskDefinition
+from ecslint.model import TaskDefinition, takes_effect
 
 # CPU units -> valid memory sizes in MiB (first, last, step).
 FARGATE_SIZES: dict[int, tuple[int, int, int]] = {
@@ -95,11 +95,6 @@ def fargate_invalid_cpu_memory(task: TaskDefinition):
         yield Finding("ECS401", task.ptr("memory"), message)
 
 
-def _is_set(value) -> bool:
-    """Set to something that takes effect: an explicit `false`, `[]`, `{}` or `""` does no harm."""
-    return value is not None and value is not False and not (isinstance(value, (list, dict, str)) and not value)
-
-
 @check("ECS402")
 def fargate_unsupported_parameter(task: TaskDefinition):
     if not task.is_fargate:
@@ -107,11 +102,11 @@ def fargate_unsupported_parameter(task: TaskDefinition):
     for container in task.containers:
         label = container.label
         for field in FARGATE_INVALID_CONTAINER_FIELDS:
-            if _is_set(container.data.get(field)):
+            if takes_effect(container.data.get(field)):
                 yield Finding("ECS402", container.ptr(field), f"{label}: `{field}` is not supported on Fargate.")
         linux = container.get("linuxParameters", dict) or {}
         for field in FARGATE_INVALID_LINUX_PARAMETERS:
-            if _is_set(linux.get(field)):
+            if takes_effect(linux.get(field)):
                 yield Finding("ECS402", container.ptr("linuxParameters", field), f"{label}: `linuxParameters.{field}` is not supported on Fargate.")
         capabilities = linux.get("capabilities")
         added = capabilities.get("add") if isinstance(capabilities, dict) else None
@@ -132,13 +127,13 @@ def fargate_unsupported_parameter(task: TaskDefinition):
             continue
         label = f"Volume '{volume['name']}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
         host = volume.get("host")
-        if isinstance(host, dict) and _is_set(host.get("sourcePath")):
+        if isinstance(host, dict) and takes_effect(host.get("sourcePath")):
             yield Finding("ECS402", task.ptr("volumes", index, "host", "sourcePath"), f"{label}: host paths (`host.sourcePath`) are not supported on Fargate; use a bind mount without a source path, EFS, or ephemeral storage.")
-        if _is_set(volume.get("dockerVolumeConfiguration")):
+        if takes_effect(volume.get("dockerVolumeConfiguration")):
             yield Finding("ECS402", task.ptr("volumes", index, "dockerVolumeConfiguration"), f"{label}: `dockerVolumeConfiguration` is not supported on Fargate.")
-    if _is_set(task.data.get("placementConstraints")):
+    if takes_effect(task.data.get("placementConstraints")):
         yield Finding("ECS402", task.ptr("placementConstraints"), "`placementConstraints` are not supported on Fargate.")
-    if _is_set(task.data.get("ipcMode")):
+    if takes_effect(task.data.get("ipcMode")):
         yield Finding("ECS402", task.ptr("ipcMode"), "`ipcMode` is not supported on Fargate.")
     if task.data.get("pidMode") == "host":
         yield Finding("ECS402", task.ptr("pidMode"), "`pidMode: host` is not supported on Fargate; only `task` is.")

@@ -40,8 +40,6 @@ _PRIVATE_ECR_HOST = re.compile(r"^[^/]+\.dkr\.ecr(?:-fips)?\.[^/]+\.amazonaws\.c
 # Template syntaxes whose value is filled in later; such values are not judged (ECS110).
 # An account field written as a stand-in: only letters, `_` or `-` (XXXXXXXXXXXX, ACCOUNT_ID,
 # YOUR_ACCOUNT_ID, aws_account_id). A field with digits is judged: 11 digits is a real mistake.
-# Role fields are never secrets, so `$name` anywhere is read as a shell variable too.
-_LOWER_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 _ACCOUNT_PLACEHOLDER = re.compile(r"^[A-Za-z_-]+$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
@@ -61,7 +59,7 @@ class RoleArn:
 
 def is_template(value: str) -> bool:
     """True for values a template engine fills in later (`${X}`, `{{x}}`, `#{x}`, `<x>`, `$X`)."""
-    return is_templated(value) or bool(_LOWER_SHELL_VARIABLE.search(value))
+    return is_templated(value)
 
 
 def role_value(task: TaskDefinition, key: str) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ecslint.checks import check
 from ecslint.checks.launch import cpu_units
 from ecslint.findings import Finding
-from ecslint.model import TaskDefinition
+from ecslint.model import TaskDefinition, takes_effect
 
 # Container fields Windows containers do not support (windows_task_definitions.html).
 WINDOWS_UNSUPPORTED_CONTAINER_FIELDS = (
@@ -41,7 +41,7 @@ def _is_used(field: str, value) -> bool:
     # An explicit false, or an empty list, object or string, asks for nothing, so it does no harm.
     if field in BOOLEAN_FIELDS:
         return value is True
-    return value is not None and not (isinstance(value, (list, dict, str)) and not value)
+    return takes_effect(value)
 
 
 @check("ECS406")

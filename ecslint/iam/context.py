@@ -38,6 +38,7 @@ from urllib.parse import unquote
 from ecslint import pointer as jp
 from ecslint.document import Document, Unparsable, parse
 from ecslint.iam import managed
+from ecslint.model import dict_entries
 from ecslint.iam.evaluator import PolicySet
 from ecslint.iam.policy import Location, Policy, parse_policy
 
@@ -170,8 +171,6 @@ def _collect_managed(document: Document, sources: dict[str, _ManagedSource]) -> 
                 sources.setdefault(entry["Arn"], found)
 
 
-def _dicts(value) -> list[tuple[int, dict]]:
-    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _resolve(arn: str, attachment: Location, sources: dict[str, _ManagedSource]) -> Policy | None:
@@ -199,7 +198,7 @@ def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str
     policies: list[Policy] = []
     inline = [(jp.join(pointer, "RolePolicyList"), entry.get("RolePolicyList")), ("/RolePolicies", extra.get("RolePolicies"))]
     for base, items in inline:
-        for index, item in _dicts(items):
+        for index, item in dict_entries(items):
             location = Location(document, jp.join(base, index, "PolicyDocument"))
             data, locate = _decode(item.get("PolicyDocument"), location, "the inline policy")
             policy_name = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else f"inline #{index + 1}"
@@ -208,7 +207,7 @@ def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str
     missing: list[str] = []
     attached = [(jp.join(pointer, "AttachedManagedPolicies"), entry.get("AttachedManagedPolicies")), ("/AttachedPolicies", extra.get("AttachedPolicies"))]
     for base, items in attached:
-        for index, item in _dicts(items):
+        for index, item in dict_entries(items):
             policy_arn = item.get("PolicyArn")
             if not isinstance(policy_arn, str):
                 continue
@@ -237,7 +236,7 @@ def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str
 def _role_entries(document: Document) -> list[tuple[dict, str, dict]]:
     """(role object, its pointer, the file-level extras of a one-role file) for each role in the document."""
     data = document.data
-    found = [(entry, jp.join("/RoleDetailList", index), {}) for index, entry in _dicts(data.get("RoleDetailList"))]
+    found = [(entry, jp.join("/RoleDetailList", index), {}) for index, entry in dict_entries(data.get("RoleDetailList"))]
     if isinstance(data.get("Role"), dict):
         found.append((data["Role"], "/Role", data))
     return found
