@@ -105,13 +105,20 @@ def _tag_list(rule: LifecycleRule, name: str) -> Iterator[Finding]:
             yield Finding("ECS801", rule.ptr("selection", name, index), f"{rule.label}: tag pattern {shown(value)} has {value.count('*')} wildcards; ECR allows at most {MAX_WILDCARDS} per pattern.")
 
 
+def _choice_problem(rule: LifecycleRule, parent: str, key: str, value, choices) -> Finding | None:
+    """The finding for a missing field or a value outside its choices, or None when it is one of them."""
+    if value is None:
+        return Finding("ECS801", rule.ptr(parent), f"{rule.label} has no `{parent}.{key}`; set it to {_choices(choices)}.")
+    if value not in choices:
+        return Finding("ECS801", rule.ptr(parent, key), f"{rule.label}: `{parent}.{key}` must be {_choices(choices)}, not {shown(value)}.")
+    return None
+
+
 def _count(rule: LifecycleRule) -> Iterator[Finding]:
     selection = rule.selection
     count_type = selection.get("countType")
-    if count_type is None:
-        yield Finding("ECS801", rule.ptr("selection"), f"{rule.label} has no `selection.countType`; set it to {_choices(COUNT_TYPES)}.")
-    elif count_type not in COUNT_TYPES:
-        yield Finding("ECS801", rule.ptr("selection", "countType"), f"{rule.label}: `countType` must be {_choices(COUNT_TYPES)}, not {shown(count_type)}.")
+    if (problem := _choice_problem(rule, "selection", "countType", count_type, COUNT_TYPES)) is not None:
+        yield problem
     elif count_type in AGE_COUNT_TYPES and "countUnit" not in selection:
         yield Finding("ECS801", rule.ptr("selection", "countType"), f"{rule.label}: `countType: {count_type}` needs `countUnit: days` to say what `countNumber` counts.")
     elif count_type == "imageCountMoreThan" and "countUnit" in selection:
@@ -148,10 +155,8 @@ def _action(rule: LifecycleRule) -> Iterator[Finding]:
         return
     action = rule.action
     kind = action.get("type")
-    if kind is None:
-        yield Finding("ECS801", rule.ptr("action"), f"{rule.label} has no `action.type`; set it to {_choices(ACTION_TYPES)}.")
-    elif kind not in ACTION_TYPES:
-        yield Finding("ECS801", rule.ptr("action", "type"), f"{rule.label}: `action.type` must be {_choices(ACTION_TYPES)}, not {shown(kind)}.")
+    if (problem := _choice_problem(rule, "action", "type", kind, ACTION_TYPES)) is not None:
+        yield problem
     elif kind == "transition" and action.get("targetStorageClass") != "archive":
         where = rule.ptr("action", "targetStorageClass") if "targetStorageClass" in action else rule.ptr("action", "type")
         yield Finding("ECS801", where, f"{rule.label}: `action.type: transition` needs `targetStorageClass: archive`, the only class images move to.")
