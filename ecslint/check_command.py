@@ -9,12 +9,12 @@ from pathlib import Path
 
 from ecslint.config import Config, ConfigError, discover
 from ecslint.engine import Options, Report, run
-from ecslint.findings import LEVEL_RANK
-from ecslint.formatters import FORMATS, FormatContext, render
-from ecslint.paths import repository_relative, repository_root
+from ecslint.report.findings import LEVEL_RANK
+from ecslint.report.formatters import FORMATS, FormatContext, render
+from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, validate
-from ecslint.sources import DEFAULT_EXCLUDE, collect
+from ecslint.documents.files import DEFAULT_EXCLUDE, collect
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -114,7 +114,7 @@ def _iam_context(paths: tuple[Path, ...]):
 
 
 def _live_session(arguments: CheckArguments):
-    from ecslint import live
+    from ecslint.aws import task_definitions as live
 
     try:
         return live.session(arguments.profile, arguments.region)
@@ -126,7 +126,7 @@ def _with_live_sources(sources, session, arguments: CheckArguments):
     """Files first, then the task definitions fetched from AWS (read-only calls)."""
     from itertools import chain
 
-    from ecslint import live
+    from ecslint.aws import task_definitions as live
 
     def fetched():
         try:
@@ -138,7 +138,7 @@ def _with_live_sources(sources, session, arguments: CheckArguments):
 
 
 def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: Path) -> None:
-    from ecslint import baseline
+    from ecslint.report import baseline
 
     keys = [(repository_relative(f.path, cwd, root), f.rule_id, f.pointer) for f in report.findings]
     if arguments.write_baseline is not None:
@@ -172,7 +172,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     iam = _iam_context(arguments.iam_files)
     session = _live_session(arguments) if arguments.uses_aws else None
     if session is not None:
-        from ecslint.live_iam import live_context
+        from ecslint.aws.iam import live_context
 
         iam = live_context(iam, session)
 

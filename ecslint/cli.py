@@ -15,7 +15,7 @@ FAIL_ON_CHOICES = ("error", "warning", "note", "none")
 
 
 def _version_text() -> str:
-    from ecslint.schema_validator import task_definition_schema
+    from ecslint.checks.schema_validator import task_definition_schema
 
     return f"ecslint {__version__} (task-definition schema from botocore {task_definition_schema()['x-botocore-version']})"
 

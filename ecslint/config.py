@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecslint.data import read_text
-from ecslint.schema_validator import SchemaValidator
-from ecslint import pointer as jp
+from ecslint.checks.schema_validator import SchemaValidator
+from ecslint.documents import pointer as jp
 
 
 class ConfigError(Exception):

@@ -6,16 +6,16 @@ from typing import NamedTuple
 
 from dataclasses import replace
 
-from ecslint import pointer as jp
+from ecslint.documents import pointer as jp
 from ecslint.checks import load_all
 from ecslint.config import Config
-from ecslint.document import Document, Unparsable, parse
-from ecslint.findings import Finding, Located, Region, RelatedLocation
-from ecslint.model import TaskDefinition
-from ecslint.shapes import WALK_MARKERS, recognise
+from ecslint.documents.parse import Document, Unparsable
+from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.subjects.task_definition import TaskDefinition
+from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
 from ecslint.selection import matches
-from ecslint.sources import InputError, Source, path_matches
+from ecslint.documents.files import InputError, Source, path_matches
 
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "

@@ -15,7 +15,7 @@ from ecslint.cli import main
 from ecslint.config import Config
 from ecslint.engine import Options, run
 from ecslint.rulebook import all_rules
-from ecslint.sources import Source
+from ecslint.documents.files import Source
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -33,7 +33,7 @@ def lint_text(text: str | bytes, filename: str = "task-definition.json", select:
     raw = text.encode() if isinstance(text, str) else text
     context = None
     if iam is not None:
-        from ecslint.document import parse
+        from ecslint.documents.parse import parse
         from ecslint.iam.context import context_from_documents
 
         context = context_from_documents([parse("iam.json", iam.encode())])

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ecslint.appspec import appspec_files, family_of
-from ecslint.document import parse
+from ecslint.subjects.appspec import appspec_files, family_of
+from ecslint.documents.parse import parse
 from tests.helpers import cli, lint_text
 
 APPSPEC = """version: 0.0

@@ -136,7 +136,7 @@ def test_github_format(project, capsys):
 
 
 def test_github_escaping():
-    from ecslint.formatters.github import escape_data, escape_property
+    from ecslint.report.formatters.github import escape_data, escape_property
 
     assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
     assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
@@ -246,9 +246,9 @@ def test_version_names_the_schema_source(capsys):
 
 def test_colour_only_when_asked():
     from ecslint.engine import Report
-    from ecslint.findings import Located, Region
-    from ecslint.formatters import FormatContext
-    from ecslint.formatters.text import format_text
+    from ecslint.report.findings import Located, Region
+    from ecslint.report.formatters import FormatContext
+    from ecslint.report.formatters.text import format_text
 
     report = Report(findings=[Located("a.json", "ECS301", "fargate-requires-awsvpc", "error", "Msg.", "/networkMode", Region(1, 2, 1, 3))], files_checked=1)
     assert "\x1b[" not in format_text(report, {}, FormatContext(color=False))
@@ -258,8 +258,8 @@ def test_colour_only_when_asked():
 def test_related_locations_reach_json_and_sarif(tmp_path, capsys, monkeypatch):
     """A check may name another place (e.g. an IAM policy statement); both reports carry it with its line."""
     from ecslint.checks import Check, load_all
-    from ecslint.document import parse
-    from ecslint.findings import Finding, Related
+    from ecslint.documents.parse import parse
+    from ecslint.report.findings import Finding, Related
 
     policy = parse("iam/roles.json", b'{\n  "Statement": [\n    {"Effect": "Allow"}\n  ]\n}\n')
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from ecslint.cloudformation import cloudformation_task_definitions
-from ecslint.cloudformation_intrinsics import NO_VALUE, Template, Unresolved
-from ecslint.cloudformation_properties import _CFN_NAMES, cfn_name, resolve_schema
-from ecslint.document import Unparsable, parse
+from ecslint.cloudformation.template import cloudformation_task_definitions
+from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved
+from ecslint.cloudformation.properties import _CFN_NAMES, cfn_name, resolve_schema
+from ecslint.documents.parse import Unparsable
+from ecslint.front_ends import parse, recognise
 from ecslint.iam.task_roles import roles_of
-from ecslint.shapes import recognise
 from tests.helpers import CORPUS, cli, lint_text, needs_shared
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cloudformation"
@@ -364,7 +364,7 @@ def test_every_cloudformation_property_has_an_api_field():
         "RestartPolicy": "ContainerRestartPolicy",
         "ContainerDependency": "ContainerDependency",
     }
-    from ecslint.schema_validator import task_definition_schema
+    from ecslint.checks.schema_validator import task_definition_schema
 
     api = task_definition_schema()["definitions"]
     unmapped = []
@@ -825,7 +825,7 @@ def test_corpus_templates_lint_without_internal_errors():
     from ecslint.config import Config
     from ecslint.engine import Options, run
     from ecslint.rulebook import all_rules
-    from ecslint.sources import Source
+    from ecslint.documents.files import Source
 
     sources = [Source(name, (CORPUS / name).read_bytes(), True, None) for name in CORPUS_TASK_DEFINITIONS]
     report = run(sources, Options(frozenset(all_rules()), Config(root=Path(__file__).parents[1])))

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ecslint.document import parse
+from ecslint.documents.parse import parse
 from ecslint.iam import managed
 from ecslint.iam.context import IamInputError, context_from_documents, load_iam_files
 from ecslint.iam.evaluator import Outcome

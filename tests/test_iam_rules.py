@@ -9,9 +9,9 @@ from urllib.parse import quote
 import pytest
 
 from ecslint.checks import load_all
-from ecslint.document import parse
+from ecslint.documents.parse import parse
 from ecslint.iam.context import context_from_documents
-from ecslint.model import task_definitions
+from ecslint.subjects.task_definition import task_definitions
 from tests.helpers import lint_text
 
 ACCOUNT = "111122223333"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ecslint.image_reference import parse_image
+from ecslint.subjects.image_reference import parse_image
 from tests.helpers import lint_text
 
 RULES = ["ECS601", "ECS602", "ECS603", "ECS701", "ECS702", "ECS703"]

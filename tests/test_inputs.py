@@ -60,7 +60,7 @@ def test_large_file_is_linted_without_trouble(tmp_path, capsys):
 
 
 def test_file_over_the_size_limit(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("ecslint.document.MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setattr("ecslint.documents.parse.MAX_DOCUMENT_BYTES", 1000)
     path = tmp_path / "taskdef.json"
     path.write_text(json.dumps({"family": "x" * 2000, "containerDefinitions": []}))
     result = cli(capsys, "check", str(path))

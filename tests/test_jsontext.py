@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecslint.findings import Region
-from ecslint.jsontext import JsonLocator, ParseError, loads
+from ecslint.report.findings import Region
+from ecslint.documents.jsontext import JsonLocator, ParseError, loads
 
 
 def test_scalar_member_spans_key_to_value():

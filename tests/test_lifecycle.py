@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ecslint.checks.lifecycle_rules import invalid_lifecycle_policy, lifecycle_any_rule_not_last
-from ecslint.document import parse
-from ecslint.lifecycle import lifecycle_policies, lifecycle_policy
+from ecslint.documents.parse import parse
+from ecslint.subjects.lifecycle_policy import lifecycle_policies, lifecycle_policy
 from tests.helpers import lint_text
 
 RULES = ["ECS801", "ECS802"]

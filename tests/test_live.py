@@ -27,7 +27,7 @@ def aws_env(monkeypatch):
 @pytest.fixture
 def calls(monkeypatch):
     """Every AWS operation ecslint calls, recorded through botocore's event system."""
-    import ecslint.live as live
+    import ecslint.aws.task_definitions as live
 
     recorded: list[str] = []
     real_client = live.client
@@ -83,7 +83,7 @@ def test_family_listing_follows_next_tokens():
     # moto returns every family in one page, so the paging itself is checked against botocore's stubber.
     from botocore.stub import Stubber
 
-    from ecslint.live import active_families
+    from ecslint.aws.task_definitions import active_families
 
     ecs = boto3.client("ecs", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
     with Stubber(ecs) as stub:
@@ -208,7 +208,7 @@ def test_missing_role_is_a_note_and_the_run_goes_on(aws_env, capsys, tmp_path):
 def test_access_denied_is_a_note_on_the_role(aws_env, capsys, tmp_path, monkeypatch):
     import botocore.exceptions
 
-    import ecslint.live as live
+    import ecslint.aws.task_definitions as live
 
     iam = boto3.client("iam")
     iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)

@@ -66,7 +66,7 @@ def test_docs_and_readme_table_are_in_sync():
 
 
 def test_help_uris_resolve_to_anchors_in_the_rules_page():
-    from ecslint.formatters.sarif import rule_help_uri
+    from ecslint.report.formatters.sarif import rule_help_uri
 
     page = rules_page()
     for rule in all_rules().values():

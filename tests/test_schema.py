@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecslint.devtools.generate_schema import generate, render
-from ecslint.placeholders import is_templated
-from ecslint.schema_validator import SchemaValidator, task_definition_schema
+from ecslint.subjects.placeholders import is_templated
+from ecslint.checks.schema_validator import SchemaValidator, task_definition_schema
 from tests.helpers import CORPUS, REPO, lint_text, needs_shared
 
 

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ecslint import pointer as jp
-from ecslint.document import Document, parse
-from ecslint.secret_patterns import (
+from ecslint.documents import pointer as jp
+from ecslint.documents.parse import Document, parse
+from ecslint.checks.secret_patterns import (
     IDENTIFIER_PREFIXES,
     access_key_ids,
     embedded_credentials,

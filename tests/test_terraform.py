@@ -10,11 +10,11 @@ import pytest
 
 import ecslint.engine
 from ecslint.checks import load_all
-from ecslint.document import Document, Unparsable, parse
-from ecslint.findings import Finding
-from ecslint.shapes import recognise
-from ecslint.terraform_subjects import TerraformTaskDefinition
-from ecslint.terraform_template import Unknown, parse_template_json
+from ecslint.documents.parse import Document, Unparsable
+from ecslint.front_ends import parse, recognise
+from ecslint.report.findings import Finding
+from ecslint.terraform.subjects import TerraformTaskDefinition
+from ecslint.terraform.template import Unknown, parse_template_json
 from tests.helpers import CORPUS, REPO, lint_text, needs_shared, run_process
 
 FIXTURES = REPO / "tests" / "fixtures" / "terraform"

@@ -7,15 +7,15 @@ from typing import NamedTuple
 from collections.abc import Callable, Iterable
 from functools import cache
 
-from ecslint.findings import Finding
-from ecslint.model import TaskDefinition
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import TaskDefinition
 
 CheckFunction = Callable[[object], Iterable[Finding]]
 
 
 class Check(NamedTuple):
     function: CheckFunction
-    # What the check reads: a TaskDefinition, or another recognised subject (ecslint.shapes).
+    # What the check reads: a TaskDefinition, or another recognised subject (ecslint.documents.shapes).
     subject: type
 
 

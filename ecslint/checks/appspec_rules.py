@@ -12,11 +12,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ecslint import pointer as jp
-from ecslint.appspec import TARGET_TYPE, TASK_DEFINITION_ARN, AppSpec, Node, is_appspec_version, is_placeholder
+from ecslint.documents import pointer as jp
+from ecslint.subjects.appspec import TARGET_TYPE, TASK_DEFINITION_ARN, AppSpec, Node, is_appspec_version, is_placeholder
 from ecslint.checks import check
-from ecslint.findings import Finding, Related
-from ecslint.lifecycle import shown, whole_number
+from ecslint.report.findings import Finding, Related
+from ecslint.subjects.lifecycle_policy import shown, whole_number
 
 # Lifecycle events of an ECS deployment that can run a Lambda hook, in the order they run.
 HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")

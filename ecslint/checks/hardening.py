@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from ecslint.checks import check
 from ecslint.checks.network import runs_as_root
-from ecslint.findings import Finding
-from ecslint.image_reference import parse_image
-from ecslint.model import Container, TaskDefinition
+from ecslint.report.findings import Finding
+from ecslint.subjects.image_reference import parse_image
+from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # Capabilities that break the container boundary or reach the host, spelled without `CAP_`:
 # ALL (everything), SYS_ADMIN (mount, namespaces: the classic escapes), NET_ADMIN (routing,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.image_reference import ImageReference, is_real_account, is_region, parse_image
-from ecslint.model import Container, TaskDefinition
+from ecslint.report.findings import Finding
+from ecslint.subjects.image_reference import ImageReference, is_real_account, is_region, parse_image
+from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # Registries AWS publishes sidecar images from, readable by every account by design: a
 # cross-account pull from them needs no repository policy of yours. aws-for-fluent-bit

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.model import TaskDefinition, takes_effect
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import TaskDefinition, takes_effect
 
 # CPU units -> valid memory sizes in MiB (first, last, step).
 FARGATE_SIZES: dict[int, tuple[int, int, int]] = {

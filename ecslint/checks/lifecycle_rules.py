@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.lifecycle import LifecyclePolicy, LifecycleRule, shown, whole_number
+from ecslint.report.findings import Finding
+from ecslint.subjects.lifecycle_policy import LifecyclePolicy, LifecycleRule, shown, whole_number
 
 TAG_STATUSES = ("tagged", "untagged", "any")
 COUNT_TYPES = ("imageCountMoreThan", "sinceImagePushed", "sinceImagePulled", "sinceImageTransitioned")

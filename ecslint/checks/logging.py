@@ -12,8 +12,8 @@ to the instance's region (https://docs.docker.com/engine/logging/drivers/awslogs
 from __future__ import annotations
 
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.model import Container, TaskDefinition
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import Container, TaskDefinition
 
 
 def _is_missing(value) -> bool:

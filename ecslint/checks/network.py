@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.model import Container, TaskDefinition
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # Host ports the ECS agent reserves on every container instance: SSH, Docker, the agent itself.
 RESERVED_HOST_PORTS = frozenset({22, 2375, 2376, 51678, 51679, 51680})

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ecslint.checks import check
 from ecslint.checks.launch import memory_mib
-from ecslint.findings import Finding
-from ecslint.model import Container, TaskDefinition
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import Container, TaskDefinition
 
 
 def _positive_mib(value) -> int | None:

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.model import Container, TaskDefinition
-from ecslint.placeholders import is_templated
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import Container, TaskDefinition
+from ecslint.subjects.placeholders import is_templated
 
 # Partitions IAM role ARNs can live in (botocore 1.43 data/partitions.json, verified 2026-11-30).
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"})

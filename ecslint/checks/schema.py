@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from ecslint import pointer as jp
+from ecslint.documents import pointer as jp
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.model import DESCRIBE_ONLY_KEYS, TaskDefinition
-from ecslint.schema_validator import SchemaValidator, task_definition_schema
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import DESCRIBE_ONLY_KEYS, TaskDefinition
+from ecslint.checks.schema_validator import SchemaValidator, task_definition_schema
 
 # Values under these fields may hold credentials: messages show their type, never the value.
 _SENSITIVE_FIELDS = frozenset({"environment", "secrets", "command", "entryPoint", "dockerLabels", "options", "secretOptions", "healthCheck", "repositoryCredentials"})

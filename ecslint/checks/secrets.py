@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ecslint import pointer as jp
+from ecslint.documents import pointer as jp
 from ecslint.checks import check
-from ecslint.findings import Finding
-from ecslint.model import Container, TaskDefinition
-from ecslint.secret_patterns import (
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import Container, TaskDefinition
+from ecslint.checks.secret_patterns import (
     SecretMatch,
     access_key_ids,
     embedded_credentials,

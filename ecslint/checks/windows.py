@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from ecslint.checks import check
 from ecslint.checks.launch import cpu_units
-from ecslint.findings import Finding
-from ecslint.model import TaskDefinition, takes_effect
+from ecslint.report.findings import Finding
+from ecslint.subjects.task_definition import TaskDefinition, takes_effect
 
 # Container fields Windows containers do not support (windows_task_definitions.html).
 WINDOWS_UNSUPPORTED_CONTAINER_FIELDS = (

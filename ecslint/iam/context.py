@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from ecslint import pointer as jp
-from ecslint.document import Document, Unparsable, parse
+from ecslint.documents import pointer as jp
+from ecslint.documents.parse import Document, Unparsable, parse
 from ecslint.iam import managed
-from ecslint.model import dict_entries
+from ecslint.subjects.task_definition import dict_entries
 from ecslint.iam.evaluator import PolicySet
 from ecslint.iam.policy import Location, Policy, parse_policy
 
@@ -243,7 +243,7 @@ def _role_entries(document: Document) -> list[tuple[dict, str, dict]]:
 
 
 def context_from_documents(documents: list) -> IamContext:
-    """The IAM context from parsed `--iam` documents (ecslint.document.parse results)."""
+    """The IAM context from parsed `--iam` documents (ecslint.documents.parse.parse results)."""
     for document in documents:
         if isinstance(document, Unparsable):
             raise IamInputError(f"{document.path}: {document.finding.message}")

@@ -12,13 +12,13 @@ Every check here is silent without `--iam`, and when the execution role is not i
 
 from __future__ import annotations
 
-from ecslint.findings import Finding, Related
+from ecslint.report.findings import Finding, Related
 from ecslint.iam.evaluator import Outcome, grant_of
 from ecslint.iam.messages import ordered, quoted, related, statement_text, where
 from ecslint.iam.needs import bootstrap_needs, s3_objects
 from ecslint.iam.patterns import Arn, Match, action_matches, has_wildcard, resource_matches
 from ecslint.iam.task_roles import EXECUTION, roles_of
-from ecslint.model import TaskDefinition
+from ecslint.subjects.task_definition import TaskDefinition
 
 # Calls the agent makes with the execution role (lower-case), beyond which ECS103 reports.
 AGENT_ACTIONS = frozenset(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecslint.findings import Related
+from ecslint.report.findings import Related
 from ecslint.iam.policy import Policy, Statement
 
 # Messages list this many actions, then say how many more there are.

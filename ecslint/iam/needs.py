@@ -23,11 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ecslint import pointer as jp
+from ecslint.documents import pointer as jp
 from ecslint.checks.roles import NO_INSTANCE_ROLE_LAUNCH_TYPES
 from ecslint.iam.patterns import Arn
-from ecslint.image_reference import is_placeholder_free, is_region, parse_image
-from ecslint.model import Container, TaskDefinition
+from ecslint.subjects.image_reference import is_placeholder_free, is_region, parse_image
+from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # A sample for the random six characters Secrets Manager appends to a secret's name in its ARN, for
 # partial ARNs and names; and a sample task ID for the log stream the awslogs driver creates.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ecslint import pointer as jp
+from ecslint.documents import pointer as jp
 from ecslint.iam.patterns import Arn, Match, action_matches, resource_matches
 
 

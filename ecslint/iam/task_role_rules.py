@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ecslint.findings import Finding, Related
+from ecslint.report.findings import Finding, Related
 from ecslint.iam.evaluator import Outcome, grant_of
 from ecslint.iam.managed import policy_path
 from ecslint.iam.messages import ordered, quoted, related, statement_text, where
 from ecslint.iam.needs import bootstrap_needs
 from ecslint.iam.patterns import action_matches, has_wildcard, patterns_overlap
 from ecslint.iam.task_roles import TASK, roles_of
-from ecslint.model import TaskDefinition
+from ecslint.subjects.task_definition import TaskDefinition
 
 # ECS104 compares only the needs RULES.md names: ECR pulls, awslogs and the task's own secrets.
 BOOTSTRAP_KINDS = ("image", "logs", "secret")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ecslint.checks.roles import role_value
 from ecslint.iam.context import IamContext, Role
 from ecslint.iam.needs import Place, task_place
-from ecslint.model import TaskDefinition
+from ecslint.subjects.task_definition import TaskDefinition
 
 EXECUTION = "executionRoleArn"
 TASK = "taskRoleArn"

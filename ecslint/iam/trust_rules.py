@@ -10,11 +10,11 @@ Silent without `--iam`, for roles not in the IAM input, and for roles whose trus
 
 from __future__ import annotations
 
-from ecslint.findings import Finding, Related
+from ecslint.report.findings import Finding, Related
 from ecslint.iam.messages import related, statement_text
 from ecslint.iam.patterns import Match
 from ecslint.iam.task_roles import EXECUTION, TASK, roles_of
-from ecslint.model import TaskDefinition
+from ecslint.subjects.task_definition import TaskDefinition
 
 # The service principal ECS tasks assume roles as; China Regions are accepted with the `.cn` suffix
 # too, as some tooling writes it (fewer false positives).

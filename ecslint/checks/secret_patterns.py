@@ -1,0 +1,259 @@
+"""Recognising secrets and placeholders in strings, and masking them, with no knowledge of ECS.
+
+Precision matters more than recall here: a secrets linter that cries wolf on digests,
+hashes, UUIDs and `${VAR}` templates gets switched off. So every detector wants both a
+shape and a context (a documented prefix, a key-like name, a URL's userinfo, a PEM
+header), and everything that looks like a template, a reference or a documentation
+example is sorted out before a value counts as a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ecslint.subjects.placeholders import ANGLE_PLACEHOLDER as _ANGLE_PLACEHOLDER, PERCENT_VARIABLE as _PERCENT_VARIABLE, SHELL_VARIABLE as _SHELL_VARIABLE, TEMPLATE as _TEMPLATE
+
+# IAM unique-ID prefixes. Only these four introduce credentials; the others name users,
+# roles, groups, policies, instance profiles, public keys and certificates, which are
+# identifiers, not secrets. Source: IAM user guide, "Understanding unique ID prefixes"
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-prefixes),
+# verified 2026-11-30.
+CREDENTIAL_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA")
+IDENTIFIER_PREFIXES = ("AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "APKA", "ASCA")
+
+_KEY_ID_TAIL = r"[A-Z0-9]{16}"
+_CREDENTIAL_KEY_ID = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(CREDENTIAL_KEY_PREFIXES) + r")" + _KEY_ID_TAIL + r"(?![A-Za-z0-9])")
+
+# A secret access key is 40 characters of base64 alphabet. The shape alone matches SHA-1
+# hex digests and paths too, so callers must also supply context (see secret_access_keys).
+_BASE64_40 = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+# Names that announce an AWS secret access key: `SECRET_ACCESS_KEY` anywhere, or a secret
+# under an `AWS`/`S3` name. A bare `SECRET_KEY` is Django's or Flask's, not AWS's.
+_SECRET_KEY_NAME = re.compile(r"SECRET_?ACCESS_?KEY|(?:^|_)(?:AWS|S3)_(?:\w+_)?SECRET(?:_KEY)?$")
+_SECRET_KEY_ASSIGNMENT = re.compile(
+    r"(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|secretaccesskey)[\"']?\s*(?:[:=]|\s)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+    re.I,
+)
+
+# `scheme://user:password@host`. The user part may be empty (`redis://:pw@host`); the
+# password must be non-empty, and a `/` before the `:` means a path, not userinfo.
+_EMBEDDED_CREDENTIALS = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^\s:/?#@\"']*):([^\s/?#\"']+)@(?=[A-Za-z0-9\[$%{])")
+
+_PEM_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)(?:-----END|$)", re.S)
+# A real key body is hundreds of base64 characters; a few dozen means an elided example.
+_PEM_MIN_BODY = 64
+
+# A value spelled like a variable name (`YOUR_API_KEY`, `DB_PASSWORD`) stands for one.
+_SHOUTED_NAME = re.compile(r"^[A-Z]+(?:_[A-Z]+)+$")
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)*$")
+
+# Values that say "nothing here" rather than "a fake secret here".
+_EMPTY_WORDS = frozenset({"null", "none", "nil", "undefined", "n/a", "na", "-", "false", "true", "yes", "no", "on", "off", "0", "1"})
+# References to where a secret lives, not the secret itself.
+_REFERENCE = re.compile(r"^(?:arn:|ssm:|secretsmanager:|vault:|awssm:|ref\+|op://|doppler://|sm://|file:)", re.I)
+_PATH_REFERENCE = re.compile(r"^/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+/?$")
+# Words that mark documentation and scaffolding values. Matched as substrings, except
+# the short ones, which must be the whole value.
+_EXAMPLE_SUBSTRINGS = ("example", "changeme", "change_me", "change-me", "changeit", "replace", "placeholder", "dummy", "redacted", "xxxx", "****", "insert", "fixme", "todo")
+_EXAMPLE_WORDS = frozenset({"x", "xx", "xxx", "secret", "password", "pass", "passwd", "pwd", "token", "apikey", "api_key", "key", "sample", "fake", "tbd", "..."})
+
+# Parts of an environment variable name. Single tokens that mean "secret":
+_SECRET_TOKENS = frozenset({"PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE", "PWD", "PASS", "SECRET", "SECRETS", "TOKEN", "CREDENTIALS", "CREDENTIAL", "CREDS", "APIKEY", "PRIVATEKEY", "SECRETKEY", "ACCESSKEY", "AUTHTOKEN"})
+# Compound words written without a separator: DBPASSWORD, APITOKEN, CLIENTSECRET.
+_SECRET_ENDINGS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY")
+# Qualifiers that make `KEY` a secret: API_KEY, PRIVATE_KEY, ENCRYPTION_KEY, ...
+_SECRET_KEY_QUALIFIERS = frozenset({"API", "PRIVATE", "ACCESS", "SECRET", "AUTH", "ENCRYPTION", "DECRYPTION", "SIGNING", "SIGN", "MASTER", "APP", "LICENSE", "HMAC", "JWT", "SSH", "CIPHER", "CRYPT", "SESSION"})
+# A last name part that makes the variable a reference to, or a setting about, a secret:
+# DB_PASSWORD_SECRET_ARN, TOKEN_URL, SECRET_NAME, PASSWORD_FILE, PASSWORD_MIN_LENGTH.
+_REFERENCE_SUFFIXES = frozenset(
+    {
+        "ARN", "ARNS", "NAME", "NAMES", "ID", "IDS", "FILE", "FILES", "PATH", "PATHS", "DIR", "FOLDER", "LOCATION",
+        "URL", "URLS", "URI", "URIS", "ENDPOINT", "HOST", "HOSTNAME", "PORT", "REGION", "BUCKET",
+        "ENABLED", "ENABLE", "DISABLED", "DISABLE", "REQUIRED", "ALLOWED", "ALLOW",
+        "MIN", "MAX", "LENGTH", "LEN", "SIZE", "COUNT", "TTL", "EXPIRY", "EXPIRES", "EXPIRE", "EXPIRATION", "LIFETIME",
+        "TIMEOUT", "AGE", "INTERVAL", "DURATION", "PERIOD",
+        "TYPE", "KIND", "MODE", "METHOD", "ALGORITHM", "ALG", "FORMAT", "ENCODING", "VERSION", "POLICY", "RULES",
+        "COMPLEXITY", "STRENGTH", "HEADER", "FIELD", "PARAM", "PARAMS", "PARAMETER", "ISSUER", "AUDIENCE", "SCOPE",
+        "SCOPES", "PREFIX", "SUFFIX", "REF", "REFERENCE", "SOURCE", "PROVIDER", "STORE", "BACKEND", "SERVICE",
+        "ROTATION", "HASH", "HASHER", "HASHERS", "DIGEST", "CHECKSUM", "FINGERPRINT", "SHA", "SHA1", "SHA256", "SHA512", "MD5", "USER", "USERNAME", "LOGIN", "EMAIL",
+    }
+)
+_PUBLIC_TOKENS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB"})
+_NUMBER_OR_DURATION = re.compile(r"^\d{1,5}(?:\.\d+)?[smhdw]?$")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+
+
+class SecretMatch(NamedTuple):
+    """One secret found in a string: what kind, and the secret part itself (for masking)."""
+
+    kind: str  # aws-access-key-id | aws-secret-access-key | embedded-credentials | private-key
+    secret: str
+    # True when the secret part is an obvious example (AKIAIOSFODNN7EXAMPLE, `changeme`).
+    example: bool
+    # For embedded credentials: the URL scheme, which is safe to show.
+    scheme: str = ""
+
+    @property
+    def description(self) -> str:
+        if self.kind == "aws-access-key-id":
+            return "an AWS access key ID"
+        if self.kind == "aws-secret-access-key":
+            return "an AWS secret access key"
+        if self.kind == "private-key":
+            return "a PEM private key"
+        return f"a `{self.scheme}://` URL with an embedded password"
+
+    @property
+    def masked(self) -> str:
+        return mask(self.secret)
+
+
+def mask(value: str) -> str:
+    """`AKIA…(20 chars)`: at most the first 4 characters, fewer for short values, and the length."""
+    shown = value[: min(4, len(value) // 4)]
+    return f"{shown}…({len(value)} chars)"
+
+
+def name_tokens(name: str) -> list[str]:
+    """`dbPassword` and `DB-PASSWORD` both -> ["DB", "PASSWORD"]."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return [token for token in re.split(r"[^A-Za-z0-9]+", spaced.upper()) if token]
+
+
+def secret_name_term(name: str) -> str | None:
+    """The part of an environment variable name that says it holds a secret, or None.
+
+    None also for names that merely mention a secret but hold a reference to one or a
+    setting about one (`DB_PASSWORD_SECRET_ARN`, `TOKEN_URL`, `PASSWORD_MIN_LENGTH`), and
+    for `PWD`, the shell's working directory.
+    """
+    tokens = name_tokens(name)
+    if not tokens or tokens == ["PWD"] or tokens[-1] in _REFERENCE_SUFFIXES or _PUBLIC_TOKENS & set(tokens):
+        return None
+    for index, token in enumerate(tokens):
+        if token in _SECRET_TOKENS or token.endswith(_SECRET_ENDINGS):
+            return token
+        if token == "KEY" and index and tokens[index - 1] in _SECRET_KEY_QUALIFIERS:
+            return f"{tokens[index - 1]}_KEY"
+    return None
+
+
+def is_secret_access_key_name(name: str) -> bool:
+    """`AWS_SECRET_ACCESS_KEY`, `AWS_SECRET_KEY`, `S3_SECRET_ACCESS_KEY`, ...: names that hold the 40-char half."""
+    tokens = name_tokens(name)
+    return bool(tokens) and bool(_SECRET_KEY_NAME.search("_".join(tokens))) and tokens[-1] not in _REFERENCE_SUFFIXES
+
+
+def placeholder_kind(value: str) -> str | None:
+    """Why a value is not a secret: "empty", "template", "reference", "example", or None for a literal.
+
+    "example" values (`changeme`, `AKIAIOSFODNN7EXAMPLE`, `your-password-here`) are worth a
+    note at most; the other kinds are not worth mentioning at all.
+    """
+    text = value.strip()
+    lowered = text.lower()
+    if not text or lowered in _EMPTY_WORDS:
+        return "empty"
+    if any(pattern.search(text) for pattern in (_TEMPLATE, _ANGLE_PLACEHOLDER, _PERCENT_VARIABLE, _SHELL_VARIABLE)):
+        return "template"
+    if _REFERENCE.match(text):
+        return "reference"
+    if lowered in _EXAMPLE_WORDS or lowered.startswith("your") or any(word in lowered for word in _EXAMPLE_SUBSTRINGS):
+        return "example"
+    if _SHOUTED_NAME.match(text) or len(set(text)) == 1:
+        return "example"
+    # A value that is itself a name about a secret (`db_password`, `LogzioToken`,
+    # `broker_keystore_creds`) is a parameter or file name, or a stand-in, not the secret.
+    if _IDENTIFIER.match(text) and _mentions_secret(name_tokens(text)):
+        return "example"
+    return None
+
+
+def _mentions_secret(tokens: list[str]) -> bool:
+    return any(token in _SECRET_TOKENS or token.endswith(_SECRET_ENDINGS) for token in tokens)
+
+
+def is_placeholder(value: str) -> bool:
+    """True for templates, references, empty-like and example values: anything but a real literal."""
+    return placeholder_kind(value) is not None
+
+
+def is_inert_value(value: str) -> bool:
+    """Values that cannot be a secret whatever the variable is called: numbers, paths, plain URLs, digests."""
+    text = value.strip()
+    if _NUMBER_OR_DURATION.match(text) or text.lower().startswith(("sha256:", "sha512:")):
+        return True
+    if "://" in text and not embedded_credentials(text):
+        return True
+    return bool(_PATH_REFERENCE.match(text)) and (text.startswith("/") or not _looks_random(text.replace("/", "")))
+
+
+def _looks_random(token: str) -> bool:
+    return len(token) >= 16 and any(c.isupper() for c in token) and any(c.islower() for c in token) and any(c.isdigit() for c in token)
+
+
+def access_key_ids(text: str) -> list[str]:
+    """Access key IDs (credential prefixes only) anywhere in the text."""
+    return _CREDENTIAL_KEY_ID.findall(text)
+
+
+def is_secret_access_key_shape(token: str) -> bool:
+    """40 base64 characters that look random: not a hex digest, not a path, mixed case with digits or symbols."""
+    if len(token) != 40 or not _BASE64_40.fullmatch(token) or _HEX.match(token):
+        return False
+    has_upper = any(c.isupper() for c in token)
+    has_lower = any(c.islower() for c in token)
+    has_other = any(c.isdigit() or c in "/+" for c in token)
+    return has_upper and has_lower and has_other and token.count("/") < 4
+
+
+def secret_access_keys(text: str, *, key_name: bool = False, key_id_nearby: bool = False) -> list[str]:
+    """Secret access keys in the text, given the context that makes the 40-char shape meaningful.
+
+    key_name: the text sits under an `AWS_SECRET_ACCESS_KEY`-like name (the whole value must be the key).
+    key_id_nearby: an access key ID sits next to the text (any 40-char token counts).
+    Otherwise only `aws_secret_access_key=<key>`-style assignments inside the text count.
+    """
+    stripped = text.strip()
+    if key_name and is_secret_access_key_shape(stripped):
+        return [stripped]
+    if key_id_nearby:
+        return [token for token in _BASE64_40.findall(text) if is_secret_access_key_shape(token)]
+    return [token for token in _SECRET_KEY_ASSIGNMENT.findall(text) if is_secret_access_key_shape(token)]
+
+
+def embedded_credentials(text: str) -> list[tuple[str, str]]:
+    """(scheme, password) for each `scheme://user:password@host` whose password is not a template or reference."""
+    found = []
+    for match in _EMBEDDED_CREDENTIALS.finditer(text):
+        scheme, _user, password = match.groups()
+        if placeholder_kind(password) in ("empty", "template", "reference"):
+            continue
+        found.append((scheme, password))
+    return found
+
+
+def private_keys(text: str) -> list[tuple[str, bool]]:
+    """(PEM block, is_example) for each private key; a block without a real body is an example."""
+    found = []
+    for match in _PEM_PRIVATE_KEY.finditer(text):
+        body = re.sub(r"\\n|\s", "", match.group(1))
+        base64_chars = len(re.findall(r"[A-Za-z0-9+/=]", body))
+        found.append((match.group(0), base64_chars < _PEM_MIN_BODY))
+    return found
+
+
+def find_secrets(text: str, *, key_id_nearby: bool = False) -> list[SecretMatch]:
+    """Every secret in free text (a command, a label), with no help from a variable name."""
+    matches: list[SecretMatch] = []
+    for key_id in access_key_ids(text):
+        matches.append(SecretMatch("aws-access-key-id", key_id, placeholder_kind(key_id) == "example"))
+    nearby = key_id_nearby or bool(matches)
+    for secret_key in secret_access_keys(text, key_id_nearby=nearby):
+        matches.append(SecretMatch("aws-secret-access-key", secret_key, placeholder_kind(secret_key) == "example"))
+    for block, example in private_keys(text):
+        matches.append(SecretMatch("private-key", block, example))
+    for scheme, password in embedded_credentials(text):
+        matches.append(SecretMatch("embedded-credentials", password, placeholder_kind(password) == "example", scheme))
+    return matches

@@ -1,0 +1,1 @@
+"""The CloudFormation front end: templates (JSON or YAML) as subjects, with their intrinsics and IAM resources."""

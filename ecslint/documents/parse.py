@@ -1,0 +1,117 @@
+"""Source text -> parsed document with positions, or the ECS001 finding saying why it is unusable.
+
+JSON and YAML are read here; other syntaxes (Terraform's HCL and container templates) are read by the
+readers a front end registers for them (see ecslint.front_ends), so this package imports no front end.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from collections.abc import Callable, Mapping
+
+from dataclasses import dataclass, field
+
+from ecslint.report.findings import Finding, Region
+from ecslint.documents.jsontext import JsonLocator, LineIndex, ParseError, loads
+
+# A task definition is at most 64 KiB when registered; CloudFormation templates and
+# Terraform plans are larger, so the limit only keeps memory bounded on stray files.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+
+
+YAML_SUFFIXES = (".yml", ".yaml")
+# Terraform: HCL configuration, and templates that render to JSON (`templatefile("containers.json.tpl", ...)`).
+HCL_SUFFIXES = (".tf",)
+TEMPLATE_SUFFIXES = (".tpl", ".tftpl")
+
+
+@dataclass
+class Document:
+    """One parsed source file (or stdin), its data and a position index (built lazily for JSON)."""
+
+    path: str
+    text: str
+    data: object
+    has_duplicate_keys: bool = False
+    syntax: str = "json"  # json | yaml | hcl (Terraform .tf) | template (Terraform .json.tpl)
+    _locator: object | None = field(default=None, repr=False)
+
+    @property
+    def locator(self):
+        """Pointer -> Region (`region`) and `duplicate_regions()`: JsonLocator or YamlLocator."""
+        if self._locator is None:
+            self._locator = JsonLocator(self.text)
+        return self._locator
+
+    def region(self, pointer: str) -> Region:
+        return self.locator.region(pointer)
+
+
+class Unparsable(NamedTuple):
+    """A file that could not be read as a document: the ECS001 finding, and whether it looked like one."""
+
+    path: str
+    finding: Finding
+    # Worth reporting when found by walking a directory (it mentions ECS task-definition keys).
+    looks_relevant: bool
+
+
+def unparsable(path: str, message: str, line: int = 1, column: int = 1, relevant: bool = True) -> Unparsable:
+    region = Region(line, column, line, column + 1)
+    return Unparsable(path, Finding("ECS001", "", message, region=region), relevant)
+
+
+def _looks_like_task_definition(text: str) -> bool:
+    return "containerDefinitions" in text or '"image"' in text or "AWS::ECS::TaskDefinition" in text
+
+
+def syntax_for(path: str, text: str) -> str:
+    """YAML by extension; `.template` and other names by their first character (CloudFormation allows both)."""
+    lowered = path.lower()
+    if lowered.endswith(HCL_SUFFIXES):
+        return "hcl"
+    if lowered.endswith(TEMPLATE_SUFFIXES) and text.lstrip()[:1] in ("{", "["):
+        return "template"
+    if lowered.endswith(YAML_SUFFIXES):
+        return "yaml"
+    if lowered.endswith(".json") or text.lstrip()[:1] in ("{", "["):
+        return "json"
+    return "yaml"
+
+
+# A reader for a syntax other than JSON and YAML: (path, text, syntax) -> Document or Unparsable.
+Reader = Callable[[str, str, str], "Document | Unparsable"]
+
+
+def parse(path: str, raw: bytes, readers: Mapping[str, Reader] | None = None) -> Document | Unparsable:
+    """Parse JSON and YAML here; hand the syntaxes in `readers` to their front end's reader."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        megabytes = len(raw) / (1024 * 1024)
+        return unparsable(path, f"File is too large to lint ({megabytes:.1f} MiB; the limit is 32 MiB).")
+    if b"\x00" in raw[:8192]:
+        return unparsable(path, "File is binary, not JSON text.", relevant=False)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8", "replace")
+        line, column = LineIndex(before).position(len(before))
+        return unparsable(path, f"File is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be decoded).", line, column, relevant=False)
+    syntax = syntax_for(path, text)
+    if syntax in ("hcl", "template"):
+        reader = (readers or {}).get(syntax)
+        if reader is None:
+            return unparsable(path, "Terraform files are read only where the Terraform front end is in use.", relevant=False)
+        return reader(path, text, syntax)
+    if not text.strip():
+        return unparsable(path, "File is empty; expected a task definition.", relevant=False)
+    try:
+        if syntax == "yaml":
+            from ecslint.documents.yamltext import loads as load_yaml
+
+            data, has_duplicates, locator = load_yaml(text)
+            return Document(path, text, data, has_duplicates, "yaml", locator)
+        data, has_duplicates = loads(text)
+    except ParseError as error:
+        return unparsable(path, f"{error.message} (line {error.line}, column {error.column}).", error.line, error.column, _looks_like_task_definition(text))
+    return Document(path, text, data, has_duplicates)

@@ -1,0 +1,71 @@
+"""Baselines: record today's findings so a legacy repository fails only on new problems.
+
+Entries are keyed by file (relative to the repository root), rule and JSON pointer, never by
+line, so edits elsewhere in a file do not bring recorded findings back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ecslint.report.findings import Located
+
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used; the CLI exits 2 with this one-line message."""
+
+
+Key = tuple[str, str, str]  # (repository-relative path, rule ID, pointer)
+
+
+@dataclass
+class Applied:
+    kept: list[Located]
+    hidden: int = 0
+    # Recorded entries that matched nothing today: fixed problems the baseline can drop.
+    stale: list[dict] = field(default_factory=list)
+
+
+def render(keys: list[Key]) -> str:
+    """Deterministic, sorted, one entry per line group: small diffs when the baseline shrinks."""
+    counts = Counter(keys)
+    entries = [{"path": path, "rule": rule, "pointer": pointer, "count": count} for (path, rule, pointer), count in sorted(counts.items())]
+    return json.dumps({"version": FORMAT_VERSION, "tool": "ecslint", "findings": entries}, indent=2) + "\n"
+
+
+def parse(text: str, name: str) -> Counter:
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise BaselineError(f"baseline {name} is not valid JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(data.get("findings"), list):
+        raise BaselineError(f"baseline {name} is not an ecslint baseline (version {FORMAT_VERSION}); write one with --write-baseline")
+    counts: Counter = Counter()
+    for entry in data["findings"]:
+        try:
+            key = (entry["path"], entry["rule"], entry["pointer"])
+            count = int(entry.get("count", 1))
+        except (TypeError, KeyError, ValueError):
+            raise BaselineError(f"baseline {name} has a malformed entry: {json.dumps(entry)[:120]}") from None
+        if not all(isinstance(part, str) for part in key):
+            raise BaselineError(f"baseline {name} has a malformed entry: {json.dumps(entry)[:120]}")
+        counts[key] += count
+    return counts
+
+
+def apply(findings: list[Located], keys: list[Key], recorded: Counter) -> Applied:
+    """Hide findings the baseline records (as many per key as it counts)."""
+    remaining = Counter(recorded)
+    result = Applied(kept=[])
+    for finding, key in zip(findings, keys):
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            result.hidden += 1
+        else:
+            result.kept.append(finding)
+    result.stale = [{"path": path, "rule": rule, "pointer": pointer, "count": count} for (path, rule, pointer), count in sorted(remaining.items()) if count > 0]
+    return result

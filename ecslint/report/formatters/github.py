@@ -1,0 +1,38 @@
+"""GitHub Actions workflow commands, so findings show as pull-request annotations."""
+
+from __future__ import annotations
+
+from ecslint.report.formatters import FormatContext
+
+_COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(report, rules, context: FormatContext) -> str:
+    lines = []
+    for finding in report.findings:
+        if finding.logical_location:
+            title = escape_property(f"{finding.rule_id} {finding.rule_name}")
+            lines.append(f"::{_COMMANDS[finding.level]} title={title}::{escape_data(finding.logical_location + ' ' + (finding.pointer or '/') + ': ' + finding.message)}")
+            continue
+        region = finding.region
+        properties = ",".join(
+            f"{key}={escape_property(str(value))}"
+            for key, value in (
+                ("file", finding.path),
+                ("line", region.start_line),
+                ("col", region.start_column),
+                ("endLine", region.end_line),
+                ("endColumn", region.end_column),
+                ("title", f"{finding.rule_id} {finding.rule_name}"),
+            )
+        )
+        lines.append(f"::{_COMMANDS[finding.level]} {properties}::{escape_data(finding.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

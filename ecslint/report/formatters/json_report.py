@@ -1,0 +1,53 @@
+"""Machine-readable report with a stable, documented schema (see README, "JSON output")."""
+
+from __future__ import annotations
+
+import json
+
+from ecslint import __version__
+from ecslint.report.formatters import FormatContext, level_counts
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_dict(finding) -> dict:
+    region = finding.region
+    return {
+        "path": finding.path,
+        "line": region.start_line,
+        "column": region.start_column,
+        "endLine": region.end_line,
+        "endColumn": region.end_column,
+        "rule": finding.rule_id,
+        "name": finding.rule_name,
+        "level": finding.level,
+        "message": finding.message,
+        "pointer": finding.pointer,
+        "logicalLocation": finding.logical_location,
+        "related": [
+            {"path": r.path, "line": r.region.start_line, "column": r.region.start_column, "pointer": r.pointer, "message": r.message}
+            for r in finding.related
+        ],
+    }
+
+
+def format_json(report, rules, context: FormatContext) -> str:
+    counts = level_counts(report.findings)
+    document = {
+        "schemaVersion": SCHEMA_VERSION,
+        "tool": {"name": "ecslint", "version": __version__},
+        "summary": {
+            "files": report.files_checked,
+            "taskDefinitions": report.task_definitions,
+            "findings": len(report.findings),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "notes": counts["note"],
+            "suppressed": report.suppressed,
+        },
+        "findings": [finding_to_dict(finding) for finding in report.findings],
+        "inputErrors": [{"path": error.display_path, "message": error.message} for error in report.input_errors],
+        "baseline": {"hidden": report.baseline_hidden, "stale": report.baseline_stale},
+        "unresolvedRoles": sorted(report.unresolved_roles),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

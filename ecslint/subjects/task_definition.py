@@ -1,0 +1,209 @@
+"""Task definitions and containers as read-only views over parsed data, each value with its pointer.
+
+Checks read fields through these views so that a value of the wrong type (already an
+ECS002 finding) never crashes a rule: accessors return None or empty lists instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ecslint.documents import pointer as jp
+from ecslint.documents.parse import Document
+
+# Keys only DescribeTaskDefinition returns; RegisterTaskDefinition rejects them.
+# Source: botocore ECS model, TaskDefinition vs RegisterTaskDefinitionRequest (verified 2026-11-30).
+DESCRIBE_ONLY_KEYS = frozenset(
+    {
+        "taskDefinitionArn",
+        "revision",
+        "status",
+        "requiresAttributes",
+        "compatibilities",
+        "registeredAt",
+        "registeredBy",
+        "deregisteredAt",
+        "deleteRequestedAt",
+    }
+)
+
+IGNORE_TAG = "ecslint:ignore"
+
+# Values the API accepts for `networkMode` (botocore ECS model, NetworkMode enum; verified 2026-11-30).
+NETWORK_MODES = ("bridge", "host", "awsvpc", "none")
+
+# Keys that, next to `family`, mark an object as a task definition rather than any JSON.
+_TASK_LEVEL_KEYS = frozenset(
+    {"taskRoleArn", "executionRoleArn", "networkMode", "requiresCompatibilities", "volumes", "cpu", "memory", "runtimePlatform"}
+)
+
+
+def takes_effect(value) -> bool:
+    """Set to something that asks for anything: an explicit `false`, `[]`, `{}` or `""` does no harm."""
+    return value is not None and value is not False and not (isinstance(value, (list, dict, str)) and not value)
+
+
+def dict_entries(value) -> list[tuple[int, dict]]:
+    """(index, entry) for each object in a list, skipping malformed entries; [] for anything else."""
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class Container:
+    """One entry of `containerDefinitions`."""
+
+    data: dict
+    pointer: str
+    index: int
+
+    @property
+    def name(self) -> str | None:
+        name = self.data.get("name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def label(self) -> str:
+        """How messages name the container: `Container 'web'`, or by position when unnamed."""
+        return f"Container '{self.name}'" if self.name else f"Container #{self.index + 1}"
+
+    def ptr(self, *tokens: str | int) -> str:
+        return jp.join(self.pointer, *tokens)
+
+    def get(self, key: str, kind: type | tuple = object):
+        value = self.data.get(key)
+        return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else None
+
+    def items(self, key: str) -> list[tuple[int, dict]]:
+        """(index, entry) for each object in the list under key, skipping malformed entries."""
+        return dict_entries(self.data.get(key))
+
+    @property
+    def essential(self) -> bool:
+        # ECS default: a container is essential unless `essential: false`.
+        return self.data.get("essential") is not False
+
+
+class Subject:
+    """What checks run on: a task definition, or another kind of document (lifecycle policy, AppSpec).
+
+    The defaults fit a subject read straight from its own file; front ends override them.
+    """
+
+    def ignore_selectors(self) -> list[str]:
+        """Rule IDs or prefixes suppressed inside the document itself."""
+        return []
+
+    def source_pointer(self, pointer: str) -> str:
+        """The pointer in the source document for a pointer built from API field names."""
+        return pointer
+
+    def keeps(self, finding) -> bool:
+        """False for a finding that would judge a value only known at deploy time."""
+        return True
+
+
+@dataclass(frozen=True)
+class TaskDefinition(Subject):
+    """One task definition found in a document, whatever shape it was written in."""
+
+    document: Document
+    data: dict
+    # Pointer to the task-level object in the source; "" for register shape.
+    pointer: str
+    # register | describe | containers (a bare container-definitions list, as Terraform takes)
+    shape: str
+    # Where the task's tags live (describe output keeps them beside the task definition).
+    tags_pointer: str | None = None
+    # The roles and policies known for this run (ecslint.iam.context.IamContext), or None.
+    iam: object | None = field(default=None, compare=False, repr=False)
+
+    def ptr(self, *tokens: str | int) -> str:
+        return jp.join(self.pointer, *tokens)
+
+    def get(self, key: str, kind: type | tuple = object):
+        value = self.data.get(key)
+        return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else None
+
+    @cached_property
+    def containers(self) -> list[Container]:
+        if self.shape == "containers":
+            return [Container(item, jp.join(self.pointer, index), index) for index, item in dict_entries(self.data["containerDefinitions"])]
+        return [Container(item, self.ptr("containerDefinitions", index), index) for index, item in dict_entries(self.data.get("containerDefinitions"))]
+
+    def container(self, name: str) -> Container | None:
+        return next((c for c in self.containers if c.name == name), None)
+
+    @property
+    def knows_task_fields(self) -> bool:
+        """False for a bare container list, whose task-level fields live elsewhere (unknown, not absent)."""
+        return self.shape != "containers"
+
+    @property
+    def requires_compatibilities(self) -> set[str]:
+        value = self.data.get("requiresCompatibilities")
+        return {item for item in value if isinstance(item, str)} if isinstance(value, list) else set()
+
+    @property
+    def is_fargate(self) -> bool:
+        return "FARGATE" in self.requires_compatibilities
+
+    @property
+    def operating_system(self) -> str | None:
+        platform = self.get("runtimePlatform", dict) or {}
+        family = platform.get("operatingSystemFamily")
+        return family if isinstance(family, str) else None
+
+    @property
+    def is_windows(self) -> bool:
+        return (self.operating_system or "").startswith("WINDOWS")
+
+    @property
+    def network_mode(self) -> str | None:
+        """The effective network mode, or None when it cannot be known from this document."""
+        mode = self.data.get("networkMode")
+        if mode is not None:
+            # An invalid value is ECS002's finding; mode-dependent rules then stay silent.
+            return mode if mode in NETWORK_MODES else None
+        if not self.knows_task_fields or self.is_windows:
+            # Windows on EC2 defaults to `default` (NAT); never guess for a bare container list.
+            return "default" if self.is_windows else None
+        # Linux default when unset (ECS developer guide, "Network mode", verified 2026-11-30).
+        return "bridge"
+
+    def ignore_selectors(self) -> list[str]:
+        """Rule IDs or prefixes from the `ecslint:ignore` tag (space-separated: tag values cannot hold commas)."""
+        selectors: list[str] = []
+        for _, tag in self.tags:
+            if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
+                selectors += tag["value"].replace(",", " ").upper().split()
+        return selectors
+
+    @property
+    def tags(self) -> list[tuple[int, dict]]:
+        if self.tags_pointer is None:
+            return []
+        value = self.document.data
+        for token in jp.split(self.tags_pointer):
+            value = value.get(token) if isinstance(value, dict) else None
+        return dict_entries(value)
+
+
+def _is_container_list(data) -> bool:
+    return bool(data) and isinstance(data, list) and all(isinstance(item, dict) for item in data) and any("image" in item for item in data)
+
+
+def _is_task_object(data) -> bool:
+    return isinstance(data, dict) and ("containerDefinitions" in data or ("family" in data and bool(_TASK_LEVEL_KEYS & data.keys())))
+
+
+def task_definitions(document: Document) -> list[TaskDefinition] | None:
+    """Every task definition in the document, or None when it is not in any accepted shape."""
+    data = document.data
+    if isinstance(data, dict) and _is_task_object(data.get("taskDefinition")):
+        return [TaskDefinition(document, data["taskDefinition"], "/taskDefinition", "describe", "/tags")]
+    if _is_task_object(data):
+        return [TaskDefinition(document, data, "", "register", "/tags")]
+    if _is_container_list(data):
+        return [TaskDefinition(document, {"containerDefinitions": data}, "", "containers")]
+    return None

@@ -1,0 +1,428 @@
+"""Terraform `.tf` text -> resources as plain data with a position for every value, evaluating only what needs no run.
+
+Literals, lists, objects, blocks, `jsonencode(...)`, heredocs and `file(...)` / `templatefile(...)` of a file beside
+the `.tf` file are evaluated; references to variables, locals, data sources, modules and most resource attributes are
+`Unknown`. A reference to an IAM role or policy (`aws_iam_role.app.arn`) becomes the string `${aws_iam_role.app.arn}`,
+which the front end resolves against the roles of the same module. python-hcl2 (imported only here, ~100 ms) parses;
+its raw Lark tree carries the line and column of every node.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecslint.documents import pointer as jp
+from ecslint.documents.jsontext import LineIndex
+from ecslint.subjects.placeholders import contains_deploy_time_value
+from ecslint.terraform.template import Unknown, parse_template_json
+
+# Attributes whose string value is a JSON document (the AWS provider decodes them): decoded where written.
+JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy"})
+# References kept as `${...}` strings for the front end to resolve inside the module (an `aws_iam_policy_document`
+# data source is computed by Terraform alone, from its blocks: no guess).
+RESOLVABLE_REFERENCES = re.compile(r"^(aws_iam_role|aws_iam_policy|data\.aws_iam_policy_document)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(arn|name|id|json)$")
+RESOLVABLE_REFERENCE_TEXT = re.compile(r"^\$\{[^${}]*\}$")
+# Files read by file()/templatefile() are task definitions or policies: bigger ones are not what we look for.
+MAX_INCLUDED_BYTES = 1024 * 1024
+Span = tuple[int, int, int, int]
+
+
+class HclError(Exception):
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The result of `jsonencode(value)` (or a JSON string decoded where written): a JSON string of a known value."""
+
+    value: object
+
+
+@dataclass
+class HclFile:
+    """One `.tf` file: {"resource": {type: {name: body}}, "data": {...}} and pointer -> (key span, value span, container)."""
+
+    data: dict
+    spans: dict = field(default_factory=dict)
+
+
+def _span(node) -> Span | None:
+    meta = getattr(node, "meta", None)
+    if meta is not None:
+        if getattr(meta, "empty", True):
+            return None
+        return meta.line, meta.column, meta.end_line, meta.end_column
+    return node.line, node.column, node.end_line, node.end_column
+
+
+def _offsets(node) -> tuple[int, int]:
+    meta = getattr(node, "meta", None)
+    if meta is not None:
+        return meta.start_pos, meta.end_pos
+    return node.start_pos, node.end_pos
+
+
+def _children(node) -> list:
+    """Child trees, without punctuation tokens and comments."""
+    from lark import Tree
+
+    return [child for child in node.children if isinstance(child, Tree) and child.data != "new_line_or_comment"]
+
+
+def _unescape(text: str) -> str:
+    from hcl2.utils import process_escape_sequences
+
+    return process_escape_sequences(text)
+
+
+def _as_string(value):
+    """A value as it would appear inside a JSON string being built: Encoded becomes text."""
+    if isinstance(value, Encoded):
+        return json.dumps(value.value, separators=(",", ":")) if not contains_deploy_time_value(value.value) else Unknown("jsonencode(...)")
+    return value
+
+
+class _Evaluator:
+    def __init__(self, text: str, folder: Path | None):
+        self.text = text
+        self.folder = folder
+        self.lines = LineIndex(text)
+        self.spans: dict[str, tuple[Span | None, Span, bool]] = {}
+
+    def source(self, node) -> str:
+        start, end = _offsets(node)
+        return self.text[start:end]
+
+    def unknown(self, node) -> Unknown:
+        return Unknown(self.source(node))
+
+    # Values ------------------------------------------------------------------------------------------
+
+    def record(self, pointer: str, key: Span | None, node, value) -> None:
+        span = _span(node)
+        if span is not None:
+            self.spans[pointer] = (key, span, isinstance(value, (dict, list)) or (isinstance(value, Encoded) and isinstance(value.value, (dict, list))))
+
+    def expression(self, node, pointer: str, key: Span | None = None):
+        value = self._evaluate(node, pointer)
+        self.record(pointer, key, node, value)
+        return value
+
+    def _evaluate(self, node, pointer: str):
+        from lark import Token
+
+        if isinstance(node, Token):
+            return Unknown(str(node))
+        kind = node.data
+        if kind == "expr_term":
+            inner = _children(node)
+            if len(inner) == 1:
+                return self._evaluate(inner[0], pointer)
+            return self.unknown(node)
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is None:  # operators, for expressions, splats, template directives: only Terraform knows
+            return self.unknown(node)
+        return handler(node, pointer)
+
+    def _on_int_lit(self, node, pointer):
+        return int(str(node.children[0]))
+
+    def _on_float_lit(self, node, pointer):
+        return float(str(node.children[0]))
+
+    def _on_literal_value(self, node, pointer):
+        return {"true": True, "false": False, "null": None}[str(node.children[0])]
+
+    def _on_identifier(self, node, pointer):
+        return self.unknown(node)
+
+    def _on_conditional(self, node, pointer):
+        branches = [self._evaluate(child, pointer) for child in _children(node)[1:]]
+        if len(branches) == 2 and branches[0] == branches[1] and not contains_deploy_time_value(branches[0]):
+            return branches[0]
+        return self.unknown(node)
+
+    def _on_unary_op(self, node, pointer):
+        operator, operand = str(node.children[0]), self._evaluate(node.children[1], pointer)
+        if operator == "-" and isinstance(operand, (int, float)) and not isinstance(operand, bool):
+            return -operand
+        if operator == "!" and isinstance(operand, bool):
+            return not operand
+        return self.unknown(node)
+
+    def _on_string(self, node, pointer):
+        parts = [child.children[0] for child in node.children if getattr(child, "data", None) == "string_part"]
+        if len(parts) == 1 and getattr(parts[0], "data", None) == "interpolation":
+            # "${x}" alone is x itself, of whatever type (HCL templates).
+            return self._interpolated(parts[0], pointer)
+        out, known = [], True
+        for part in parts:
+            kind = getattr(part, "type", None) or part.data
+            if kind == "STRING_CHARS":
+                out.append(_unescape(str(part)))
+            elif kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                out.append(str(part)[1:])
+            elif kind == "interpolation":
+                value = _as_string(self._interpolated(part, pointer))
+                if isinstance(value, Unknown):
+                    out.append(self.source(part))
+                    known = False
+                elif isinstance(value, bool):
+                    out.append("true" if value else "false")
+                elif isinstance(value, (str, int, float)):
+                    out.append(str(value))
+                else:
+                    # Keep the placeholder's text: the known parts still count ("${var.repo}:latest" is a latest tag).
+                    out.append(self.source(part))
+                    known = False
+            else:
+                return self.unknown(node)  # a template directive: the text depends on values we do not have
+        text = "".join(out)
+        return text if known or text.strip() else self.unknown(node)
+
+    def _interpolated(self, node, pointer):
+        inner = _children(node)
+        return self._evaluate(inner[0], pointer) if inner else self.unknown(node)
+
+    def _heredoc(self, node, trim: bool):
+        token = node.children[0]
+        raw = str(token)
+        first_newline = raw.index("\n")
+        body = raw[first_newline + 1 :]
+        body = body[: body.rstrip().rfind("\n") + 1] if "\n" in body.rstrip() else ""
+        offset = token.start_pos + first_newline + 1
+        if trim:
+            lines = body.split("\n")
+            indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+            cut = min(indents, default=0)
+            # JSON reads the same with or without the indentation, so the untrimmed text keeps positions exact.
+            return TextAt("\n".join(line[cut:] for line in lines), offset, raw=body)
+        return TextAt(body, offset)
+
+    def _on_heredoc_template(self, node, pointer):
+        return self._heredoc(node, trim=False)
+
+    def _on_heredoc_template_trim(self, node, pointer):
+        return self._heredoc(node, trim=True)
+
+    def _on_tuple(self, node, pointer):
+        return [_as_string(self.expression(child, jp.join(pointer, index))) for index, child in enumerate(_children(node))]
+
+    def _on_object(self, node, pointer):
+        result: dict = {}
+        for element in _children(node):
+            key_node, value_node = _children(element)
+            key = self._key(key_node)
+            if not isinstance(key, str) or isinstance(key, Unknown):
+                return self.unknown(node)
+            result[key] = _as_string(self.expression(value_node, jp.join(pointer, key), _span(key_node)))
+        return result
+
+    def _key(self, node):
+        inner = _children(node)
+        if node.data == "object_elem_key" and inner:
+            node = inner[0]
+            while node.data == "expr_term" and len(_children(node)) == 1 and _children(node)[0].data in ("identifier", "string"):
+                node = _children(node)[0]
+        if node.data in ("identifier", "keyword"):
+            return str(node.children[0])
+        if node.data == "string":
+            return self._on_string(node, "")
+        return None
+
+    def _on_get_attr_expr_term(self, node, pointer):
+        return self._reference(node)
+
+    def _on_index_expr_term(self, node, pointer):
+        return self._reference(node)
+
+    def _reference(self, node):
+        text = "".join(self.source(node).split())
+        if RESOLVABLE_REFERENCES.match(text):
+            kind, name, attribute = RESOLVABLE_REFERENCES.match(text).groups()
+            return "${" + f"{kind}.{name}.{attribute}" + "}"
+        if text == "path.module" or text == "path.root":
+            return "."
+        return Unknown(text)
+
+    # Functions ---------------------------------------------------------------------------------------
+
+    def _on_function_call(self, node, pointer):
+        name = str(node.children[0].children[0])
+        arguments = next((child for child in _children(node) if child.data == "arguments"), None)
+        nodes = _children(arguments) if arguments is not None else []
+        if name == "jsonencode" and len(nodes) == 1:
+            value = self.expression(nodes[0], pointer)
+            return value if isinstance(value, Unknown) else Encoded(value)
+        values = [self._evaluate(child, pointer) for child in nodes]
+        if name == "jsondecode" and len(values) == 1:
+            if isinstance(values[0], Encoded):
+                return values[0].value
+            if isinstance(values[0], str) and not isinstance(values[0], Unknown):
+                parsed = parse_template_json(values[0])
+                return parsed.data if parsed is not None else self.unknown(node)
+        if name in ("file", "templatefile") and values and isinstance(values[0], str) and not isinstance(values[0], Unknown):
+            text = self._read(values[0])
+            if text is None:
+                return self.unknown(node)
+            if name == "templatefile":
+                variables = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
+                text = _render(text, variables)
+            return TextAt(text, None)
+        if name in ("tostring", "tonumber", "tolist", "toset", "tomap", "tobool") and len(values) == 1:
+            return values[0] if not isinstance(values[0], Encoded) else _as_string(values[0])
+        if name == "concat" and values and all(isinstance(value, list) for value in values):
+            return [item for value in values for item in value]
+        if name == "merge" and values and all(isinstance(value, dict) for value in values):
+            return {key: item for value in values for key, item in value.items()}
+        return self.unknown(node)
+
+    def _read(self, name: str) -> str | None:
+        if self.folder is None or "${" in name:
+            return None
+        path = Path(name) if Path(name).is_absolute() else self.folder / name
+        try:
+            if path.stat().st_size > MAX_INCLUDED_BYTES:
+                return None
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+
+    # Structure ---------------------------------------------------------------------------------------
+
+    def body(self, node, pointer: str) -> dict:
+        result: dict = {}
+        for child in _children(node):
+            if child.data == "attribute":
+                name_node, value_node = _children(child)
+                name = self._key(name_node) or self.source(name_node)
+                value_pointer = jp.join(pointer, name)
+                value = self.expression(value_node, value_pointer, _span(name_node))
+                if name in JSON_ATTRIBUTES:
+                    value = self._decode_json(value, value_pointer)
+                result[name] = value
+            elif child.data == "block":
+                labels, body = self._labels(child), _children(child)[-1]
+                if labels and labels[0] == "dynamic":
+                    # A `dynamic` block makes a number of blocks no file can tell.
+                    kind = labels[1] if len(labels) > 1 else "dynamic"
+                    entries = result.setdefault(kind, [])
+                    block_pointer = jp.join(pointer, kind, len(entries))
+                    entries.append(Unknown(f"dynamic {json.dumps(kind)} block"))
+                    self.record(block_pointer, _span(child.children[0]), child, None)
+                    continue
+                kind = labels[0] if labels else "block"
+                entries = result.setdefault(kind, [])
+                block_pointer = jp.join(pointer, kind, len(entries))
+                entries.append(self.body(body, block_pointer))
+                self.spans[block_pointer] = (None, _span(child.children[0]) or _span(child), True)
+        return result
+
+    def _labels(self, block) -> list[str]:
+        out = []
+        for child in _children(block)[:-1]:
+            label = self._key(child)
+            out.append(label if isinstance(label, str) else self.source(child))
+        return out
+
+    def _decode_json(self, value, pointer: str):
+        """A JSON attribute written as a string (heredoc, quoted, file()) becomes Encoded, its members located."""
+        if not isinstance(value, str) or isinstance(value, Unknown) or RESOLVABLE_REFERENCE_TEXT.match(value):
+            return value  # a reference (`${data.aws_iam_policy_document.x.json}`) is resolved by the front end
+        written = value.raw if isinstance(value, TextAt) else value
+        parsed = parse_template_json(written)
+        if parsed is None:
+            return Unknown("a JSON document Terraform renders at apply time") if "${" in value or "%{" in value else value
+        offset = value.offset if isinstance(value, TextAt) else None
+        if offset is not None:
+            for inner, (key_start, key_end, value_start, value_end) in parsed.spans.items():
+                if not inner:
+                    continue  # the document itself: the attribute (`policy = <<EOF`) is the better place
+                key = self._span_of(offset + key_start, offset + key_end) if key_start is not None else None
+                is_container = written[value_start] in "{[" if value_start < len(written) else False
+                self.spans[pointer + inner] = (key, self._span_of(offset + value_start, offset + value_end), is_container)
+        return Encoded(parsed.data)
+
+    def _span_of(self, start: int, end: int) -> Span:
+        return (*self.lines.position(start), *self.lines.position(end))
+
+
+class TextAt(str):
+    """A string read verbatim from a file (heredoc, file()); `offset` is where it starts in the `.tf` text, when it is there."""
+
+    offset: int | None
+    # The text as written, when the value differs from it (a `<<-` heredoc's indentation is trimmed).
+    raw: str
+
+    def __new__(cls, text: str, offset: int | None, raw: str | None = None):
+        instance = super().__new__(cls, text)
+        instance.offset = offset
+        instance.raw = text if raw is None else raw
+        return instance
+
+
+_PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
+
+
+def _render(template: str, variables: dict) -> str:
+    """templatefile(): fill `${name}` with known scalar variables; everything else stays a placeholder (unknown)."""
+
+    def fill(match: re.Match) -> str:
+        value = variables.get(match.group(1))
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)) or (isinstance(value, str) and "${" not in value):
+            return str(value)  # an Unknown always holds "${"
+        return match.group(0)
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def parse_hcl(text: str, path: str | None) -> HclFile:
+    """Resources and data sources of one `.tf` file; raises HclError for text python-hcl2 cannot parse."""
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    from hcl2.parser import parser
+
+    try:
+        tree = parser().parse(text + "\n")
+    except UnexpectedInput as error:
+        raise HclError(f"Invalid HCL: {_describe(error)}", getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1) from None
+    except (LarkError, RecursionError, ValueError, RuntimeError) as error:
+        raise HclError(f"Invalid HCL: {type(error).__name__}", 1, 1) from None
+    folder = Path(path).parent if path and not path.startswith("<") else None
+    evaluator = _Evaluator(text, folder)
+    data: dict = {}
+    body = _children(tree)[0]
+    for block in _children(body):
+        if block.data != "block":
+            continue
+        labels = evaluator._labels(block)
+        if len(labels) != 3 or labels[0] not in ("resource", "data"):
+            continue
+        section, kind, name = labels
+        named = data.setdefault(section, {}).setdefault(kind, {})
+        if name in named:
+            continue  # Terraform rejects a second block of the same name: the first one stands
+        pointer = jp.join("", section, kind, name)
+        try:
+            named[name] = evaluator.body(_children(block)[-1], pointer)
+        except RecursionError:
+            named[name] = {}
+        evaluator.spans[pointer] = (None, _span(block.children[0]) or _span(block), True)
+    return HclFile(data, evaluator.spans)
+
+
+def _describe(error) -> str:
+    token = getattr(error, "token", None)
+    if token is not None and getattr(token, "type", "") == "$END":
+        return "unexpected end of file (a block or bracket is not closed)"
+    if token is not None and str(token).strip():
+        shown = str(token).strip().splitlines()[0][:30]
+        return f"unexpected `{shown}`"
+    return "unexpected end of input" if type(error).__name__ == "UnexpectedEOF" else "unexpected text"

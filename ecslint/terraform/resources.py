@@ -1,0 +1,43 @@
+"""Terraform resources read from a `.tf` module or a `terraform show -json` document, in one shape for the front end."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ecslint.documents import pointer as jp
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+@dataclass
+class Resource:
+    type: str
+    name: str
+    # Full address as Terraform prints it (`module.app.aws_ecs_task_definition.this[0]`).
+    address: str
+    values: dict
+    document: object
+    # Pointer to `values` (the resource body) in the document.
+    pointer: str
+    # What `${...}` references to it start with: the address without instance keys.
+    base: str = ""
+    # Plans: attribute -> the references its configuration expression makes (module-relative).
+    references: dict = field(default_factory=dict)
+    # Plans: the module the resource is in (`module.app`), to qualify those references.
+    module: str = ""
+
+    def __post_init__(self):
+        if not self.base:
+            self.base = _INDEX.sub("", self.address)
+
+    def at(self, *tokens) -> str:
+        return jp.join(self.pointer, *tokens)
+
+    def key(self, attribute: str) -> str:
+        """How another resource names this one's attribute: `${aws_iam_role.app.arn}`."""
+        return "${" + f"{self.base}.{attribute}" + "}"
+
+    def names(self, value) -> bool:
+        """True when value (an attribute of another resource) refers to this resource by reference."""
+        return isinstance(value, str) and value in (self.key("arn"), self.key("name"), self.key("id"))
