@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecslint.report.formatters import FormatContext
+from ecslint.report.formatters.common import FormatContext
 
 _COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ecslint import __version__
-from ecslint.report.formatters import FormatContext, level_counts
+from ecslint.report.formatters.common import FormatContext, level_counts
 
 SCHEMA_VERSION = 1
 

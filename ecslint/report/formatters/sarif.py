@@ -6,10 +6,8 @@ import hashlib
 import json
 from urllib.parse import quote
 
-from ecslint import HOMEPAGE
-from ecslint import RULES_DOC_URL
-from ecslint import __version__
-from ecslint.report.formatters import FormatContext
+from ecslint import HOMEPAGE, RULES_DOC_URL, __version__
+from ecslint.report.formatters.common import FormatContext
 from ecslint.documents.paths import repository_relative
 from ecslint.rulebook import Rule, rule_markdown
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecslint.report.formatters import FormatContext, level_counts, plural
+from ecslint.report.formatters.common import FormatContext, level_counts, plural
 
 _COLORS = {"error": "31", "warning": "33", "note": "36"}
 
