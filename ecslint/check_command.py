@@ -204,6 +204,10 @@ def _with_config_paths(arguments: CheckArguments, config: Config) -> CheckArgume
     return arguments._replace(iam_files=arguments.iam_files or tuple(Path(os.path.relpath(path)) for path in config.iam), baseline=baseline)
 
 
+def _respect_gitignore(arguments: CheckArguments, config: Config) -> bool:
+    return config.respect_gitignore if arguments.respect_gitignore is None else arguments.respect_gitignore
+
+
 def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     cwd = Path.cwd()
     config = _config(cwd, arguments.config_path, arguments.isolated)
@@ -223,7 +227,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
 
     exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
     live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
-    sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename)
+    sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config))
     if arguments.aws or arguments.aws_all:
         sources = _with_live_sources(sources, session, arguments)
     detail = arguments.detail or config.output_format or "concise"

@@ -120,7 +120,15 @@ def explain(rule_id: str) -> int:
     return EXIT_CLEAN
 
 
+def _print_help_for_no_arguments(argv: list[str] | None) -> None:
+    """`ecslint` alone prints the normal help, as `ecslint --help` does."""
+    if not (sys.argv[1:] if argv is None else argv):
+        click.echo(cli.get_help(click.Context(cli, info_name="ecslint")))
+        sys.exit(EXIT_CLEAN)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _print_help_for_no_arguments(argv)
     try:
         code = cli.main(args=argv, prog_name="ecslint", standalone_mode=False)
     except click.UsageError as error:
