@@ -14,7 +14,7 @@ from ecslint.report.formatters import FORMATS, FormatContext, render
 from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, parse_level_options, refuse_ignoring_always_enabled, resolve_levels, validate
-from ecslint.documents.files import DEFAULT_EXCLUDE, collect
+from ecslint.documents.files import DEFAULT_EXCLUDE, Source, collect
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -204,6 +204,12 @@ def _with_config_paths(arguments: CheckArguments, config: Config) -> CheckArgume
     return arguments._replace(iam_files=arguments.iam_files or tuple(Path(os.path.relpath(path)) for path in config.iam), baseline=baseline)
 
 
+def _as_if_walked(sources):
+    """--skip-unrecognised: files named on the command line that are no ECS document are skipped quietly, as when walking."""
+    for source in sources:
+        yield source._replace(explicit=False) if isinstance(source, Source) else source
+
+
 def _respect_gitignore(arguments: CheckArguments, config: Config) -> bool:
     return config.respect_gitignore if arguments.respect_gitignore is None else arguments.respect_gitignore
 
@@ -228,6 +234,8 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
     live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
     sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config))
+    if arguments.skip_unrecognised:
+        sources = _as_if_walked(sources)
     if arguments.aws or arguments.aws_all:
         sources = _with_live_sources(sources, session, arguments)
     detail = arguments.detail or config.output_format or "concise"
