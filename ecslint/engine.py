@@ -147,6 +147,8 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
             so_far.waiting.append((subject, source, parsed))
             continue
         _check_subject(subject, source, parsed, options, report)
+    # Findings are located; what the second pass may still need is the data, not the index of positions.
+    parsed.forget_positions()
 
 
 def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
