@@ -160,10 +160,12 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         from ecslint.iam.task_roles import unresolved_roles
 
         report.unresolved_roles.update(unresolved_roles(subject))
-    if options.inline_ignores and (selectors := subject.ignore_selectors()):
-        before = len(found)
-        found = [f for f in found if not matches(f.rule_id, selectors)]
-        report.suppressed += before - len(found)
+    if options.inline_ignores and (entries := subject.ignore_entries()):
+        from ecslint import inline_ignores
+
+        applied = inline_ignores.apply(found, entries, all_rules(), options.enabled)
+        found = applied.kept + applied.notes
+        report.suppressed += applied.suppressed
     # Checks speak the API's field names; front ends map them back to the source's own keys.
     found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
     # A Terraform plan names where the resource is declared; every finding on it links there.

@@ -15,7 +15,10 @@ from ecslint.rulebook import all_rules
 from tests.helpers import REPO, SHARED, needs_shared
 
 # Produced by the document stage itself rather than by a check function.
-PIPELINE_RULES = {"ECS001"}
+PIPELINE_RULES = {"ECS001", "ECS004"}
+# Rules newer than the RULES.md design catalogue, which is read-only here; each must still follow its
+# family's conventions (ECS004 is the input family's note for suppressions that suppress nothing).
+NOT_YET_IN_RULES_MD = {"ECS004"}
 RULE_FILES = sorted(REPO.joinpath("rules").glob("ECS*.toml"))
 
 
@@ -50,6 +53,8 @@ def test_ids_names_and_levels_match_the_catalogue():
         if match:
             catalogue[match.group(1)] = (match.group(2), match.group(3))
     for rule in all_rules().values():
+        if rule.id in NOT_YET_IN_RULES_MD and rule.id not in catalogue:
+            continue
         assert catalogue[rule.id] == (rule.name, rule.level), rule.id
 
 

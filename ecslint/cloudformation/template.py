@@ -40,6 +40,11 @@ class CloudFormationTaskDefinition(TaskDefinition):
     def ignore_selectors(self) -> list[str]:
         return list(self.metadata_ignores) + super().ignore_selectors()
 
+    def ignore_entries(self) -> list[tuple[str, str, str]]:
+        # Metadata entries point into the template itself; source_pointer leaves such pointers alone.
+        where = jp.join("/Resources", self.logical_id, "Metadata", "ecslint", "ignore")
+        return [(selector, where, "`Metadata.ecslint.ignore`") for selector in self.metadata_ignores] + super().ignore_entries()
+
     def is_unresolved(self, pointer: str) -> bool:
         """True at (or inside) a value that only deployment decides, where a rule wants a number, flag, enum or structure."""
         return self.converter is not None and self.converter.is_unresolved(pointer)

@@ -94,6 +94,10 @@ class Subject:
         """Rule IDs or prefixes suppressed inside the document itself."""
         return []
 
+    def ignore_entries(self) -> list[tuple[str, str, str]]:
+        """Each suppression entry as written, the pointer where it is written and how to name it (for ECS004)."""
+        return [(selector, "", "The `ecslint:ignore` tag") for selector in self.ignore_selectors()]
+
     def source_pointer(self, pointer: str) -> str:
         """The pointer in the source document for a pointer built from API field names."""
         return pointer
@@ -178,6 +182,14 @@ class TaskDefinition(Subject):
             if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
                 selectors += tag["value"].replace(",", " ").upper().split()
         return selectors
+
+    def ignore_entries(self) -> list[tuple[str, str, str]]:
+        entries = []
+        for index, tag in self.tags:
+            if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
+                pointer = jp.join(self.tags_pointer, index, "value")
+                entries += [(word, pointer, "The `ecslint:ignore` tag") for word in tag["value"].replace(",", " ").split()]
+        return entries
 
     @property
     def tags(self) -> list[tuple[int, dict]]:

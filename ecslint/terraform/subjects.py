@@ -59,6 +59,9 @@ class TerraformTaskDefinition(TaskDefinition):
         # Templates keep the task definition's own `ecslint:ignore` tag; resources have theirs in `tags`.
         return list(self.ignore) + (super().ignore_selectors() if self.tags_pointer else [])
 
+    def ignore_entries(self) -> list[tuple[str, str, str]]:
+        return [(selector, "", "The `ecslint:ignore` tag") for selector in self.ignore] + (super().ignore_entries() if self.tags_pointer else [])
+
     def keeps(self, finding: Finding) -> bool:
         """False for a finding that rests on a value known only after apply (given with the check's API pointers)."""
         for unknown in self.unknown:
