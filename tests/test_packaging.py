@@ -42,3 +42,33 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(wheel, tmp_path):
     assert "ECS301  fargate-requires-awsvpc" in rules.stdout
     check = subprocess.run([str(target / "bin" / "ecslint"), "check", "--select", "ECS3,ECS4", str(REPO / "examples")], capture_output=True, text=True, cwd=tmp_path)
     assert check.returncode == 1 and "ECS301 [error]" in check.stdout
+
+
+def test_wheel_metadata_names_the_license_urls_and_python_versions(wheel):
+    import email
+    import tomllib
+    import zipfile
+
+    archive = zipfile.ZipFile(wheel)
+    [metadata_name] = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+    metadata = email.message_from_bytes(archive.read(metadata_name))
+    assert metadata["License-Expression"] == "Apache-2.0"
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in archive.namelist())
+    urls = dict(value.split(", ", 1) for value in metadata.get_all("Project-URL"))
+    assert set(urls) >= {"Homepage", "Changelog", "Issues"} and all(url.startswith("https://") for url in urls.values())
+    classifiers = metadata.get_all("Classifier")
+    requires = tomllib.loads(REPO.joinpath("pyproject.toml").read_text())["project"]["requires-python"]
+    assert requires == ">=3.11" and {"Programming Language :: Python :: 3.11", "Programming Language :: Python :: 3.12"} <= set(classifiers)
+
+
+def test_license_file_is_the_apache_license_the_metadata_names():
+    text = REPO.joinpath("LICENSE").read_text()
+    assert text.split()[:4] == ["Apache", "License", "Version", "2.0,"]
+    assert "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION" in text
+
+
+def test_changelog_has_a_section_for_this_version():
+    from ecslint import __version__
+
+    text = REPO.joinpath("CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in text and f"## [{__version__}]" in text
