@@ -176,23 +176,64 @@ def _with_live_sources(sources, session, arguments: CheckArguments):
     return chain(sources, fetched())
 
 
-def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: Path) -> None:
+def _written_line(report: Report, arguments: CheckArguments) -> str:
+    """What --write-baseline wrote: today's findings, how many of them --baseline did not record, what it carried over."""
+    from ecslint.report.formatters.common import plural
+
+    written, carried = report.baseline_written
+    line = f"ecslint: wrote {plural(written, 'finding')} to the baseline {arguments.write_baseline}"
+    if arguments.baseline is not None:
+        line += f" ({len(report.findings)} not in {arguments.baseline}, {report.baseline_hidden} already there)"
+    if carried:
+        line += f"; kept {plural(carried, 'finding')} recorded for paths outside this run"
+    return line + "\n"
+
+
+def _run_scope(arguments: CheckArguments, cwd: Path, root: Path):
+    """Does a baseline entry's path lie under what this run read? Entries outside it are left alone."""
+    live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
+    named = [] if live_only else [arguments.stdin_filename or "<stdin>" if given == "-" else given for given in arguments.paths or ["."]]
+    prefixes = [repository_relative(given, cwd, root).rstrip("/") for given in named]
+    prefixes = ["" if prefix in ("", ".") else prefix for prefix in prefixes]
+
+    def in_scope(path: str) -> bool:
+        if path.startswith("arn:"):
+            return arguments.uses_aws
+        return any(prefix == "" or path == prefix or path.startswith(prefix + "/") for prefix in prefixes)
+
+    return in_scope
+
+
+def _read_baseline(path: Path):
     from ecslint.report import baseline
 
-    keys = [(repository_relative(f.path, cwd, root), f.rule_id, f.pointer) for f in report.findings]
+    try:
+        return baseline.parse(path.read_text(encoding="utf-8"), str(path))
+    except OSError as error:
+        raise UsageProblem(f"cannot read baseline {path}: {error.strerror or error}") from None
+    except baseline.BaselineError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: Path, stderr) -> None:
+    from collections import Counter
+
+    from ecslint.report import baseline
+
+    keys = [(repository_relative(f.path, cwd, root), f.rule_id, f.stable_pointer or f.pointer) for f in report.findings]
+    index_keys = [(key[0], key[1], f.pointer) for key, f in zip(keys, report.findings)]
+    in_scope = _run_scope(arguments, cwd, root)
+    recorded = _read_baseline(arguments.baseline) if arguments.baseline is not None else Counter()
     if arguments.write_baseline is not None:
+        # Entries for paths this run did not read are carried over, not dropped.
+        outside = Counter({key: count for key, count in recorded.items() if not in_scope(key[0])})
         try:
-            write_atomically(arguments.write_baseline, baseline.render(keys))
+            write_atomically(arguments.write_baseline, baseline.render(Counter(keys) + outside))
         except OSError as error:
             raise UsageProblem(f"cannot write {arguments.write_baseline}: {error.strerror or error}") from None
+        report.baseline_written = (len(keys), sum(outside.values()))
     if arguments.baseline is not None:
-        try:
-            recorded = baseline.parse(arguments.baseline.read_text(encoding="utf-8"), str(arguments.baseline))
-        except OSError as error:
-            raise UsageProblem(f"cannot read baseline {arguments.baseline}: {error.strerror or error}") from None
-        except baseline.BaselineError as error:
-            raise UsageProblem(str(error)) from None
-        applied = baseline.apply(report.findings, keys, recorded)
+        applied = baseline.apply(report.findings, keys, baseline.within(recorded, in_scope), index_keys)
         report.findings, report.baseline_hidden, report.baseline_stale = applied.kept, applied.hidden, applied.stale
 
 
@@ -240,11 +281,12 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
         sources = _with_live_sources(sources, session, arguments)
     detail = arguments.detail or config.output_format or "concise"
     keep_sources = detail == "full" and any(target.format == "text" for target in targets)
-    options = Options(frozenset(settings.enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, levels=settings.levels, keep_sources=keep_sources)
+    uses_baseline = arguments.baseline is not None or arguments.write_baseline is not None
+    options = Options(frozenset(settings.enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, levels=settings.levels, keep_sources=keep_sources, stable_pointers=uses_baseline)
     report = run(sources, options)
     root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:
-        _apply_baseline(report, arguments, cwd, root)
+        _apply_baseline(report, arguments, cwd, root, stderr)
 
     enabled_catalogue = effective_catalogue(settings)
     for target in targets:
@@ -271,7 +313,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     if report.input_errors or report.internal_errors:
         return EXIT_ERROR
     if arguments.write_baseline is not None:
-        stderr.write(f"ecslint: wrote {len(report.findings)} findings to the baseline {arguments.write_baseline}\n")
+        stderr.write(_written_line(report, arguments))
         return EXIT_CLEAN
     if fail_on != "none" and any(LEVEL_RANK[f.level] >= LEVEL_RANK[fail_on] for f in report.findings):
         return EXIT_FINDINGS

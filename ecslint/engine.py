@@ -44,6 +44,8 @@ class Report:
         self.baseline_hidden = 0
         # Baseline entries that matched no finding: fixed problems the baseline can drop.
         self.baseline_stale: list[dict] = []
+        # --write-baseline: (findings written from this run, entries carried over for paths outside it).
+        self.baseline_written: tuple[int, int] = (0, 0)
 
 
 class Options(NamedTuple):
@@ -56,6 +58,8 @@ class Options(NamedTuple):
     levels: dict[str, str] = {}
     # Keep the bytes of files with findings (report.sources), for source excerpts.
     keep_sources: bool = False
+    # Give each finding a pointer that names list items (report.stable_pointer), for baselines.
+    stable_pointers: bool = False
 
 
 def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
@@ -86,7 +90,16 @@ def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -
     return False
 
 
-def _locate(finding: Finding, document: Document | None, source: Source, levels: dict[str, str]) -> Located:
+def _locate(finding: Finding, document: Document | None, source: Source, options: Options) -> Located:
+    located = _located(finding, document, source, options.levels)
+    if options.stable_pointers and document is not None:
+        from ecslint.report.stable_pointer import stable_pointer
+
+        located = located._replace(stable_pointer=stable_pointer(document.data, finding.pointer))
+    return located
+
+
+def _located(finding: Finding, document: Document | None, source: Source, levels: dict[str, str]) -> Located:
     rule = all_rules()[finding.rule_id]
     level = levels.get(rule.id) or finding.level or rule.level
     region = finding.region or (document.region(finding.pointer) if document else None)
@@ -181,7 +194,7 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
         if _is_suppressed_by_config(finding, source, options.config):
             report.suppressed += 1
         else:
-            report.findings.append(_locate(finding, document, source, options.levels))
+            report.findings.append(_locate(finding, document, source, options))
 
 
 def run(sources, options: Options) -> Report:

@@ -38,7 +38,7 @@ def test_write_baseline_is_sorted_keyed_by_pointer_and_exits_0(legacy_repo, caps
     assert result.err == "ecslint: wrote 50 findings to the baseline baseline.json\n"
     data = json.loads(Path("baseline.json").read_text())
     assert data["version"] == 1 and len(data["findings"]) == 50
-    assert data["findings"][0] == {"path": "svc00.task-definition.json", "rule": "ECS304", "pointer": "/containerDefinitions/0/portMappings/0/hostPort", "count": 1}
+    assert data["findings"][0] == {"path": "svc00.task-definition.json", "rule": "ECS304", "pointer": "/containerDefinitions/[name=c0]/portMappings/0/hostPort", "count": 1}
     assert data["findings"] == sorted(data["findings"], key=lambda e: (e["path"], e["rule"], e["pointer"]))
     assert "line" not in Path("baseline.json").read_text()
 
@@ -52,7 +52,7 @@ def test_baseline_hides_old_findings_and_flags_stale_entries(legacy_repo, capsys
     result = cli(capsys, "check", *SELECT, "--baseline", "baseline.json", ".")
     assert result.out == "No problems found in 25 files. 49 hidden by the baseline. 1 baseline entry no longer match; rewrite the baseline with --write-baseline to drop them.\n"
     stale = json.loads(cli(capsys, "check", *SELECT, "--format", "json", "--baseline", "baseline.json", ".").out)["baseline"]["stale"]
-    assert stale == [{"path": "svc00.task-definition.json", "rule": "ECS304", "pointer": "/containerDefinitions/0/portMappings/0/hostPort", "count": 1}]
+    assert stale == [{"path": "svc00.task-definition.json", "rule": "ECS304", "pointer": "/containerDefinitions/[name=c0]/portMappings/0/hostPort", "count": 1}]
 
 
 def test_baseline_survives_line_moves_and_works_from_a_subdirectory(legacy_repo, capsys, monkeypatch):
@@ -246,3 +246,47 @@ def test_action_script_runs_like_github_would(tmp_path):
     assert "::error file=taskdef.json,line=" in result.stdout and "title=ECS302 host-port-clash" in result.stdout
     assert output.read_text().splitlines() == ["exit-code=1", "sarif-file=ecslint.sarif"]
     assert json.loads((workspace / "ecslint.sarif").read_text())["runs"][0]["results"]
+
+
+# --- baselines that stay true ------------------------------------------------------------
+
+
+def secrets_task(names: list[str]) -> str:
+    environment = [{"name": name, "value": "s3cr3t-Pa55word-value"} for name in names]
+    return json.dumps({"family": "app", "containerDefinitions": [{"name": "app", "image": "nginx:1.27", "memory": 128, "environment": environment}]}, indent=2)
+
+
+def test_baseline_entries_name_containers_and_variables_not_indexes(legacy_repo, capsys):
+    Path("app.task-definition.json").write_text(secrets_task(["DB_PASSWORD"]))
+    cli(capsys, "check", "--select", "ECS202", "--write-baseline", "baseline.json", "app.task-definition.json")
+    [entry] = json.loads(Path("baseline.json").read_text())["findings"]
+    assert entry["pointer"] == "/containerDefinitions/[name=app]/environment/[name=DB_PASSWORD]/value"
+    # A variable inserted before it moves its index; the recorded finding stays hidden, the new one shows.
+    Path("app.task-definition.json").write_text(secrets_task(["API_TOKEN", "DB_PASSWORD"]))
+    result = cli(capsys, "check", "--select", "ECS202", "--baseline", "baseline.json", "app.task-definition.json")
+    assert result.code == 1 and result.out.count("ECS202") == 1 and "API_TOKEN" in result.out and "1 hidden by the baseline" in result.out
+
+
+def test_baselines_with_index_pointers_still_match(legacy_repo, capsys):
+    Path("old.json").write_text(json.dumps({"version": 1, "tool": "ecslint", "findings": [{"path": "svc00.task-definition.json", "rule": "ECS304", "pointer": "/containerDefinitions/0/portMappings/0/hostPort", "count": 1}]}))
+    result = cli(capsys, "check", *SELECT, "--baseline", "old.json", "svc00.task-definition.json")
+    assert "1 hidden by the baseline" in result.out and "no longer match" not in result.out
+
+
+def test_baseline_entries_outside_the_run_are_neither_used_nor_stale(legacy_repo, capsys):
+    Path("deploy").mkdir()
+    Path("svc00.task-definition.json").rename("deploy/svc00.task-definition.json")
+    cli(capsys, "check", *SELECT, "--write-baseline", "baseline.json", ".")
+    result = cli(capsys, "check", *SELECT, "--baseline", "baseline.json", "deploy")
+    assert (result.code, result.out) == (0, "No problems found in 1 file. 2 hidden by the baseline.\n")
+    result = cli(capsys, "check", *SELECT, "--baseline", "baseline.json", "deploy/svc00.task-definition.json", "svc01.task-definition.json")
+    assert (result.code, result.out) == (0, "No problems found in 2 files. 4 hidden by the baseline.\n")
+
+
+def test_rewriting_a_baseline_says_what_it_wrote_and_keeps_other_paths(legacy_repo, capsys):
+    cli(capsys, "check", *SELECT, "--write-baseline", "old.json", ".")
+    Path("svc00.task-definition.json").write_text(task([8000, 9000, 7000]))
+    result = cli(capsys, "check", *SELECT, "--baseline", "old.json", "--write-baseline", "new.json", "svc00.task-definition.json")
+    assert result.code == 0
+    assert result.err == "ecslint: wrote 3 findings to the baseline new.json (1 not in old.json, 2 already there); kept 48 findings recorded for paths outside this run\n"
+    assert sum(entry["count"] for entry in json.loads(Path("new.json").read_text())["findings"]) == 51

@@ -1,7 +1,8 @@
 """Baselines: record today's findings so a legacy repository fails only on new problems.
 
 Entries are keyed by file (relative to the repository root), rule and JSON pointer, never by
-line, so edits elsewhere in a file do not bring recorded findings back.
+line, with list items named (`[name=web]`) rather than numbered, so edits elsewhere in a file,
+or a new environment variable, do not bring recorded findings back.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class Applied:
     stale: list[dict] = field(default_factory=list)
 
 
-def render(keys: list[Key]) -> str:
+def render(keys: list[Key] | Counter) -> str:
     """Deterministic, sorted, one entry per line group: small diffs when the baseline shrinks."""
     counts = Counter(keys)
     entries = [{"path": path, "rule": rule, "pointer": pointer, "count": count} for (path, rule, pointer), count in sorted(counts.items())]
@@ -57,13 +58,25 @@ def parse(text: str, name: str) -> Counter:
     return counts
 
 
-def apply(findings: list[Located], keys: list[Key], recorded: Counter) -> Applied:
-    """Hide findings the baseline records (as many per key as it counts)."""
+def within(recorded: Counter, in_scope) -> Counter:
+    """The entries for paths this run looked at: only they can hide findings or be stale."""
+    return Counter({key: count for key, count in recorded.items() if in_scope(key[0])})
+
+
+def apply(findings: list[Located], keys: list[Key], recorded: Counter, index_keys: list[Key] | None = None) -> Applied:
+    """Hide findings the baseline records (as many per key as it counts).
+
+    `keys` name list items (`[name=web]`); `index_keys`, the same findings by list index, match
+    entries recorded before baselines named them."""
     remaining = Counter(recorded)
     result = Applied(kept=[])
-    for finding, key in zip(findings, keys):
+    for number, (finding, key) in enumerate(zip(findings, keys)):
+        alternative = index_keys[number] if index_keys else key
         if remaining[key] > 0:
             remaining[key] -= 1
+            result.hidden += 1
+        elif remaining[alternative] > 0:
+            remaining[alternative] -= 1
             result.hidden += 1
         else:
             result.kept.append(finding)

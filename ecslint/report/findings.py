@@ -64,6 +64,8 @@ class Located(NamedTuple):
     related: tuple[RelatedLocation, ...] = ()
     # Task-definition ARN for findings on live task definitions, which have no file.
     logical_location: str | None = None
+    # The pointer with list items named rather than numbered (baselines); None when not asked for.
+    stable_pointer: str | None = None
 
     def sort_key(self) -> tuple:
         return (self.path, self.region.start_line, self.region.start_column, self.rule_id, self.pointer, self.message)
