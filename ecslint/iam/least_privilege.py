@@ -24,19 +24,18 @@ Nothing here is ever `*` except `ecr:GetAuthorizationToken`: a part that cannot 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ecslint.checks.roles import NO_INSTANCE_ROLE_LAUNCH_TYPES, role_value
-from ecslint.iam.needs import Need, Place, bootstrap_needs, task_place
+from ecslint.iam.deploy_time_place import ACCOUNT, PARTITION, PARTITION_STAND_IN, REGION, REGION_STAND_IN, STAND_INS, Expressions, restore, with_stand_ins
+from ecslint.iam.needs import Need, Place, bootstrap_needs, partition_of_region, task_place
 from ecslint.iam.patterns import Arn
 from ecslint.subjects.image_reference import is_placeholder_free, parse_image
 from ecslint.subjects.task_definition import TaskDefinition
 
 POLICY_VERSION = "2012-10-17"
 ECS_TASKS = "ecs-tasks.amazonaws.com"
-# Stand-ins for the parts of an ARN the task definition does not tell, by ARN segment; writers for
-# CloudFormation and Terraform turn them into pseudo parameters and data sources.
-PARTITION, REGION, ACCOUNT = "<PARTITION>", "<REGION>", "<ACCOUNT_ID>"
+# The parts of an ARN the task definition does not tell, by ARN segment.
 UNKNOWN_PARTS = {1: PARTITION, 3: REGION, 4: ACCOUNT}
 KMS_KEY = "<KMS_KEY_ID>"
 
@@ -90,6 +89,8 @@ class RolePlan:
     kms_unknown: bool = False
     # "execution" or "task"
     kind: str = "execution"
+    # token -> the Terraform expression the input wrote for it, for the Terraform writer.
+    expressions: Expressions = field(default_factory=Expressions)
 
     @property
     def needed(self) -> bool:
@@ -108,6 +109,12 @@ class RolePlan:
         if None in (self.place.partition, self.place.region, self.place.account):
             return None
         return f"arn:{self.place.partition}:ecs:{self.place.region}:{self.place.account}:*"
+
+    @property
+    def all_notes(self) -> list[str]:
+        """The notes, with which placeholders to replace (for formats that print them as they are)."""
+        note = placeholder_note(self)
+        return self.notes + ([note] if note else [])
 
     def trust_condition(self) -> dict:
         condition = {"StringEquals": {"aws:SourceAccount": self.place.account or ACCOUNT}}
@@ -270,6 +277,10 @@ def default_role_name(family: str) -> str:
 
 def _role(task: TaskDefinition, family: str) -> tuple[str, str | None]:
     value = role_value(task, "executionRoleArn")
+    # A role the template or module defines goes by the name it gives it.
+    known = task.iam.role(value) if value and task.iam is not None and hasattr(task.iam, "role") else None
+    if known is not None and is_placeholder_free(known.name):
+        return known.name, value if value and is_placeholder_free(value) else None
     if value and is_placeholder_free(value) and value.startswith("arn:") and ":role/" in value:
         return value.rsplit("/", 1)[-1], value
     if value and is_placeholder_free(value) and not value.startswith("arn:") and "/" not in value:
@@ -282,18 +293,37 @@ def family_of(task: TaskDefinition, fallback: str) -> str:
     return family if family and is_placeholder_free(family) else fallback
 
 
+def place_of(task: TaskDefinition) -> Place:
+    """Where the task runs, deploy-time parts as tokens (`<ACCOUNT_ID>`), unknown parts None."""
+    arns = [role_value(task, "executionRoleArn"), role_value(task, "taskRoleArn")]
+    place = task_place(task, arns)
+    partition = place.partition
+    # A partition guessed from a Region only deployment knows is not known either.
+    if place.region == REGION_STAND_IN and partition == "aws" and not any((arn or "").startswith("arn:aws:") for arn in arns + [task.get("taskDefinitionArn", str)]):
+        partition = PARTITION_STAND_IN
+    # A literal Region tells the partition better than a template's `${AWS::Partition}`: they agree once deployed.
+    if partition == PARTITION_STAND_IN and place.region not in (None, REGION_STAND_IN):
+        partition = partition_of_region(place.region)
+    return Place(partition, place.region, place.account)
+
+
+def restored(place: Place) -> Place:
+    return Place(*(STAND_INS.get(part, part) if part is not None else None for part in (place.partition, place.region, place.account)))
+
+
 def plan_execution_role(task: TaskDefinition, family: str | None = None) -> RolePlan:
     """The execution role this task definition needs (an empty plan when it needs none)."""
     family = family or family_of(task, "task")
+    task, expressions = with_stand_ins(task)
     role_name, role_arn = _role(task, family)
-    place = task_place(task, [role_value(task, "executionRoleArn"), role_value(task, "taskRoleArn")])
-    plan = RolePlan(family, role_name, role_arn, place)
+    place = place_of(task)
+    plan = RolePlan(family, restore(role_name), restore(role_arn) if role_arn else None, restored(place), expressions=expressions)
     statements = _Statements()
     needs = bootstrap_needs(task, place, every_launch_type=True)
     for need in needs:
         _add_need(statements, need, plan)
-    plan.statements = statements.merged()
-    plan.notes = _deploy_time_notes(task) + plan.notes
+    plan.statements = [replace(statement, resources=tuple(restore(resource) for resource in statement.resources)) for statement in statements.merged()]
+    plan.notes = [restore(note) for note in _deploy_time_notes(task) + plan.notes]
     on_instances = not any(kind in task.requires_compatibilities for kind in NO_INSTANCE_ROLE_LAUNCH_TYPES)
     if on_instances and any(need.kind in ("image", "logs") for need in needs):
         plan.notes.append(
@@ -301,15 +331,20 @@ def plan_execution_role(task: TaskDefinition, family: str | None = None) -> Role
             "the execution role is still the right place for them, so that the task starts on any instance."
         )
     if plan.kms_unknown:
+        where = plan.place
         plan.notes.append(
             f"Secrets and parameters encrypted with the AWS managed key need nothing more; for a customer managed key add "
-            f"`kms:Decrypt` on that key only (`arn:{place.partition or PARTITION}:kms:{place.region or REGION}:{place.account or ACCOUNT}:key/{KMS_KEY}`), never on `*`."
+            f"`kms:Decrypt` on that key only (`arn:{where.partition or PARTITION}:kms:{where.region or REGION}:{where.account or ACCOUNT}:key/{KMS_KEY}`), never on `*`."
         )
-    if plan.placeholders:
-        plan.notes.append(f"Replace {', '.join(f'`{token}`' for token in plan.placeholders)}: the task definition does not say {_which(plan.placeholders)}.")
     if not plan.statements:
         plan.notes.insert(0, "This task definition needs no execution role: nothing in it is pulled, logged or read by the ECS agent with one.")
     return plan
+
+
+def placeholder_note(plan: RolePlan) -> str | None:
+    """For outputs that show tokens as they are (JSON): which ones to replace."""
+    tokens = plan.placeholders
+    return f"Replace {', '.join(f'`{token}`' for token in tokens)}: the task definition does not say {_which(tokens)}." if tokens else None
 
 
 def _which(tokens: list[str]) -> str:

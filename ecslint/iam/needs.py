@@ -68,7 +68,7 @@ class Place:
     account: str | None
 
 
-def _partition_of_region(region: str | None) -> str | None:
+def partition_of_region(region: str | None) -> str | None:
     if region is None:
         return None
     if region.startswith("cn-"):
@@ -96,7 +96,7 @@ def task_place(task: TaskDefinition, role_arns: list[str | None]) -> Place:
     if region is None:
         regions = {image.ecr.region for image in (parse_image(c.get("image", str)) for c in task.containers) if image and image.ecr}
         region = regions.pop() if len(regions) == 1 else None
-    return Place(partition or _partition_of_region(region), region, account)
+    return Place(partition or partition_of_region(region), region, account)
 
 
 def _log_options(container: Container, driver: str) -> dict | None:
@@ -152,7 +152,7 @@ def _image_need(container: Container, place: Place, platform: str) -> Need | Non
     if image is None or image.ecr is None or not is_placeholder_free(image.repository):
         return None
     ecr = image.ecr
-    partition = "aws-cn" if ecr.china else (place.partition or _partition_of_region(ecr.region))
+    partition = "aws-cn" if ecr.china else (place.partition or partition_of_region(ecr.region))
     repository = Arn.build(partition, "ecr", ecr.region, ecr.account, f"repository/{image.repository}")
     return Need(
         "image",
@@ -175,7 +175,7 @@ def _logs_need(container: Container, place: Place, platform: str) -> Need | None
     region = options.get("awslogs-region") if is_region(options.get("awslogs-region")) else place.region
     prefix = _literal(options.get("awslogs-stream-prefix"))
     stream = f"{prefix}/{container.name or 'container'}/{_SAMPLE_TASK_ID}" if prefix else _SAMPLE_TASK_ID
-    partition = place.partition or _partition_of_region(region)
+    partition = place.partition or partition_of_region(region)
     # Policies name log groups with and without the `:*` or `:log-stream:` suffix; any of these spellings counts.
     candidates = (
         Arn.build(partition, "logs", region, place.account, f"log-group:{group}"),

@@ -17,8 +17,8 @@ The application's own calls cannot be seen from a task definition; the skeleton 
 from __future__ import annotations
 
 from ecslint.checks.roles import AWS_SIDECAR_IMAGES, role_value
-from ecslint.iam.least_privilege import ACCOUNT, PARTITION, REGION, PolicyStatement, RolePlan, camel
-from ecslint.iam.needs import task_place
+from ecslint.iam.deploy_time_place import ACCOUNT, PARTITION, REGION, restore, with_stand_ins
+from ecslint.iam.least_privilege import PolicyStatement, RolePlan, camel, place_of, restored
 from ecslint.subjects.image_reference import is_placeholder_free, is_region
 from ecslint.subjects.task_definition import TaskDefinition
 
@@ -95,11 +95,12 @@ def _efs(task: TaskDefinition, place, statements: list) -> None:
 
 def plan_task_role(task: TaskDefinition, family: str) -> RolePlan:
     """The task-role skeleton for the sidecars and features this task definition shows."""
+    task, expressions = with_stand_ins(task)
     value = role_value(task, "taskRoleArn")
     literal = _literal(value)
     role_arn = literal if literal and literal.startswith("arn:") and ":role/" in literal else None
     role_name = literal.rsplit("/", 1)[-1] if literal else f"{family[:58]}-task"
-    place = task_place(task, [role_value(task, "executionRoleArn"), value])
+    place = restored(place_of(task))
     statements: list[PolicyStatement] = []
     notes: list[str] = []
     for container in task.containers:
@@ -115,12 +116,12 @@ def plan_task_role(task: TaskDefinition, family: str) -> RolePlan:
     unique: dict[tuple, PolicyStatement] = {}
     for statement in statements:
         unique.setdefault((statement.sid, statement.actions, statement.resources), statement)
-    plan = RolePlan(family, role_name, role_arn, place, sorted(unique.values(), key=lambda s: (s.kind, s.sid)), notes, kind="task")
+    ordered = sorted(unique.values(), key=lambda s: (s.kind, s.sid))
+    ordered = [PolicyStatement(s.sid, s.actions, tuple(restore(r) for r in s.resources), s.kind, s.subjects, s.condition) for s in ordered]
+    plan = RolePlan(family, restore(role_name), restore(role_arn) if role_arn else None, place, ordered, [restore(note) for note in notes], kind="task", expressions=expressions)
     plan.notes.insert(0, "A skeleton: it covers the sidecars and features this task definition shows, nothing of what the application code calls, which ecslint cannot see; add that.")
     plan.notes.append(
         "ECS Exec is turned on for a service or `RunTask`, not in the task definition; if you use it, add "
         f"{', '.join(f'`{action}`' for action in EXEC_ACTIONS)} on `*` (they take no resource)."
     )
-    if plan.placeholders:
-        plan.notes.append(f"Replace {', '.join(f'`{token}`' for token in plan.placeholders)} with the values the task runs with.")
     return plan

@@ -42,4 +42,4 @@ def render(entries) -> str:
 
 def notes(entries) -> list[str]:
     """What the file cannot say: each task definition's notes, prefixed with its family."""
-    return [f"{plan.family}: {note}" for execution, task_role in entries for plan in (execution, task_role) if plan is not None for note in plan.notes]
+    return [f"{plan.family}: {note}" for execution, task_role in entries for plan in (execution, task_role) if plan is not None for note in plan.all_notes]

@@ -6,9 +6,9 @@ import json
 
 
 def _role(plan) -> dict | None:
-    if not plan.needed:
+    if not plan.needed and plan.kind == "execution":
         return None
-    return {"roleName": plan.role_name, "trustPolicy": plan.trust_document(), "policy": plan.policy_document(), "notes": list(plan.notes)}
+    return {"roleName": plan.role_name, "trustPolicy": plan.trust_document(), "policy": plan.policy_document(), "notes": plan.all_notes}
 
 
 def keyed(entries) -> list[tuple[str, object, object]]:
@@ -27,8 +27,8 @@ def render(entries) -> str:
     for key, execution, task_role in keyed(entries):
         roles = {"executionRole": _role(execution)}
         if not execution.needed:
-            roles["notes"] = list(execution.notes)
+            roles["notes"] = execution.all_notes
         if task_role is not None:
-            roles["taskRole"] = task_role.document()
+            roles["taskRole"] = _role(task_role)
         data[key] = roles
     return json.dumps(data, indent=2) + "\n"
