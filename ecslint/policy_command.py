@@ -137,9 +137,9 @@ def run_policy(arguments: PolicyArguments, stdout, stderr) -> int:
     if arguments.diff:
         from ecslint.iam.role_diff import diff_report
 
-        text, differs = diff_report([(subject.task, execution) for subject, (execution, _) in zip(subjects, entries)])
+        text, differs, unresolved = diff_report([(subject.task, execution) for subject, (execution, _) in zip(subjects, entries)])
         _write(arguments, text, stdout)
-        return EXIT_ERROR if failed else (EXIT_FINDINGS if differs else EXIT_CLEAN)
+        return EXIT_ERROR if failed or unresolved else (EXIT_FINDINGS if differs else EXIT_CLEAN)
     from ecslint.iam.role_formats import render
 
     _write(arguments, render(arguments.output_format, entries), stdout)
@@ -150,8 +150,12 @@ def run_policy(arguments: PolicyArguments, stdout, stderr) -> int:
             stderr.write(f"ecslint: note: {note}\n")
     if arguments.validate:
         from ecslint.aws.access_analyzer import validate_plans
+        from ecslint.aws.task_definitions import LiveError
 
-        findings = validate_plans(session, [plan for entry in entries for plan in entry if plan is not None and plan.statements])
+        try:
+            findings = validate_plans(session, [plan for entry in entries for plan in entry if plan is not None and plan.statements])
+        except LiveError as error:
+            raise UsageProblem(str(error)) from None
         for line in findings:
             stderr.write(f"ecslint: {line}\n")
         if findings:

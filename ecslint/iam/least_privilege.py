@@ -302,8 +302,11 @@ def place_of(task: TaskDefinition) -> Place:
     if place.region == REGION_STAND_IN and partition == "aws" and not any((arn or "").startswith("arn:aws:") for arn in arns + [task.get("taskDefinitionArn", str)]):
         partition = PARTITION_STAND_IN
     # A literal Region tells the partition better than a template's `${AWS::Partition}`: they agree once deployed.
-    if partition == PARTITION_STAND_IN and place.region not in (None, REGION_STAND_IN):
-        partition = partition_of_region(place.region)
+    if partition == PARTITION_STAND_IN:
+        regions = {place.region} - {None, REGION_STAND_IN}
+        regions |= {image.ecr.region for image in (parse_image(c.get("image", str)) for c in task.containers) if image and image.ecr and image.ecr.region != REGION_STAND_IN}
+        partitions = {partition_of_region(region) for region in regions}
+        partition = partitions.pop() if len(partitions) == 1 else partition
     return Place(partition, place.region, place.account)
 
 
