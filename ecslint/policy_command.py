@@ -43,7 +43,7 @@ def _iam_context(arguments: PolicyArguments, session):
             iam = load_iam_files(list(arguments.iam_files))
         except IamInputError as error:
             raise UsageProblem(str(error)) from None
-    if session is not None and (arguments.aws_iam or arguments.aws):
+    if session is not None and (arguments.aws_iam or (arguments.aws and arguments.diff)):
         from ecslint.aws.iam import live_context
 
         iam = live_context(iam, session)
@@ -63,7 +63,7 @@ def _sources(arguments: PolicyArguments, session):
             raise UsageProblem(str(error)) from None
 
 
-def read_subjects(arguments: PolicyArguments, session, stderr) -> tuple[list[_Subject], bool]:
+def read_subjects(arguments: PolicyArguments, session, stderr) -> tuple[list[_Subject], bool, object]:
     """The task definitions of every input, each with the roles its own template and the IAM inputs define; and whether any input failed."""
     from dataclasses import replace
 
@@ -100,7 +100,7 @@ def read_subjects(arguments: PolicyArguments, session, stderr) -> tuple[list[_Su
                 own = subject.iam.roles if subject.iam is not None else []
                 subject = replace(subject, iam=replace(iam, roles=own + iam.roles))
             subjects.append(_Subject(subject, source.display_path, source.live))
-    return subjects, failed
+    return subjects, failed, iam
 
 
 def _fallback_family(subject: _Subject) -> str:
@@ -115,7 +115,7 @@ def run_policy(arguments: PolicyArguments, stdout, stderr) -> int:
     from ecslint.iam.offline_validation import problems
 
     session = _live_session(arguments) if arguments.uses_aws else None
-    subjects, failed = read_subjects(arguments, session, stderr)
+    subjects, failed, iam = read_subjects(arguments, session, stderr)
     if not subjects:
         if not failed:
             stderr.write("ecslint: error: no task definition found in the inputs\n")
@@ -139,6 +139,8 @@ def run_policy(arguments: PolicyArguments, stdout, stderr) -> int:
 
         text, differs, unresolved = diff_report([(subject.task, execution) for subject, (execution, _) in zip(subjects, entries)])
         _write(arguments, text, stdout)
+        for note in getattr(iam, "notes", ()):
+            stderr.write(f"ecslint: note: {note}\n")
         return EXIT_ERROR if failed or unresolved else (EXIT_FINDINGS if differs else EXIT_CLEAN)
     from ecslint.iam.role_formats import render
 

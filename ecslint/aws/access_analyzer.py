@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 
-from ecslint.aws.task_definitions import LiveError, client
+from ecslint.aws import task_definitions as live
+from ecslint.aws.task_definitions import LiveError
 
 
 def _findings(analyzer, document: dict, **kind) -> list[dict]:
@@ -30,7 +31,7 @@ def _findings(analyzer, document: dict, **kind) -> list[dict]:
 
 def validate_plans(session, plans) -> list[str]:
     """One line per finding, `family: execution role policy: WARNING REDUNDANT_ACTION: ...`, sorted as received."""
-    analyzer = client(session, "accessanalyzer")
+    analyzer = live.client(session, "accessanalyzer")
     lines = []
     for plan in plans:
         checks = (

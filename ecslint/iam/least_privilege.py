@@ -136,7 +136,8 @@ class RolePlan:
 def camel(text: str, limit: int = 48) -> str:
     """`/ecs/orders-api` -> `EcsOrdersApi`: a name for a Sid, which takes letters and digits only."""
     words = _WORD.findall(text)
-    return "".join(word[:1].upper() + word[1:] for word in words)[:limit] or "Resource"
+    # An all-capitals word (`DB_PASSWORD`) reads better as `DbPassword`.
+    return "".join(word[:1].upper() + (word[1:].lower() if word.isupper() else word[1:]) for word in words)[:limit] or "Resource"
 
 
 def _resource(arn: Arn) -> str:

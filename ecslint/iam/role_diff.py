@@ -11,7 +11,8 @@ from __future__ import annotations
 from ecslint.iam.deploy_time_place import ACCOUNT, PARTITION, REGION
 from ecslint.iam.messages import quoted
 from ecslint.iam.patterns import Arn, Match, resource_matches
-from ecslint.iam.task_roles import roles_of
+from ecslint.checks.roles import role_value
+from ecslint.iam.task_roles import EXECUTION, roles_of
 
 _TOKENS = {PARTITION, REGION, ACCOUNT}
 
@@ -98,13 +99,16 @@ def diff_report(pairs) -> tuple[str, bool, list[str]]:
         roles = roles_of(task)
         role = roles.execution if roles is not None else None
         if role is None:
-            value = roles.execution_value if roles is not None else None
+            value = role_value(task, EXECUTION)
             if not plan.needed and not value:
                 out.append(f"{plan.family}: needs no execution role and has none")
                 continue
+            if not value:
+                differs = True
+                out.append(f"{plan.family}: `executionRoleArn` is not set, but the task definition needs an execution role")
+                continue
             unresolved.append(plan.family)
-            what = f"`{value}`" if value else "none (`executionRoleArn` is not set)"
-            out.append(f"{plan.family}: the current execution role is {what} and not in the IAM input; give it with --iam or --aws-iam")
+            out.append(f"{plan.family}: the current execution role is `{value}` and not in the IAM input; give it with --iam or --aws-iam")
             continue
         if not role.complete:
             unresolved.append(plan.family)
