@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from ecslint.check_command import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageProblem, write_atomically
 from ecslint.documents.files import DEFAULT_EXCLUDE, InputError, collect
+from ecslint.subjects.quoting import quote_text
 
 
 class PolicyArguments(NamedTuple):
@@ -132,7 +133,7 @@ def run_policy(arguments: PolicyArguments, stdout, stderr) -> int:
         entries.append((execution, task_role))
         for plan in (execution, task_role):
             for problem in problems(plan) if plan is not None else ():
-                stderr.write(f"ecslint: error: {family}: generated {plan.kind} role policy: {problem}\n")
+                stderr.write(f"ecslint: error: {quote_text(family)}: generated {plan.kind} role policy: {problem}\n")
                 failed = True
     if arguments.diff:
         from ecslint.iam.role_diff import diff_report

@@ -573,3 +573,28 @@ def test_round_trip_on_the_real_corpus():
                 tested += 1
                 assert found == [], path.name
     assert tested >= 80
+
+
+# -- what ECS105 reads from the same derivation -------------------------------------------------------
+
+
+def _ecs105(text: str, statements_: list) -> list[str]:
+    from tests.helpers import lint_text
+
+    trust = {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}
+    iam = {"Role": {"RoleName": "orders-exec", "Arn": EXEC_ARN, "AssumeRolePolicyDocument": {"Statement": [trust]}}, "RolePolicies": [{"PolicyName": "p", "PolicyDocument": {"Statement": statements_}}]}
+    return [f.message for f in lint_text(text, select=["ECS105"], iam=json.dumps(iam))]
+
+
+def test_ecs105_requires_the_pull_when_only_the_tag_is_templated():
+    messages = _ecs105(fargate(container(image=f"{HOST}/orders:${{TAG}}")), [{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}])
+    assert len(messages) == 1 and f"'ecr:BatchGetImage' and 'ecr:GetDownloadUrlForLayer' on `arn:aws:ecr:eu-west-1:{ACCOUNT}:repository/orders`" in messages[0]
+
+
+def test_ecs105_requires_the_secret_behind_a_parameter_store_reference():
+    text = fargate(container(secrets=[{"name": "DB", "valueFrom": "/aws/reference/secretsmanager/orders/db"}]))
+    parameter = {"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": f"arn:aws:ssm:eu-west-1:{ACCOUNT}:parameter/aws/reference/secretsmanager/orders/db"}
+    messages = _ecs105(text, [parameter])
+    assert len(messages) == 1 and "does not allow 'secretsmanager:GetSecretValue' on `arn:aws:secretsmanager:*:210987654321:secret:orders/db`" in messages[0]
+    secret = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:orders/db-??????"}
+    assert _ecs105(text, [parameter, secret]) == []

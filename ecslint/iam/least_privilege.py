@@ -30,6 +30,7 @@ from ecslint.checks.roles import NO_INSTANCE_ROLE_LAUNCH_TYPES, role_value
 from ecslint.iam.deploy_time_place import ACCOUNT, PARTITION, PARTITION_STAND_IN, REGION, REGION_STAND_IN, STAND_INS, Expressions, restore, with_stand_ins
 from ecslint.iam.needs import Need, Place, bootstrap_needs, partition_of_region, task_place
 from ecslint.iam.patterns import Arn
+from ecslint.subjects.quoting import quote
 from ecslint.subjects.image_reference import is_placeholder_free, parse_image
 from ecslint.subjects.task_definition import TaskDefinition
 
@@ -204,8 +205,8 @@ def _add_need(statements: _Statements, need: Need, plan: RolePlan) -> None:
             if "/" in repository and prefix in PULL_THROUGH_CACHE_PREFIXES:
                 statements.add("pull-through-cache", f"CacheUpstreamImagesIn{camel(repository)}", ECR_CACHE_ACTIONS, [_resource(arn)], need.subject)
                 note = (
-                    f"{need.subject} pulls `{repository}`, whose prefix `{prefix}/` is a usual pull through cache prefix: "
-                    f"the statement {_cache_sid(repository)} lets the first pull create the cached repository; drop it if `{prefix}/` is no pull through cache rule."
+                    f"{need.subject} pulls {quote(repository)}, whose prefix {quote(prefix + '/')} is a usual pull through cache prefix: "
+                    f"the statement {_cache_sid(repository)} lets the first pull create the cached repository; drop it if {quote(prefix + '/')} is no pull through cache rule."
                 )
                 if note not in plan.notes:
                     plan.notes.append(note)
@@ -238,24 +239,24 @@ def _deploy_time_notes(task: TaskDefinition) -> list[str]:
     for container in task.containers:
         image = parse_image(container.get("image", str))
         if image is not None and _image_unknown(image):
-            notes.append(f"{container.label} takes its `image` at deploy time (`{_short(image.raw)}`): if it is a private ECR image, add a pull statement for its repository.")
+            notes.append(f"{container.label} takes its `image` at deploy time ({quote(image.raw)}): if it is a private ECR image, add a pull statement for its repository.")
         log = container.get("logConfiguration", dict) or {}
         options = log.get("options") if isinstance(log.get("options"), dict) else {}
         group = options.get("awslogs-group")
         if log.get("logDriver") == "awslogs" and isinstance(group, str) and not is_placeholder_free(group):
-            notes.append(f"{container.label} takes its `awslogs-group` at deploy time (`{_short(group)}`): add a statement for that log group.")
+            notes.append(f"{container.label} takes its `awslogs-group` at deploy time ({quote(group)}): add a statement for that log group.")
         for _, entry in container.items("secrets"):
             value = entry.get("valueFrom")
             if isinstance(value, str) and not is_placeholder_free(value):
-                notes.append(f"{container.label} takes the secret `{entry.get('name', '?')}` from a value set at deploy time (`{_short(value)}`): add a statement for it.")
+                notes.append(f"{container.label} takes the secret {quote(entry.get('name', '?'))} from a value set at deploy time ({quote(value)}): add a statement for it.")
         credentials = container.get("repositoryCredentials", dict) or {}
         value = credentials.get("credentialsParameter")
         if isinstance(value, str) and not is_placeholder_free(value):
-            notes.append(f"{container.label} takes `repositoryCredentials.credentialsParameter` at deploy time (`{_short(value)}`): add a statement for that secret.")
+            notes.append(f"{container.label} takes `repositoryCredentials.credentialsParameter` at deploy time ({quote(value)}): add a statement for that secret.")
         for _, entry in container.items("environmentFiles"):
             value = entry.get("value")
             if isinstance(value, str) and not is_placeholder_free(value):
-                notes.append(f"{container.label} takes an environment file at deploy time (`{_short(value)}`): add `s3:GetObject` on it and `s3:GetBucketLocation` on its bucket.")
+                notes.append(f"{container.label} takes an environment file at deploy time ({quote(value)}): add `s3:GetObject` on it and `s3:GetBucketLocation` on its bucket.")
     return notes
 
 
@@ -264,10 +265,6 @@ def _image_unknown(image) -> bool:
     if image.registry is not None and not is_placeholder_free(image.registry):
         return True
     return not is_placeholder_free(image.repository) and (image.ecr is not None or image.registry is None or ".dkr" in image.registry)
-
-
-def _short(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
 def default_role_name(family: str) -> str:

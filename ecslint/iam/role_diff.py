@@ -13,8 +13,11 @@ from ecslint.iam.messages import quoted
 from ecslint.iam.patterns import Arn, Match, resource_matches
 from ecslint.checks.roles import role_value
 from ecslint.iam.task_roles import EXECUTION, roles_of
+from ecslint.subjects.quoting import quote, quote_text
 
 _TOKENS = {PARTITION, REGION, ACCOUNT}
+# ARNs are shown whole up to this length (masked and escaped as any input value).
+ARN_LIMIT = 240
 
 
 def _candidates(resource: str) -> tuple[Arn, ...]:
@@ -49,7 +52,7 @@ def lacks(role, plan) -> list[str]:
         if missing:
             actions = list(dict.fromkeys(action for action, _ in missing))
             resources = list(dict.fromkeys(resource for _, resource in missing))
-            lines.append(f"lacks   {statement.sid}: {quoted(actions)} on {', '.join(f'`{r}`' for r in resources)}")
+            lines.append(f"lacks   {statement.sid}: {quoted(actions)} on {', '.join(quote(r, ARN_LIMIT) for r in resources)}")
     return lines
 
 
@@ -81,7 +84,7 @@ def beyond(role, plan) -> list[str]:
             actions = list(dict.fromkeys(action for action, _ in extra))
             resources = list(dict.fromkeys(resource for _, resource in extra))
             condition = " (under its Condition)" if statement.conditional else ""
-            lines.append(f"beyond  {where}{condition}: {quoted(actions)} on {', '.join(f'`{r}`' for r in resources[:5])}{' and more' if len(resources) > 5 else ''}")
+            lines.append(f"beyond  {where}{condition}: {quoted(actions)} on {', '.join(quote(r, ARN_LIMIT) for r in resources[:5])}{' and more' if len(resources) > 5 else ''}")
     return lines
 
 
@@ -101,24 +104,24 @@ def diff_report(pairs) -> tuple[str, bool, list[str]]:
         if role is None:
             value = role_value(task, EXECUTION)
             if not plan.needed and not value:
-                out.append(f"{plan.family}: needs no execution role and has none")
+                out.append(f"{quote_text(plan.family)}: needs no execution role and has none")
                 continue
             if not value:
                 differs = True
-                out.append(f"{plan.family}: `executionRoleArn` is not set, but the task definition needs an execution role")
+                out.append(f"{quote_text(plan.family)}: `executionRoleArn` is not set, but the task definition needs an execution role")
                 continue
             unresolved.append(plan.family)
-            out.append(f"{plan.family}: the current execution role is `{value}` and not in the IAM input; give it with --iam or --aws-iam")
+            out.append(f"{quote_text(plan.family)}: the current execution role is {quote(value, ARN_LIMIT)} and not in the IAM input; give it with --iam or --aws-iam")
             continue
         if not role.complete:
             unresolved.append(plan.family)
-            out.append(f"{plan.family}: execution role '{role.name}' attaches policies the IAM input lacks ({', '.join(role.missing)}); cannot compare")
+            out.append(f"{quote_text(plan.family)}: execution role '{role.name}' attaches policies the IAM input lacks ({', '.join(role.missing)}); cannot compare")
             continue
         lines = lacks(role, plan) + beyond(role, plan) + _trust(task)
         if lines:
             differs = True
-            out.append(f"{plan.family}: execution role '{role.name}' differs from what the task definition needs")
+            out.append(f"{quote_text(plan.family)}: execution role '{role.name}' differs from what the task definition needs")
             out.extend(f"  {line}" for line in lines)
         else:
-            out.append(f"{plan.family}: execution role '{role.name}' allows what the task definition needs, and no more")
+            out.append(f"{quote_text(plan.family)}: execution role '{role.name}' allows what the task definition needs, and no more")
     return "\n".join(out) + "\n", differs, unresolved

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ecslint.checks.roles import AWS_SIDECAR_IMAGES, role_value
 from ecslint.iam.deploy_time_place import ACCOUNT, PARTITION, REGION, restore, with_stand_ins
 from ecslint.iam.least_privilege import PolicyStatement, RolePlan, camel, place_of, restored
+from ecslint.subjects.quoting import quote
 from ecslint.subjects.image_reference import is_placeholder_free, is_region
 from ecslint.subjects.task_definition import TaskDefinition
 
@@ -71,7 +72,7 @@ def _firelens(container, place, statements: list, notes: list) -> None:
     else:
         return
     if output in ("firehose", "kinesis_firehose", "kinesis", "kinesis_streams", "s3") and len(statements) == before:
-        notes.append(f"{label} sends FireLens logs to `{output}` with a destination set at deploy time: add a statement for it.")
+        notes.append(f"{label} sends FireLens logs to {quote(output)} with a destination set at deploy time: add a statement for it.")
 
 
 def _efs(task: TaskDefinition, place, statements: list) -> None:

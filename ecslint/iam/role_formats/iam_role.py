@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from ecslint.subjects.quoting import quote_text
+
 
 def _role(name: str, arn: str | None, trust: dict) -> dict:
     role = {"RoleName": name}
@@ -42,4 +44,4 @@ def render(entries) -> str:
 
 def notes(entries) -> list[str]:
     """What the file cannot say: each task definition's notes, prefixed with its family."""
-    return [f"{plan.family}: {note}" for execution, task_role in entries for plan in (execution, task_role) if plan is not None for note in plan.all_notes]
+    return [f"{quote_text(plan.family)}: {note}" for execution, task_role in entries for plan in (execution, task_role) if plan is not None for note in plan.all_notes]
