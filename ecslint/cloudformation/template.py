@@ -24,6 +24,8 @@ from ecslint.documents.parse import Document
 from ecslint.subjects.task_definition import TaskDefinition
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
+# Resources read by ecslint.cloudformation.service, imported only for templates that have one.
+SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 API_ROOT = "/taskDefinition"
 TAGS_ROOT = "/tags"
 
@@ -122,11 +124,21 @@ def _task_definition(document: Document, template: Template, logical_id: str, re
     )
 
 
-def cloudformation_task_definitions(document: Document) -> list[CloudFormationTaskDefinition] | None:
-    """Every AWS::ECS::TaskDefinition in a CloudFormation template; None when the document is not a template."""
+def cloudformation_task_definitions(document: Document) -> list | None:
+    """Every AWS::ECS::TaskDefinition, AWS::ECS::Service and AWS::ECS::TaskSet in a CloudFormation template;
+    None when the document is not a template."""
     if not is_template(document.data):
         return None
     template = Template(document.data)
+    services = []
+    if any(isinstance(resource, dict) and resource.get("Type") in SERVICE_TYPES for resource in template.resources.values()):
+        from ecslint.cloudformation.service import template_services
+
+        services = template_services(document, template)
+    return _task_definitions(document, template) + services
+
+
+def _task_definitions(document: Document, template: Template) -> list[CloudFormationTaskDefinition]:
     found = [(logical_id, resource) for logical_id, resource in template.resources_of_type(TASK_DEFINITION_TYPE)]
     if not found:
         return []

@@ -15,6 +15,8 @@ from ecslint.selection import matches
 from ecslint.terraform.template import Unknown, unknown_pointers
 
 TASK_TYPE = "aws_ecs_task_definition"
+# Read by ecslint.terraform.service, imported only for documents that declare one.
+SERVICE_TYPE = "aws_ecs_service"
 POLICY_DOCUMENT = "aws_iam_policy_document"
 IAM_TYPES = frozenset({"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_policy", f"data.{POLICY_DOCUMENT}"})
 
@@ -179,11 +181,19 @@ def _sibling_documents(document) -> list:
     return found
 
 
+def _services(document, resources: list) -> list:
+    if not any(resource.type == SERVICE_TYPE for resource in resources):
+        return []
+    from ecslint.terraform.service import service_subjects
+
+    return service_subjects(document, resources)
+
+
 def hcl_subjects(document) -> list:
     own = _hcl_resources(document)
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     if not tasks:
-        return []
+        return _services(document, own)
     module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
     declared_in: dict[str, set[str]] = {}
     for resource in module:
@@ -192,7 +202,7 @@ def hcl_subjects(document) -> list:
         # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
         # this file's own resources can be trusted to be the ones its references mean.
         module = own
-    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES])
+    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES]) + _services(document, own)
 
 
 # Plans and state -------------------------------------------------------------------------------------
@@ -279,7 +289,7 @@ def _plan_resources(document) -> list:
             if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed" or not isinstance(entry.get("values"), dict):
                 continue
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
-            if kind not in IAM_TYPES and kind != TASK_TYPE or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
@@ -307,7 +317,8 @@ def _plan_resources(document) -> list:
 def plan_subjects(document) -> list:
     resources = _plan_resources(document)
     tasks = [resource for resource in resources if resource.type == TASK_TYPE]
-    return _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    found = _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    return found + _services(document, resources)
 
 
 # Container templates (.json.tpl) ---------------------------------------------------------------------
