@@ -31,6 +31,11 @@ _CFN_NAMES = {
     ("CreateServiceRequest", "placementStrategy"): "PlacementStrategies",
 }
 
+# Other spellings CloudFormation accepts, by (API schema definition, CloudFormation property): AWS::ECS::TaskSet
+# documents `AwsVpcConfiguration` where AWS::ECS::Service has `AwsvpcConfiguration`, and working service
+# templates use both (aws-properties-ecs-service-networkconfiguration.html, aws-properties-ecs-taskset-networkconfiguration.html, 2026-12).
+_CFN_ALIASES = {("NetworkConfiguration", "AwsVpcConfiguration"): "awsvpcConfiguration"}
+
 TASK_DEFINITION = "RegisterTaskDefinitionRequest"
 # Text fields that rules read as numbers (`"256"`, `"1 vCPU"`, `"2 GB"`): an unresolved value there is as unknown
 # as an unresolved integer.
@@ -48,7 +53,9 @@ def cfn_name(definition: str | None, api_field: str) -> str:
 def _cfn_fields(definition_name: str | None) -> dict[str, str]:
     """CloudFormation property -> API field, for one schema definition's properties."""
     schema = _definition(definition_name) if definition_name else {}
-    return {cfn_name(definition_name, field): field for field in schema.get("properties", {})}
+    names = {cfn_name(definition_name, field): field for field in schema.get("properties", {})}
+    names.update({alias: field for (definition, alias), field in _CFN_ALIASES.items() if definition == definition_name})
+    return names
 
 
 def _definition(name: str) -> dict:

@@ -95,9 +95,16 @@ def _service(document: Document, template: Template, logical_id: str, resource: 
     )
 
 
+def _may_exist(template: Template, resource: dict) -> bool:
+    """False for a resource whose `Condition` is false with the parameters' defaults: with them, the stack has no such
+    resource, and the values the other resources resolve to (`!If` on the same condition) are not the ones it would run with."""
+    condition = resource.get("Condition")
+    return not isinstance(condition, str) or template.condition(condition) is not False
+
+
 def template_services(document: Document, template: Template) -> list[CloudFormationService]:
     """Every AWS::ECS::Service and AWS::ECS::TaskSet of a template."""
-    found = [(logical_id, resource, kind) for kind in (SERVICE_TYPE, TASK_SET_TYPE) for logical_id, resource in template.resources_of_type(kind)]
+    found = [(logical_id, resource, kind) for kind in (SERVICE_TYPE, TASK_SET_TYPE) for logical_id, resource in template.resources_of_type(kind) if _may_exist(template, resource)]
     if not found:
         return []
     target_groups = _target_groups(template)

@@ -16,6 +16,7 @@ from typing import ClassVar
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
 from ecslint.subjects.placeholders import is_templated
+from ecslint.subjects.quoting import quote_text
 from ecslint.subjects.task_definition import IGNORE_TAG, Subject, dict_entries
 
 # `family`, `family:revision` or `arn:aws:ecs:region:account:task-definition/family:revision`: the forms
@@ -133,9 +134,9 @@ class Service(Subject):
         if self.shape == "run-task":
             return "This run-task input"
         if self.shape == "task-set":
-            return f"Task set '{self.label_hint}'" if self.label_hint else "This task set"
+            return f"Task set '{quote_text(self.label_hint)}'" if self.label_hint else "This task set"
         name = self.name or self.label_hint
-        return f"Service '{name}'" if name else "This service"
+        return f"Service '{quote_text(name)}'" if name else "This service"
 
     @property
     def is_service(self) -> bool:
@@ -236,6 +237,8 @@ class Service(Subject):
         if self.task_definition_key is not None:
             scope, key = self.task_definition_key
             found = [task for task in run if _key_of(task) == key and scope in (task.document.path, str(PurePosixPath(task.document.path).parent))]
+            # The same file first: another file of the folder declaring the same address belongs to another module.
+            found = [task for task in found if task.document.path == self.document.path] or found
             return found[0] if len(found) == 1 else None
         reference = self.data.get("taskDefinition")
         family = family_of(reference)

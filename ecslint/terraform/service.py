@@ -187,6 +187,35 @@ def map_service(values: dict, source: str) -> MappedTask:
     return out
 
 
+def _definitions() -> dict:
+    from ecslint.checks.schema_validator import service_schema
+
+    return service_schema()["definitions"]
+
+
+def _as_api_types(value, node: dict, definitions: dict, depth: int = 0):
+    """Terraform converts `"360"` to a number and `"true"` to a boolean where the attribute wants one; so does this."""
+    while isinstance(node, dict) and "$ref" in node and depth < 64:
+        node = definitions.get(node["$ref"].rsplit("/", 1)[1], {})
+        depth += 1
+    kind = node.get("type") if isinstance(node, dict) else None
+    if isinstance(value, Unknown) or depth >= 64:
+        return value
+    if isinstance(value, dict) and kind == "object":
+        properties = node.get("properties") or {}
+        return {key: _as_api_types(item, properties.get(key, {}), definitions, depth + 1) for key, item in value.items()}
+    if isinstance(value, list) and kind == "array":
+        return [_as_api_types(item, node.get("items", {}), definitions, depth + 1) for item in value]
+    if isinstance(value, str):
+        if kind == "integer" and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            return int(value)
+        if kind == "boolean" and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+    if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def service_subjects(document, resources: list) -> list[TerraformService]:
     """The `aws_ecs_service` resources among `resources` (one document's), as services."""
     from ecslint.terraform.subjects import _ignore_from_tags, resource_declaration
@@ -196,6 +225,7 @@ def service_subjects(document, resources: list) -> list[TerraformService]:
         if resource.type != SERVICE_TYPE:
             continue
         mapped = map_service(resource.values, resource.pointer)
+        mapped.data = _as_api_types(mapped.data, {"$ref": "#/definitions/CreateServiceRequest"}, _definitions())
         reference = resource.values.get("task_definition")
         # A plan keeps the configuration's references beside values that are unknown or already rendered.
         references = " ".join(item for item in resource.references.get("task_definition") or () if isinstance(item, str))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from ecslint.checks import check
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding
-from ecslint.subjects.lifecycle_policy import shown
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.service import Service, get, known
 from ecslint.subjects.task_definition import dict_entries
 
@@ -45,11 +45,11 @@ def deployment_circuit_breaker(service: Service) -> Iterator[Finding]:
     controller, strategy = service.controller, service.strategy
     if isinstance(breaker, dict) and breaker.get("enable") is True:
         if controller in ("CODE_DEPLOY", "EXTERNAL"):
-            message = f"{service.label} turns on the deployment circuit breaker with the `{controller}` controller; \"The deployment circuit breaker can only be used for services using the rolling update (ECS) deployment type.\""
+            message = f"{service.label} turns on the deployment circuit breaker with the {quote(controller)} controller; \"The deployment circuit breaker can only be used for services using the rolling update (ECS) deployment type.\""
             yield Finding("ECS910", at, message, level="error")
         elif strategy in TRAFFIC_SHIFTING:
             # The model ties the breaker to the ECS controller, not to a strategy: said as a warning, not an error.
-            message = f"{service.label} turns on the deployment circuit breaker with the `{strategy}` strategy, which rolls back through its own lifecycle stages and bake time; check that the breaker is honoured there."
+            message = f"{service.label} turns on the deployment circuit breaker with the {quote(strategy)} strategy, which rolls back through its own lifecycle stages and bake time; check that the breaker is honoured there."
             yield Finding("ECS910", at, message, level="warning")
         return
     if not service.complete or controller != "ECS" or strategy != "ROLLING" or _enabled(deployment.get("alarms")):
@@ -83,19 +83,19 @@ def invalid_deployment_configuration(service: Service) -> Iterator[Finding]:
         if block is None:
             continue
         if strategy is not None and strategy != wanted:
-            yield Finding("ECS911", jp.join(at, key), f"{service.label} sets `{key}`, which only the `{wanted}` strategy reads, with `strategy: {strategy}`.")
+            yield Finding("ECS911", jp.join(at, key), f"{service.label} sets `{key}`, which only the `{wanted}` strategy reads, with `strategy: {quote_text(strategy)}`.")
         percent = _number(block.get(percent_key))
         if percent is not None and not percent_range[0] <= percent <= percent_range[1]:
-            yield Finding("ECS911", jp.join(at, key, percent_key), f"`{percent_key}` must be from {percent_range[0]} to {percent_range[1]}, not {shown(block[percent_key])}.")
+            yield Finding("ECS911", jp.join(at, key, percent_key), f"`{percent_key}` must be from {percent_range[0]} to {percent_range[1]}, not {quote(block[percent_key])}.")
         for bake_key in (name for name in block if name.endswith("BakeTimeInMinutes")):
             bake = _number(block.get(bake_key))
             if bake is not None and not BAKE_MINUTES[0] <= bake <= BAKE_MINUTES[1]:
-                yield Finding("ECS911", jp.join(at, key, bake_key), f"`{bake_key}` must be from 0 to 1440 minutes, not {shown(block[bake_key])}.")
+                yield Finding("ECS911", jp.join(at, key, bake_key), f"`{bake_key}` must be from 0 to 1440 minutes, not {quote(block[bake_key])}.")
     if strategy in TRAFFIC_SHIFTING and service.controller == "ECS":
         for index, balancer in service.load_balancers:
             if "targetGroupArn" in balancer and not isinstance(balancer.get("advancedConfiguration"), dict):
                 message = (
-                    f"{service.label} uses `strategy: {strategy}` behind load balancer #{index + 1} without `advancedConfiguration` "
+                    f"{service.label} uses `strategy: {quote_text(strategy)}` behind load balancer #{index + 1} without `advancedConfiguration` "
                     "(`alternateTargetGroupArn`, `productionListenerRule`, `roleArn`): ECS has no second target group to shift traffic to."
                 )
                 yield Finding("ECS911", service.ptr("loadBalancers", index), message)
@@ -106,12 +106,12 @@ def invalid_deployment_configuration(service: Service) -> Iterator[Finding]:
         if target == "PAUSE":
             for stage_index, stage in enumerate(stages):
                 if stage in PAUSE_FORBIDDEN_STAGES:
-                    yield Finding("ECS911", jp.join(where, "lifecycleStages", stage_index), f"\"PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT stages\"; lifecycle hook #{index + 1} pauses at `{stage}`.")
+                    yield Finding("ECS911", jp.join(where, "lifecycleStages", stage_index), f"\"PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT stages\"; lifecycle hook #{index + 1} pauses at {quote(stage)}.")
         elif target == "AWS_LAMBDA" and not hook.get("hookTargetArn"):
             yield Finding("ECS911", where, f"Lifecycle hook #{index + 1} invokes a Lambda function (`AWS_LAMBDA`, the default) but has no `hookTargetArn`; the API requires it.")
     early = get(deployment, "earlySuccessCriteria", dict)
     if early is not None and early.get("enable") is True and strategy not in ("ROLLING", None):
-        yield Finding("ECS911", jp.join(at, "earlySuccessCriteria"), f"\"You can use early success criteria only with rolling deployment strategy\"; {service.label} uses `strategy: {strategy}`.")
+        yield Finding("ECS911", jp.join(at, "earlySuccessCriteria"), f"\"You can use early success criteria only with rolling deployment strategy\"; {service.label} uses `strategy: {quote_text(strategy)}`.")
 
 
 @check("ECS912", subject=Service)

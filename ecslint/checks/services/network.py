@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from ecslint.checks import check
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.lifecycle_policy import shown
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.placeholders import is_templated
 from ecslint.subjects.service import Service, get, known
 from ecslint.subjects.task_definition import dict_entries
@@ -29,7 +29,7 @@ def _related_task(task, pointer: str, what: str) -> tuple[Related, ...]:
 
 def _task_label(task) -> str:
     family = task.get("family", str)
-    return f"task definition '{family}'" if family and not is_templated(family) else "its task definition"
+    return f"task definition '{quote_text(family)}'" if family and not is_templated(family) else "its task definition"
 
 
 def _containers_known(task) -> bool:
@@ -57,7 +57,7 @@ def service_network_configuration(service: Service) -> Iterator[Finding]:
             yield Finding("ECS310", where, message, related=_related_task(task, task.ptr("networkMode"), f"The network mode of {_task_label(task)}"))
     elif mode != "awsvpc" and awsvpc is not None:
         message = (
-            f"{service.label} sets `networkConfiguration.awsvpcConfiguration`, but {_task_label(task)} uses `{mode}` network mode; "
+            f"{service.label} sets `networkConfiguration.awsvpcConfiguration`, but {_task_label(task)} uses {quote(mode)} network mode; "
             "ECS accepts a network configuration only for `awsvpc` tasks. Remove it, or switch the task definition to `awsvpc`."
         )
         yield Finding("ECS310", service.ptr("networkConfiguration"), message, related=_related_task(task, task.ptr("networkMode"), f"The network mode of {_task_label(task)}"))
@@ -109,8 +109,8 @@ def load_balancer_container_mismatch(service: Service) -> Iterator[Finding]:
             continue
         container = task.container(name)
         if container is None:
-            listed = ", ".join(f"'{known_name}'" for known_name in names)
-            message = f"Load balancer #{index + 1} of {service.label} targets container '{name}', which {_task_label(task)} does not have (it has {listed})."
+            listed = ", ".join(f"'{quote_text(known_name)}'" for known_name in names)
+            message = f"Load balancer #{index + 1} of {service.label} targets container '{quote_text(name)}', which {_task_label(task)} does not have (it has {listed})."
             yield Finding("ECS312", service.ptr("loadBalancers", index, "containerName"), message, related=_related_task(task, task.ptr("containerDefinitions"), "The containers"))
             continue
         port = get(balancer, "containerPort", int)
@@ -118,17 +118,17 @@ def load_balancer_container_mismatch(service: Service) -> Iterator[Finding]:
         if port is not None and ports is not None and port not in ports:
             offered = ", ".join(str(item) for item in sorted(ports)) or "none"
             message = (
-                f"Load balancer #{index + 1} of {service.label} targets port {port} of container '{name}', which maps only {offered}; "
-                f"ECS rejects it: \"The container {name} did not have a container port {port} defined.\""
+                f"Load balancer #{index + 1} of {service.label} targets port {port} of container '{quote_text(name)}', which maps only {offered}; "
+                f"ECS rejects it: \"The container {quote_text(name)} did not have a container port {port} defined.\""
             )
-            yield Finding("ECS312", service.ptr("loadBalancers", index, "containerPort"), message, related=_related_task(task, container.ptr("portMappings"), f"The port mappings of container '{name}'"))
+            yield Finding("ECS312", service.ptr("loadBalancers", index, "containerPort"), message, related=_related_task(task, container.ptr("portMappings"), f"The port mappings of container '{quote_text(name)}'"))
     if task.network_mode != "awsvpc":
         return
     for index, balancer in service.load_balancers:
         group = service.target_groups.get(balancer.get("targetGroupArn")) if isinstance(balancer.get("targetGroupArn"), str) else None
         if group is not None and group.get("targetType") == "instance":
             message = (
-                f"Load balancer #{index + 1} of {service.label} uses target group '{group['logicalId']}' of target type `instance`, "
+                f"Load balancer #{index + 1} of {service.label} uses target group '{quote_text(group['logicalId'])}' of target type `instance`, "
                 "but `awsvpc` tasks register by IP address; set `TargetType: ip` on the target group."
             )
             yield Finding("ECS312", service.ptr("loadBalancers", index, "targetGroupArn"), message)
@@ -160,7 +160,7 @@ def port_name_mismatch(service: Service) -> Iterator[Finding]:
         for index, registry in registries:
             if "port" in registry and "containerName" not in registry:
                 message = (
-                    f"Service registry #{index + 1} of {service.label} gives `port`, but with `{mode}` network mode an SRV record needs "
+                    f"Service registry #{index + 1} of {service.label} gives `port`, but with {quote(mode)} network mode an SRV record needs "
                     "`containerName` and `containerPort` (the port is the host's, chosen per task)."
                 )
                 yield Finding("ECS313", service.ptr("serviceRegistries", index, "port"), message)
@@ -171,8 +171,8 @@ def port_name_mismatch(service: Service) -> Iterator[Finding]:
         return
     for name, pointer, where in _port_names(service):
         if _text(name) and name not in declared:
-            offered = ", ".join(f"'{item}'" for item in sorted(set(declared))) or "none"
-            message = f"{where} of {service.label} uses `portName` '{name}', but no port mapping of {_task_label(task)} has that `name` (named: {offered})."
+            offered = ", ".join(f"'{quote_text(item)}'" for item in sorted(set(declared))) or "none"
+            message = f"{where} of {service.label} uses `portName` '{quote_text(name)}', but no port mapping of {_task_label(task)} has that `name` (named: {offered})."
             yield Finding("ECS313", pointer, message, related=_related_task(task, task.ptr("containerDefinitions"), "The containers' port mappings"))
 
 
@@ -195,7 +195,7 @@ def dynamic_port_unreachable(service: Service) -> Iterator[Finding]:
             if "containerPort" in mapping and mapping.get("hostPort") in (None, 0):
                 message = (
                     f"{service.label} has no load balancer, Service Connect or service registry, yet {container.label} of {_task_label(task)} "
-                    f"maps port {shown(mapping['containerPort'])} to a dynamic host port that nothing can find; attach an ALB or NLB target group "
+                    f"maps port {quote(mapping['containerPort'])} to a dynamic host port that nothing can find; attach an ALB or NLB target group "
                     "(it registers the ephemeral port), or drop the port mapping if nothing connects to it."
                 )
                 yield Finding("ECS314", service.pointer, message, related=_related_task(task, container.ptr("portMappings", index), "The dynamic port mapping"))

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from ecslint.checks import check
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding
-from ecslint.subjects.lifecycle_policy import shown
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.service import Service, get, known
 from ecslint.subjects.task_definition import dict_entries
 
@@ -56,13 +56,13 @@ def invalid_placement(service: Service) -> Iterator[Finding]:
             continue
         # Unknown types are ECS002's finding (the API's enum).
         if kind == "binpack" and field not in BINPACK_FIELDS:
-            yield Finding("ECS411", service.ptr("placementStrategy", index, "field") if field is not None else where, f"Placement strategy #{index + 1} is `binpack`, which needs `field: cpu` or `field: memory`, not {shown(field) if field is not None else 'no field'}.")
+            yield Finding("ECS411", service.ptr("placementStrategy", index, "field") if field is not None else where, f"Placement strategy #{index + 1} is `binpack`, which needs `field: cpu` or `field: memory`, not {quote(field) if field is not None else 'no field'}.")
         elif kind == "spread" and not (isinstance(field, str) and SPREAD_FIELD.match(field)):
-            message = f"Placement strategy #{index + 1} is `spread`, which needs `field` `instanceId`, `host` or `attribute:<name>` (such as `attribute:ecs.availability-zone`), not {shown(field) if field is not None else 'no field'}."
+            message = f"Placement strategy #{index + 1} is `spread`, which needs `field` `instanceId`, `host` or `attribute:<name>` (such as `attribute:ecs.availability-zone`), not {quote(field) if field is not None else 'no field'}."
             yield Finding("ECS411", service.ptr("placementStrategy", index, "field") if field is not None else where, message)
         elif kind == "random" and field is not None:
             # The API documents `field` as unused for random: said as a note, not an error.
-            yield Finding("ECS411", service.ptr("placementStrategy", index, "field"), f"Placement strategy #{index + 1} is `random`, which takes no `field`; ECS ignores {shown(field)}.", level="note")
+            yield Finding("ECS411", service.ptr("placementStrategy", index, "field"), f"Placement strategy #{index + 1} is `random`, which takes no `field`; ECS ignores {quote(field)}.", level="note")
     if len(strategies) > MAX_STRATEGIES:
         yield Finding("ECS411", service.ptr("placementStrategy", MAX_STRATEGIES), f"{service.label} lists {len(strategies)} placement strategies; ECS accepts at most {MAX_STRATEGIES}.")
     constraints = service.items("placementConstraints")
@@ -123,7 +123,7 @@ def daemon_scheduling_unsupported(service: Service) -> Iterator[Finding]:
     if service.is_fargate:
         yield Finding("ECS414", where, f"{service.label} uses `schedulingStrategy: DAEMON` on Fargate, which does not support it: a daemon runs one task per container instance, and Fargate has none.")
     if service.controller in ("CODE_DEPLOY", "EXTERNAL"):
-        yield Finding("ECS414", where, f"{service.label} uses `schedulingStrategy: DAEMON` with the `{service.controller}` deployment controller, which supports only `REPLICA`.")
+        yield Finding("ECS414", where, f"{service.label} uses `schedulingStrategy: DAEMON` with the {quote(service.controller)} deployment controller, which supports only `REPLICA`.")
     # The model says a daemon does not *need* these; whether they are rejected is not documented: warnings.
     if service.get("desiredCount") is not None and known(service.get("desiredCount")):
         yield Finding("ECS414", service.ptr("desiredCount"), f"{service.label} is a daemon service, which runs one task per instance; `desiredCount` does not apply, remove it.", level="warning")
@@ -159,11 +159,11 @@ def fargate_platform_version(service: Service) -> Iterator[Finding]:
         if isinstance(task.data.get("ephemeralStorage"), dict):
             needs.append("`ephemeralStorage`")
     if needs and number < NEWEST_LINUX_PLATFORM:
-        message = f"{service.label} pins Fargate platform version {version}, but its task definition uses {' and '.join(needs)}, which need 1.4.0; use `LATEST` or 1.4.0."
+        message = f"{service.label} pins Fargate platform version {quote_text(version)}, but its task definition uses {' and '.join(needs)}, which need 1.4.0; use `LATEST` or 1.4.0."
         yield Finding("ECS415", where, message)
     elif number < NEWEST_LINUX_PLATFORM and (version in LINUX_PLATFORM_VERSIONS[1:] or task is not None):
         # 1.0.0 is also Windows' newest: without the task definition, only the Linux-only versions are surely old.
-        yield Finding("ECS415", where, f"{service.label} pins Fargate platform version {version}, older than 1.4.0; use `LATEST` to get security fixes and current features.", level="note")
+        yield Finding("ECS415", where, f"{service.label} pins Fargate platform version {quote_text(version)}, older than 1.4.0; use `LATEST` to get security fixes and current features.", level="note")
 
 
 @check("ECS416", subject=Service)
@@ -175,17 +175,17 @@ def ebs_volume_configuration(service: Service) -> Iterator[Finding]:
             continue
         at = service.ptr("volumeConfigurations", index, "managedEBSVolume")
         name = configuration.get("name")
-        label = f"Volume '{name}'" if isinstance(name, str) else f"Volume configuration #{index + 1}"
+        label = f"Volume '{quote_text(name)}'" if isinstance(name, str) else f"Volume configuration #{index + 1}"
         kind = volume.get("volumeType") if known(volume.get("volumeType")) else None
         kind = kind or ("gp3" if "volumeType" not in volume else None)  # the default type
         if "sizeInGiB" not in volume and "snapshotId" not in volume:
             yield Finding("ECS416", at, f"{label} gives neither `sizeInGiB` nor `snapshotId`; ECS needs one of them to create the volume.")
         if kind in IOPS_REQUIRED and "iops" not in volume:
-            yield Finding("ECS416", at, f"{label} is `{kind}`, which requires `iops`.")
+            yield Finding("ECS416", at, f"{label} is {quote(kind)}, which requires `iops`.")
         if kind in IOPS_UNSUPPORTED and "iops" in volume:
-            yield Finding("ECS416", jp.join(at, "iops"), f"{label} is `{kind}`, which does not support `iops`.")
+            yield Finding("ECS416", jp.join(at, "iops"), f"{label} is {quote(kind)}, which does not support `iops`.")
         if kind is not None and kind != "gp3" and "throughput" in volume:
-            yield Finding("ECS416", jp.join(at, "throughput"), f"{label} sets `throughput`, which only `gp3` volumes support, on a `{kind}` volume.")
+            yield Finding("ECS416", jp.join(at, "throughput"), f"{label} sets `throughput`, which only `gp3` volumes support, on a {quote(kind)} volume.")
         if kind == "standard" and service.is_fargate:
             yield Finding("ECS416", jp.join(at, "volumeType"), f"{label} is `standard` (magnetic), which Fargate does not support; use `gp3`.")
         if volume.get("encrypted") is False:
@@ -197,10 +197,10 @@ def ebs_volume_configuration(service: Service) -> Iterator[Finding]:
     for index, configuration in configurations:
         name = configuration.get("name")
         if known(name) and name not in at_launch:
-            yield Finding("ECS416", service.ptr("volumeConfigurations", index, "name"), f"Volume configuration '{name}' matches no volume of the task definition with `configuredAtLaunch: true`.")
+            yield Finding("ECS416", service.ptr("volumeConfigurations", index, "name"), f"Volume configuration '{quote_text(name)}' matches no volume of the task definition with `configuredAtLaunch: true`.")
     if service.complete:
         configured = {configuration.get("name") for _, configuration in configurations}
         for name in sorted(name for name in at_launch if isinstance(name, str) and name not in configured):
-            message = f"The task definition's volume '{name}' is `configuredAtLaunch`, but {service.label} gives no `volumeConfigurations` entry for it."
+            message = f"The task definition's volume '{quote_text(name)}' is `configuredAtLaunch`, but {service.label} gives no `volumeConfigurations` entry for it."
             yield Finding("ECS416", service.pointer, message, level="warning")
 
