@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 from ecslint.cloudformation.intrinsics import Template, Unresolved
 from ecslint.cloudformation.properties import Converter, definition
-from ecslint.cloudformation.template import TASK_DEFINITION_TYPE, _ApiLocator, _metadata_ignores
+from ecslint.cloudformation.resource_view import ApiLocator, metadata_ignores
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
 from ecslint.subjects.service import Service
 
 SERVICE_TYPE = "AWS::ECS::Service"
+TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 TASK_SET_TYPE = "AWS::ECS::TaskSet"
 TARGET_GROUP_TYPE = "AWS::ElasticLoadBalancingV2::TargetGroup"
 API_ROOT = "/service"
@@ -76,7 +77,7 @@ def _service(document: Document, template: Template, logical_id: str, resource: 
     reference = data.get("taskDefinition")
     named = _resource_named(template, reference, (TASK_DEFINITION_TYPE,))
     view = {"service": converter.validation_copy(data, API_ROOT)}
-    locator = _ApiLocator(document, resource_pointer, converter)
+    locator = ApiLocator(document, resource_pointer, converter)
     has_duplicates = document.has_duplicate_keys and bool(locator.duplicate_regions())
     api_document = Document(path=document.path, text=document.text, data=view, has_duplicate_keys=has_duplicates, syntax=document.syntax, _locator=locator)
     return CloudFormationService(
@@ -90,7 +91,7 @@ def _service(document: Document, template: Template, logical_id: str, resource: 
         task_definition_key=(document.path, named) if named else None,
         target_groups=target_groups,
         logical_id=logical_id,
-        metadata_ignores=_metadata_ignores(resource),
+        metadata_ignores=metadata_ignores(resource),
         converter=converter,
     )
 

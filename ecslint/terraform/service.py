@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Related
 from ecslint.subjects.service import Service
+from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.taskdef import Block, MappedTask, _empty, _map_block
 from ecslint.terraform.template import Unknown, unknown_pointers
 
@@ -218,8 +219,6 @@ def _as_api_types(value, node: dict, definitions: dict, depth: int = 0):
 
 def service_subjects(document, resources: list) -> list[TerraformService]:
     """The `aws_ecs_service` resources among `resources` (one document's), as services."""
-    from ecslint.terraform.subjects import _ignore_from_tags, resource_declaration
-
     found = []
     for resource in resources:
         if resource.type != SERVICE_TYPE:
@@ -246,7 +245,7 @@ def service_subjects(document, resources: list) -> list[TerraformService]:
                 declaration=resource_declaration(resource),
                 mapped=mapped,
                 unknown=tuple(unknown_pointers(mapped.data)),
-                ignore=_ignore_from_tags(resource.values.get("tags")),
+                ignore=ignore_from_tags(resource.values.get("tags")),
             )
         )
     return found

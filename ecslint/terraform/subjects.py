@@ -10,8 +10,9 @@ from pathlib import Path
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.task_definition import IGNORE_TAG, TaskDefinition, task_definitions
+from ecslint.subjects.task_definition import TaskDefinition, task_definitions
 from ecslint.selection import matches
+from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.template import Unknown, unknown_pointers
 
 TASK_TYPE = "aws_ecs_task_definition"
@@ -75,12 +76,6 @@ class TerraformTaskDefinition(TaskDefinition):
         return self.containers_complete or not matches(finding.rule_id, RULES_NEEDING_ALL_CONTAINERS)
 
 
-def _ignore_from_tags(tags) -> tuple[str, ...]:
-    """`tags = { "ecslint:ignore" = "ECS601 ECS602" }`: the resource's inline suppression."""
-    value = tags.get(IGNORE_TAG) if isinstance(tags, dict) else None
-    return tuple(value.replace(",", " ").upper().split()) if isinstance(value, str) and not isinstance(value, Unknown) else ()
-
-
 def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
     from ecslint.terraform.taskdef import map_task
 
@@ -99,15 +94,8 @@ def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
         mapped=mapped,
         unknown=tuple(unknown_pointers(mapped.data)),
         containers_complete=complete,
-        ignore=_ignore_from_tags(resource.values.get("tags")),
+        ignore=ignore_from_tags(resource.values.get("tags")),
     )
-
-
-def resource_declaration(resource) -> Related | None:
-    """For plans, where a finding's line alone does not say which resource it is: the resource's `address` key."""
-    if resource.document.syntax == "hcl":
-        return None  # the finding is inside the resource block already
-    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource `{resource.address}`")
 
 
 def _resolve_role_fields(data: dict, roles: list) -> None:
