@@ -254,3 +254,27 @@ def test_cli_exit_code_and_text_for_a_service_file(tmp_path, capsys, monkeypatch
     result = cli(capsys, "check", "--isolated", "--select", "ECS414", "service.json")
     assert result.code == 1
     assert result.out.splitlines()[0].startswith("service.json:1:") and "ECS414 [error] Service 'web' uses `schedulingStrategy: DAEMON` on Fargate" in result.out
+
+
+@pytest.mark.parametrize(
+    ("path", "matched"),
+    [
+        ("service.json", True),
+        ("deploy/web-service.json", True),
+        ("ecs-service-def.json", True),
+        ("ecs/service.prod.json", True),
+        ("services.json", True),
+        ("ecs-service-def.yaml", True),
+        ("run-task.json", True),
+        ("service-account.json", False),
+        ("k8s/service.yaml", False),
+        ("package.json", False),
+    ],
+)
+def test_the_combined_hook_takes_service_files(path, matched):
+    import re
+
+    import yaml
+
+    [hook] = [hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if hook["id"] == "ecslint-all"]
+    assert bool(re.search(hook["files"], path)) is matched
