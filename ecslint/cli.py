@@ -82,6 +82,30 @@ def check(**options) -> int:
         _fail(str(problem))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(["json", "iam", "cloudformation", "terraform"]), default="json", show_default=True, help="How to write the roles.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically) instead of stdout.")
+@click.option("--diff", is_flag=True, help="Compare with the current execution role (from --iam, the template or module, or --aws-iam); exit 1 when they differ.")
+@click.option("--task-role", is_flag=True, help="Add a task-role skeleton for the sidecars and features the task definition shows.")
+@click.option("--iam", "iam_files", multiple=True, type=click.Path(path_type=Path), help="IAM roles and policies, as `check --iam` takes them (for --diff; repeatable).")
+@click.option("--aws", multiple=True, metavar="TASKDEF", help="Also read a registered task definition: ARN, FAMILY:REVISION or FAMILY; repeatable.")
+@click.option("--aws-iam", is_flag=True, help="Read the current roles live from IAM (read-only calls), for --diff.")
+@click.option("--validate", is_flag=True, help="Check the generated policies with IAM Access Analyzer ValidatePolicy (read-only).")
+@click.option("--profile", help="AWS profile for --aws, --aws-iam and --validate.")
+@click.option("--region", help="AWS region for --aws and --validate.")
+@click.option("--stdin-filename", help="File name to report for input read from stdin (-).")
+def policy(**options) -> int:
+    """Write the least-privilege execution role each task definition in PATHS needs."""
+    from ecslint.check_command import UsageProblem
+    from ecslint.policy_command import PolicyArguments, run_policy
+
+    try:
+        return run_policy(PolicyArguments(**options), sys.stdout, sys.stderr)
+    except UsageProblem as problem:
+        _fail(str(problem))
+
+
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--level", "levels", multiple=True, metavar="RULE=LEVEL", help="Show the levels as `check --level` would set them.")
