@@ -56,6 +56,7 @@ def cli() -> None:
 @click.option("--iam", "iam_files", multiple=True, type=click.Path(path_type=Path), help="IAM roles and policies (aws iam get-account-authorization-details output; repeatable).")
 @click.option("--aws", multiple=True, metavar="TASKDEF", help="Also lint a registered task definition: ARN, FAMILY:REVISION or FAMILY (latest ACTIVE); repeatable. Implies --aws-iam.")
 @click.option("--aws-all", is_flag=True, help="Also lint the latest revision of every ACTIVE task definition family in the region. Implies --aws-iam.")
+@click.option("--cluster", "clusters", multiple=True, metavar="NAME", help="With --aws SERVICE or --aws-all: lint services of this cluster (with their task definitions) instead of task definitions; repeatable.")
 @click.option("--aws-iam", is_flag=True, help="Resolve the roles of every linted task definition live from IAM (read-only calls).")
 @click.option("--profile", help="AWS profile for --aws, --aws-all and --aws-iam.")
 @click.option("--region", help="AWS region for --aws and --aws-all.")
