@@ -14,7 +14,9 @@ from ecslint.report.formatters import FORMATS, FormatContext, render
 from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, parse_level_options, refuse_ignoring_always_enabled, resolve_levels, validate
-from ecslint.documents.files import DEFAULT_EXCLUDE, Source, collect
+from itertools import chain
+
+from ecslint.documents.files import DEFAULT_EXCLUDE, InputError, Source, collect
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -154,12 +156,13 @@ def _iam_context(paths: tuple[Path, ...]):
 
 
 def _live_session(arguments: CheckArguments):
+    """(session, None), or (None, the one line saying why AWS cannot be used): the other inputs are still linted."""
     from ecslint.aws import task_definitions as live
 
     try:
-        return live.session(arguments.profile, arguments.region)
+        return live.session(arguments.profile, arguments.region), None
     except live.LiveError as error:
-        raise UsageProblem(str(error)) from None
+        return None, str(error)
 
 
 def _with_live_sources(sources, session, arguments: CheckArguments):
@@ -178,7 +181,8 @@ def _with_live_sources(sources, session, arguments: CheckArguments):
             else:
                 yield from live.fetch_task_definitions(session, list(arguments.aws), arguments.aws_all)
         except live.LiveError as error:
-            raise UsageProblem(str(error)) from None
+            # One line on stderr and exit 2; the files before it are still reported.
+            yield InputError("", str(error))
 
     return chain(sources, fetched())
 
@@ -275,7 +279,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     if arguments.clusters and not (arguments.aws or arguments.aws_all):
         raise UsageProblem("--cluster needs --aws SERVICE or --aws-all")
     iam = _iam_context(arguments.iam_files)
-    session = _live_session(arguments) if arguments.uses_aws else None
+    session, live_problem = _live_session(arguments) if arguments.uses_aws else (None, None)
     if session is not None:
         from ecslint.aws.iam import live_context
 
@@ -286,8 +290,10 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config))
     if arguments.skip_unrecognised:
         sources = _as_if_walked(sources)
-    if arguments.aws or arguments.aws_all:
+    if session is not None and (arguments.aws or arguments.aws_all):
         sources = _with_live_sources(sources, session, arguments)
+    if live_problem is not None:
+        sources = chain(sources, [InputError("", live_problem)])
     detail = arguments.detail or config.output_format or "concise"
     keep_sources = detail == "full" and any(target.format == "text" for target in targets)
     uses_baseline = arguments.baseline is not None or arguments.write_baseline is not None
@@ -314,7 +320,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
         for line in report.skipped:
             stderr.write(f"ecslint: skipped {line}\n")
     for error in report.input_errors:
-        stderr.write(f"ecslint: error: {error.display_path}: {error.message}\n")
+        stderr.write(f"ecslint: error: {error.display_path + ': ' if error.display_path else ''}{error.message}\n")
     for line in report.internal_errors:
         stderr.write(f"ecslint: {line}\n")
     for note in getattr(iam, "notes", ()):

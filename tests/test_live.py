@@ -267,3 +267,66 @@ def test_one_named_service(aws_env, calls, capsys):
 def test_cluster_without_aws_is_a_usage_error(capsys):
     result = cli(capsys, "check", "--isolated", "--cluster", "prod", ".")
     assert result.code == 2 and "--cluster needs --aws SERVICE or --aws-all" in result.err
+
+
+# --- errors a person understands ------------------------------------------------------------
+
+BRIDGE_TASK = json.dumps({"family": "web", "networkMode": "bridge", "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "memory": 128, "portMappings": [{"containerPort": 80, "hostPort": 8080}]}]})
+
+
+def test_aws_without_boto3_is_one_line_and_the_files_are_still_linted(tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taskdef.json").write_text(BRIDGE_TASK)
+    monkeypatch.setitem(sys.modules, "boto3", None)  # what `import boto3` meets without the extra
+    result = cli(capsys, "check", "--isolated", "--select", "ECS304", "--aws", "web", "taskdef.json")
+    assert result.code == 2
+    assert result.err == 'ecslint: error: --aws needs boto3: pip install "ecslint[aws]"\n'
+    assert result.out.startswith("taskdef.json:1:") and "ECS304" in result.out and "The run is incomplete: 1 input could not be read." in result.out
+
+
+def test_network_failure_is_one_line(aws_env, tmp_path, monkeypatch, capsys):
+    import botocore.exceptions
+
+    import ecslint.aws.task_definitions as live
+
+    def unreachable(ecs, reference):
+        raise botocore.exceptions.EndpointConnectionError(endpoint_url="https://ecs.eu-nowhere-1.amazonaws.com/")
+
+    monkeypatch.setattr(live, "describe_task_definition", unreachable)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taskdef.json").write_text(BRIDGE_TASK)
+    result = cli(capsys, "check", "--isolated", "--select", "ECS304", "--region", "eu-nowhere-1", "--aws", "web", "taskdef.json")
+    assert result.code == 2 and "ECS304" in result.out
+    assert result.err == 'ecslint: error: could not reach AWS in Region eu-nowhere-1 (Could not connect to the endpoint URL: "https://ecs.eu-nowhere-1.amazonaws.com/"); check the network or proxy, and that the Region exists\n'
+
+
+def test_malformed_region_is_one_line(aws_env, capsys):
+    result = cli(capsys, "check", "--isolated", "--region", "not a region", "--aws", "web")
+    assert result.code == 2
+    assert result.err == "ecslint: error: 'not a region' is not an AWS Region name; check --region or AWS_REGION\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        ("NoCredentialsError", "AWS credentials could not be loaded (Unable to locate credentials); check --profile, AWS_PROFILE or `aws configure`"),
+        ("NoRegionError", "no AWS Region for --aws; use --region or AWS_REGION"),
+    ],
+)
+def test_credential_and_region_errors_explained(error, line):
+    import botocore.exceptions
+
+    from ecslint.aws.errors import explain
+
+    assert explain(getattr(botocore.exceptions, error)(), "eu-west-1") == line
+
+
+def test_rejected_credentials_explained():
+    import botocore.exceptions
+
+    from ecslint.aws.errors import explain
+
+    error = botocore.exceptions.ClientError({"Error": {"Code": "UnrecognizedClientException", "Message": "The security token included in the request is invalid."}}, "DescribeTaskDefinition")
+    assert explain(error, "eu-west-1") == "AWS rejected the credentials (UnrecognizedClientException); check --profile or refresh them (`aws sso login`)"

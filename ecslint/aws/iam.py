@@ -58,6 +58,11 @@ class LiveIamContext(IamContext):
             for attachment in attached:
                 operation = "iam:GetPolicy"
                 policies.append(self._managed_policy(attachment["PolicyArn"]))
+        except botocore.exceptions.BotoCoreError as error:
+            from ecslint.aws.errors import explain
+
+            self.notes.append(f"policies of role {name} could not be read: {explain(error, None)}; IAM rules skipped for it")
+            return None
         except botocore.exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "Error")
             if code == "NoSuchEntity" and operation == "iam:GetRole":

@@ -16,13 +16,17 @@ class LiveError(Exception):
 
 def session(profile: str | None, region: str | None):
     """A boto3 session with the standard credential chain, checked before any call is made."""
-    import boto3
-    import botocore.exceptions
+    from ecslint.aws.errors import NEEDS_BOTO3, explain
 
     try:
+        import boto3
+        import botocore.exceptions
+    except ImportError:
+        raise LiveError(NEEDS_BOTO3) from None
+    try:
         made = boto3.Session(profile_name=profile, region_name=region)
-    except botocore.exceptions.ProfileNotFound as error:
-        raise LiveError(str(error)) from None
+    except botocore.exceptions.BotoCoreError as error:
+        raise LiveError(explain(error, region)) from None
     if made.get_credentials() is None:
         raise LiveError("no AWS credentials found for --aws (use --profile, AWS_PROFILE, or the standard environment variables)")
     if made.region_name is None:
@@ -68,21 +72,26 @@ def fetch_task_definitions(live_session, references: list[str], all_families: bo
     """
     import botocore.exceptions
 
-    ecs = client(live_session, "ecs")
+    from ecslint.aws.errors import explain
+
+    try:
+        ecs = client(live_session, "ecs")
+    except botocore.exceptions.BotoCoreError as error:
+        raise LiveError(explain(error, live_session.region_name)) from None
     wanted = list(references)
     if all_families:
         try:
             wanted += active_families(ecs)
         except botocore.exceptions.ClientError as error:
             yield InputError("--aws-all", f"{error.response.get('Error', {}).get('Code', 'Error')} on ecs:ListTaskDefinitionFamilies")
-        except botocore.exceptions.NoCredentialsError as error:
-            raise LiveError(str(error)) from None
+        except botocore.exceptions.BotoCoreError as error:
+            raise LiveError(explain(error, live_session.region_name)) from None
     seen: set[str] = set()
     for reference in dict.fromkeys(wanted):
         try:
             fetched = describe_task_definition(ecs, reference)
-        except botocore.exceptions.NoCredentialsError as error:
-            raise LiveError(str(error)) from None
+        except botocore.exceptions.BotoCoreError as error:
+            raise LiveError(explain(error, live_session.region_name)) from None
         # `web` and the ARN of web's latest revision name one task definition: lint it once.
         if fetched.display_path not in seen:
             seen.add(fetched.display_path)

@@ -66,17 +66,20 @@ def fingerprint(rule_id: str, uri: str, pointer: str, occurrence: int) -> str:
     return digest[:32]
 
 
+def _input_error_notification(error, context: FormatContext) -> dict:
+    if not error.display_path:  # not about one file (--aws without boto3, no credentials)
+        return {"level": "error", "message": {"text": error.message}, "descriptor": {"id": "input-error"}}
+    return {
+        "level": "error",
+        "message": {"text": f"{error.display_path}: {error.message}"},
+        "descriptor": {"id": "input-error"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(error.display_path, context), "uriBaseId": "%SRCROOT%"}}}],
+    }
+
+
 def _invocation(report, context: FormatContext) -> dict:
     """A run that could not read an input or failed inside is not successful, and says why."""
-    notifications = [
-        {
-            "level": "error",
-            "message": {"text": f"{error.display_path}: {error.message}"},
-            "descriptor": {"id": "input-error"},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(error.display_path, context), "uriBaseId": "%SRCROOT%"}}}],
-        }
-        for error in report.input_errors
-    ]
+    notifications = [_input_error_notification(error, context) for error in report.input_errors]
     notifications += [{"level": "error", "message": {"text": line}, "descriptor": {"id": "internal-error"}} for line in report.internal_errors]
     invocation: dict = {"executionSuccessful": not notifications}
     if notifications:
