@@ -186,8 +186,9 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         applied = inline_ignores.apply(found, entries, all_rules(), options.enabled)
         found = applied.kept + applied.notes
         report.suppressed += applied.suppressed
-    # Checks speak the API's field names; front ends map them back to the source's own keys.
-    found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
+    # Checks speak the API's field names; front ends map them back to the source's own keys and expressions.
+    message_for = getattr(subject, "message_for", None)
+    found = [f._replace(message=message_for(f) if message_for else f.message, pointer=subject.source_pointer(f.pointer)) for f in found]
     # A Terraform plan names where the resource is declared; every finding on it links there.
     if (declaration := getattr(subject, "declaration", None)) is not None:
         found = [f._replace(related=f.related + (declaration,)) for f in found]

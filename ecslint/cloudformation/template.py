@@ -48,6 +48,14 @@ class CloudFormationTaskDefinition(TaskDefinition):
         where = jp.join("/Resources", self.logical_id, "Metadata", "ecslint", "ignore")
         return [(selector, where, "`Metadata.ecslint.ignore`") for selector in self.metadata_ignores] + super().ignore_entries()
 
+    def message_for(self, finding) -> str:
+        from ecslint.cloudformation.messages import as_written, default_note, with_note
+
+        message = as_written(finding.message)
+        if self.converter is not None and (note := default_note(self.converter.template, self.source_pointer(finding.pointer))):
+            message = with_note(message, note)
+        return message
+
     def is_unresolved(self, pointer: str) -> bool:
         """True at (or inside) a value that only deployment decides, where a rule wants a number, flag, enum or structure."""
         return self.converter is not None and self.converter.is_unresolved(pointer)

@@ -102,6 +102,10 @@ class Subject:
         """The pointer in the source document for a pointer built from API field names."""
         return pointer
 
+    def message_for(self, finding) -> str:
+        """The finding's message in the source's own terms (front ends write expressions as the user did)."""
+        return finding.message
+
     def keeps(self, finding) -> bool:
         """False for a finding that would judge a value only known at deploy time."""
         return True

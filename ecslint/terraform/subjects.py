@@ -15,6 +15,9 @@ from ecslint.selection import matches
 from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.template import Unknown, unknown_pointers
 
+# `${var.name}` as a whole quoted value in a message: the user wrote the bare expression.
+_WHOLE_EXPRESSION = re.compile(r"([`'])\$\{((?:var|local|data|module|each|count|path|aws_[a-z0-9_]+)\.[A-Za-z0-9_.\[\]\"-]*)\}([`'])")
+
 TASK_TYPE = "aws_ecs_task_definition"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
@@ -61,6 +64,10 @@ class TerraformTaskDefinition(TaskDefinition):
     def ignore_selectors(self) -> list[str]:
         # Templates keep the task definition's own `ecslint:ignore` tag; resources have theirs in `tags`.
         return list(self.ignore) + (super().ignore_selectors() if self.tags_pointer else [])
+
+    def message_for(self, finding) -> str:
+        # A value that is one expression (`name = var.container_name`) reads as the expression, not `${...}`.
+        return _WHOLE_EXPRESSION.sub(r"\1\2\3", finding.message)
 
     def ignore_entries(self) -> list[tuple[str, str, str]]:
         return [(selector, "", "The `ecslint:ignore` tag") for selector in self.ignore] + (super().ignore_entries() if self.tags_pointer else [])
