@@ -205,12 +205,32 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
             report.findings.append(_locate(finding, document, source, options))
 
 
+def _read_by_terraform(source: Source) -> bool:
+    """A JSON file that a `.tf` file beside it reads with file()/templatefile()."""
+    if source.real_path is None or source.live or not source.display_path.endswith(".json"):
+        return False
+    from ecslint.documents.includes import read_by_terraform
+
+    return source.real_path in read_by_terraform(source.real_path.parent)
+
+
 def run(sources, options: Options) -> Report:
     report = Report()
     so_far = _RunSoFar()
+    deferred: list[Source] = []
+    linted_terraform_folders: set = set()
     for source in sources:
         if isinstance(source, InputError):
             report.input_errors.append(source)
+        elif _read_by_terraform(source):
+            deferred.append(source)  # linted after the run's .tf files, unless one of them read it
+        else:
+            if source.real_path is not None and source.display_path.endswith(".tf"):
+                linted_terraform_folders.add(source.real_path.parent)
+            lint_source(source, options, report, so_far)
+    for source in deferred:
+        if source.real_path.parent in linted_terraform_folders:
+            report.skipped.append(f"{source.display_path}: linted with the Terraform configuration that reads it")
         else:
             lint_source(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
