@@ -90,6 +90,8 @@ class Role:
 @dataclass
 class IamContext:
     roles: list[Role] = field(default_factory=list)
+    # Terraform module calls not followed (registry, remote): address -> source, for the run summary.
+    unfollowed: dict = field(default_factory=dict)
 
     def role(self, reference: str) -> Role | None:
         """The role a `taskRoleArn`/`executionRoleArn` value names: by ARN, or by name (unique in the input)."""
@@ -181,7 +183,7 @@ def _resolve(arn: str, attachment: Location, sources: dict[str, _ManagedSource])
     offline = managed.known(arn)
     if offline is not None:
         # Statements of an offline copy have no place in the user's files: point at the attachment instead.
-        return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.version_id)
+        return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.described_version)
     return None
 
 

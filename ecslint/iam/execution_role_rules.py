@@ -91,6 +91,8 @@ def _agent_uses(action: str) -> bool:
 
 def _s3_beyond_task_files(statement, objects: list[str]) -> bool:
     """True when the statement's `s3:GetObject` reaches past this task's environment/FireLens files."""
+    if statement.resources is not None and all("${" in pattern for pattern in statement.resources):
+        return False  # resources known only at deploy time may be exactly this task's files: no guess
     if statement.resources is None or not objects:
         return True
     for pattern in statement.resources:
