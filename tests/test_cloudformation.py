@@ -835,3 +835,40 @@ def test_corpus_templates_lint_without_internal_errors():
     assert [(f.path, f.pointer) for f in report.findings if f.rule_id == "ECS002"] == [
         ("aws__aws-app-mesh-examples__blogs__ecs-ec2-crossvpc-with-tls__appmesh-nodejs.yml", "/Resources/NodejsTaskDefinition/Properties/ContainerDefinitions/0/PortMappings/0/Protocol")
     ]
+
+
+BOUNDARY_TEMPLATE = """
+Parameters:
+  Boundary:
+    Type: String
+    Default: {default}
+Conditions:
+  HasBoundary: !Not [!Equals [!Ref Boundary, '']]
+Resources:
+  TaskRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{{Effect: Allow, Principal: {{Service: ecs-tasks.amazonaws.com}}, Action: sts:AssumeRole}}]
+      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref 'AWS::NoValue']
+      Policies:
+        - PolicyName: admin
+          PolicyDocument:
+            Statement: [{{Effect: Allow, Action: 'iam:*', Resource: '*'}}]
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !GetAtt TaskRole.Arn
+      ContainerDefinitions: [{{Name: app, Image: 'nginx:1.25', Essential: true}}]
+"""
+
+
+@pytest.mark.parametrize(("default", "boundary_unknown"), [("''", False), ("arn:aws:iam::123456789012:policy/team", True)])
+def test_a_no_value_permissions_boundary_means_not_set(default, boundary_unknown):
+    text = BOUNDARY_TEMPLATE.format(default=default)
+    (task,) = subjects(text)
+    role = roles_of(task).task
+    # A boundary only takes away: the role stays complete whether or not the parameter sets one.
+    assert role.complete and role.permissions.boundary_unknown is boundary_unknown
+    (finding,) = findings(text, ["ECS107"])
+    assert ("may allow" in finding.message) is boundary_unknown

@@ -133,19 +133,18 @@ class _Builder:
             self._managed(parts, arn, raw_arns[index] if isinstance(raw_arns, list) and index < len(raw_arns) else arn, jp.join(pointer, "ManagedPolicyArns", index))
         if contains_deploy_time_value(arns) and not isinstance(arns, list):
             parts.missing.append("ManagedPolicyArns")
-        if "PermissionsBoundary" in properties and self.template.resolve(properties["PermissionsBoundary"]) is NO_VALUE:
-            pass  # `AWS::NoValue`: no boundary
-        elif "PermissionsBoundary" in properties and _optional(properties["PermissionsBoundary"]) and contains_deploy_time_value(self.template.resolve(properties["PermissionsBoundary"])):
-            # `!If [cond, arn, !Ref AWS::NoValue]`: perhaps no boundary at all. A boundary only takes away, so the role
-            # stays complete (what its policies do not allow it cannot do); what they allow it only "may" do.
-            parts.boundary_unknown = True
-        elif "PermissionsBoundary" in properties:
-            boundary = self._managed_policy(self.template.resolve(properties["PermissionsBoundary"]), properties["PermissionsBoundary"], jp.join(pointer, "PermissionsBoundary"))
-            if boundary is None:
-                parts.boundary_unknown = True
-                parts.missing.append("PermissionsBoundary")
-            else:
+        if "PermissionsBoundary" in properties:
+            raw = properties["PermissionsBoundary"]
+            resolved = self.template.resolve(raw)
+            boundary = None if resolved is NO_VALUE else self._managed_policy(resolved, raw, jp.join(pointer, "PermissionsBoundary"))
+            if boundary is not None:
                 parts.boundary = PolicySet((boundary,))
+            elif resolved is not NO_VALUE:
+                parts.boundary_unknown = True
+                # `!If [cond, arn, !Ref AWS::NoValue]`: perhaps no boundary at all. A boundary only takes away, so the
+                # role stays complete (what its policies do not allow it cannot do); what they allow it only "may" do.
+                if not _optional(raw):
+                    parts.missing.append("PermissionsBoundary")
 
     def _managed_policy(self, arn, raw, pointer: str) -> Policy | None:
         """The document of a managed policy given by ARN: one defined in this template, or an AWS managed one known offline."""

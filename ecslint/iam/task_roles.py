@@ -46,8 +46,19 @@ def roles_of(task: TaskDefinition) -> TaskRoles | None:
 
 
 def unresolved_roles(task: TaskDefinition) -> list[str]:
-    """Role field values the IAM context cannot resolve, for the run summary ("add them to --iam")."""
+    """Role fields the IAM context cannot resolve, for the run summary: a role ARN or name ("add it to --iam"),
+    or, for a value known only at deploy time, `${resource field}` naming the resource and field that hold it."""
     roles = roles_of(task)
     if roles is None:
         return []
-    return [value for value, role in ((roles.execution_value, roles.execution), (roles.task_value, roles.task)) if value and role is None]
+    owner = getattr(task, "address", "") or getattr(task, "logical_id", "")
+    found = []
+    for field_name, value, role in ((EXECUTION, roles.execution_value, roles.execution), (TASK, roles.task_value, roles.task)):
+        if not value or role is not None:
+            continue
+        if "${" in value and owner:
+            source = task.source_pointer(task.ptr(field_name)).rsplit("/", 1)[-1]
+            found.append("${" + f"{owner} {source}" + "}")
+        else:
+            found.append(value)
+    return found

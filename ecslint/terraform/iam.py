@@ -281,7 +281,7 @@ class _Roles:
 def _looked_up_role(resource: Resource) -> Role:
     """`data "aws_iam_role"`: a role that exists outside the module; its policies are not in sight."""
     name = _text(resource.values.get("name")) or resource.name
-    return Role(name, None, Location(resource.document, resource.pointer), None, PolicySet(()), (), (f"{resource.address} (a role looked up by name: its policies are not in the module)",))
+    return Role(name, _text(resource.values.get("arn")) or resource.key("arn"), Location(resource.document, resource.pointer), None, PolicySet(()), (), (f"{resource.address} (a role looked up by name: its policies are not in the module)",))
 
 
 def iam_context(resources: list[Resource], unfollowed: dict | None = None) -> IamContext:

@@ -269,6 +269,9 @@ class Scope:
             found = self.instances(f"{root}.{steps[0][1]}")
             if found is not None:
                 return found, steps[1:]
+            if root in PLACEHOLDER_ATTRIBUTES:
+                # Declared in a file not in sight: still one role (or policy), whatever its instances.
+                return _Instances(self, f"{root}.{steps[0][1]}", None, None), steps[1:]
         return Unknown(source), []
 
     def traverse(self, evaluator, value, steps: list, source: str):
@@ -300,6 +303,8 @@ class Scope:
         return int(digits) if digits else Unknown(evaluator.source(node))
 
     def _at(self, evaluator, value, key, source: str):
+        if isinstance(value, _Instances) and value.counted is None:
+            return _Instances(self, value.address, None, False)
         if isinstance(value, _Instances):
             if not value.counted:
                 if isinstance(key, str):
@@ -329,6 +334,7 @@ class Scope:
         if isinstance(value, _Instances):
             if value.counted:
                 raise Failed(source)  # `aws_iam_role.x.arn` of a counted resource: Terraform wants an index
+            # (counted None: a resource out of sight, taken as one instance)
             return value.attribute(name, source)
         if isinstance(value, dict):
             if name not in value:

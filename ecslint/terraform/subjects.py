@@ -60,6 +60,11 @@ class TerraformTaskDefinition(TaskDefinition):
     containers_complete: bool = True
     ignore: tuple[str, ...] = ()
 
+    def _same_role_expression(self) -> bool:
+        execution, task = self.data.get("executionRoleArn"), self.data.get("taskRoleArn")
+        # `count.index` and `each` differ between instances of one resource, but not between its two fields.
+        return isinstance(execution, str) and isinstance(task, str) and bool(execution.strip()) and execution == task
+
     def source_pointer(self, pointer: str) -> str:
         return self.mapped.source_pointer(pointer) if self.mapped is not None else pointer
 
@@ -69,6 +74,8 @@ class TerraformTaskDefinition(TaskDefinition):
 
     def keeps(self, finding: Finding) -> bool:
         """False for a finding that rests on a value known only after apply (given with the check's API pointers)."""
+        if finding.rule_id == "ECS102" and self._same_role_expression():
+            return True  # one expression in both fields is one role, whatever its value
         for unknown in self.unknown:
             if jp.is_within(finding.pointer, unknown):
                 return False
@@ -352,9 +359,11 @@ def _plan_resources(document) -> list:
             continue
         module_address = module.get("address") if isinstance(module.get("address"), str) else ""
         for index, entry in enumerate(module.get("resources") or []):
-            if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed" or not isinstance(entry.get("values"), dict):
+            if not isinstance(entry, dict) or entry.get("mode", "managed") not in ("managed", "data") or not isinstance(entry.get("values"), dict):
                 continue
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
+            if entry.get("mode") == "data" and isinstance(kind, str):
+                kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
             if kind not in IAM_TYPES and kind != TASK_TYPE or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])

@@ -41,7 +41,22 @@ def format_text(report, rules, context: FormatContext) -> str:
         rule = _paint(finding.rule_id, _COLORS[finding.level], color)
         lines.append(f"{where} {rule} [{finding.level}] {finding.message}")
     lines.append(summary_line(report))
-    if report.unresolved_roles:
-        roles = ", ".join(sorted(report.unresolved_roles))
+    concrete = sorted(role for role in report.unresolved_roles if "${" not in role)
+    deploy_time = sorted({_expression(role) for role in report.unresolved_roles if "${" in role})
+    if concrete:
+        roles = ", ".join(concrete)
         lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
+    if deploy_time:
+        shown = ", ".join(f"`{role}`" for role in deploy_time[:5]) + (f" and {len(deploy_time) - 5} more" if len(deploy_time) > 5 else "")
+        lines.append(f"IAM rules skipped for role fields known only at deploy time ({shown}): lint a Terraform plan (`terraform show -json`) or give the roles with --iam.")
+    unfollowed = getattr(report, "unfollowed_modules", {})
+    if unfollowed:
+        shown = ", ".join(f"{address} ({source})" for address, source in sorted(unfollowed.items()))
+        lines.append(f"Terraform modules not followed (only local `./` sources are read), so roles from them are unknown: {shown}.")
     return "\n".join(lines) + "\n"
+
+
+def _expression(value: str) -> str:
+    """`${var.role_arn}` -> `var.role_arn`; a longer text keeps its placeholders. Shortened for one line."""
+    text = value[2:-1] if value.startswith("${") and value.endswith("}") and value.count("${") == 1 else value
+    return text if len(text) <= 60 else text[:57] + "..."
