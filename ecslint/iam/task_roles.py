@@ -27,6 +27,17 @@ class TaskRoles:
             return self.task.name
         return self.task_value.rsplit("/", 1)[-1] if self.task_value else None
 
+    def scope_down_advice(self, plural: bool, movable: bool) -> str:
+        """ECS103's advice: take them away first; move to the task role only what the application calls (never
+        a whole service of `ecr`/`iam` or a `*FullAccess` policy, which would only widen the task role)."""
+        them = "them" if plural else "it"
+        advice = f"remove {them}, or scope {them} down"
+        if not movable:
+            return advice
+        name = self.task_role_name()
+        where = f"the task role '{name}'" if name else "a task role (`taskRoleArn`)"
+        return f"{advice}; move to {where} only what the application calls"
+
     def move_to_task_role(self, plural: bool) -> str:
         them = "them" if plural else "it"
         name = self.task_role_name()
