@@ -492,7 +492,7 @@ def test_the_summary_names_role_fields_and_modules_not_followed(tmp_path, capsys
         "IAM rules skipped for role fields known only at deploy time (`aws_ecs_task_definition.app execution_role_arn`, "
         "`aws_ecs_task_definition.app task_role_arn`): lint a Terraform plan (`terraform show -json`) or give the roles with --iam."
     )
-    assert lines[-1] == "Terraform modules not followed (only local `./` sources are read), so roles from them are unknown: module.roles (cloudposse/label/null)."
+    assert lines[-1] == "Terraform modules not followed (only local `./` sources are read), so roles from them are unknown: module.roles (`cloudposse/label/null`)."
 
 
 def test_findings_on_a_snapshot_policy_say_the_snapshot_date(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ecslint.report.formatters.common import FormatContext, level_counts, plural
+from ecslint.subjects.quoting import quote
 
 _COLORS = {"error": "31", "warning": "33", "note": "36"}
 
@@ -47,16 +48,15 @@ def format_text(report, rules, context: FormatContext) -> str:
         roles = ", ".join(concrete)
         lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
     if deploy_time:
-        shown = ", ".join(f"`{role}`" for role in deploy_time[:5]) + (f" and {len(deploy_time) - 5} more" if len(deploy_time) > 5 else "")
+        shown = ", ".join(quote(role) for role in deploy_time[:5]) + (f" and {len(deploy_time) - 5} more" if len(deploy_time) > 5 else "")
         lines.append(f"IAM rules skipped for role fields known only at deploy time ({shown}): lint a Terraform plan (`terraform show -json`) or give the roles with --iam.")
     unfollowed = getattr(report, "unfollowed_modules", {})
     if unfollowed:
-        shown = ", ".join(f"{address} ({source})" for address, source in sorted(unfollowed.items()))
+        shown = ", ".join(f"{address} ({quote(source)})" for address, source in sorted(unfollowed.items()))
         lines.append(f"Terraform modules not followed (only local `./` sources are read), so roles from them are unknown: {shown}.")
     return "\n".join(lines) + "\n"
 
 
 def _expression(value: str) -> str:
-    """`${var.role_arn}` -> `var.role_arn`; a longer text keeps its placeholders. Shortened for one line."""
-    text = value[2:-1] if value.startswith("${") and value.endswith("}") and value.count("${") == 1 else value
-    return text if len(text) <= 60 else text[:57] + "..."
+    """`${aws_ecs_task_definition.app task_role_arn}` -> the resource and field it names."""
+    return value[2:-1] if value.startswith("${") and value.endswith("}") and value.count("${") == 1 else value
