@@ -338,3 +338,12 @@ def test_ecs113_unscoped_secret_reads(statements, count):
     assert len(found_messages) == count
     if count:
         assert f"limit `Resource` to the secrets this task definition references (`{SECRET}`)" in found_messages[0]
+
+
+def test_ecs106_says_also_grant_when_awslogs_containers_still_need_logs():
+    containers = [
+        {"name": "router", "image": "amazon/aws-for-fluent-bit:2.32.0", "firelensConfiguration": {"type": "fluentbit"}, "logConfiguration": AWSLOGS},
+        {"name": "web", "image": "nginx:1.27", "logConfiguration": {"logDriver": "awsfirelens", "options": {"Name": "cloudwatch_logs", "region": "us-east-1"}}},
+    ]
+    (message,) = messages("ECS106", task(containers), iam(role("orders-exec", attached=[EXECUTION_POLICY])))
+    assert message.endswith("never the execution role: also grant it to the task role 'orders-task'.")

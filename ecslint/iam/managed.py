@@ -8,7 +8,6 @@ document in the snapshot stays JSON text until a role needs it.
 
 from __future__ import annotations
 
-import gzip
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -56,6 +55,7 @@ def _by_path() -> dict[str, ManagedPolicy]:
 @cache
 def _snapshot() -> tuple[str, dict[str, list]]:
     """(the snapshot's date, policy path -> [name, arn, version, document text])."""
+    import gzip  # only when an attachment needs the snapshot
     import pkgutil
 
     raw = pkgutil.get_data("ecslint.schemas", SNAPSHOT_FILE)
