@@ -10,11 +10,14 @@ from pathlib import Path
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.task_definition import IGNORE_TAG, TaskDefinition, task_definitions
+from ecslint.subjects.task_definition import TaskDefinition, task_definitions
 from ecslint.selection import matches
+from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.template import Unknown, unknown_pointers
 
 TASK_TYPE = "aws_ecs_task_definition"
+# Read by ecslint.terraform.service, imported only for documents that declare one.
+SERVICE_TYPE = "aws_ecs_service"
 POLICY_DOCUMENT = "aws_iam_policy_document"
 # Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
 # ARN or name, and roles looked up by name (their policies unknown, but named).
@@ -88,12 +91,6 @@ class TerraformTaskDefinition(TaskDefinition):
         return self.containers_complete or not matches(finding.rule_id, RULES_NEEDING_ALL_CONTAINERS)
 
 
-def _ignore_from_tags(tags) -> tuple[str, ...]:
-    """`tags = { "ecslint:ignore" = "ECS601 ECS602" }`: the resource's inline suppression."""
-    value = tags.get(IGNORE_TAG) if isinstance(tags, dict) else None
-    return tuple(value.replace(",", " ").upper().split()) if isinstance(value, str) and not isinstance(value, Unknown) else ()
-
-
 def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
     from ecslint.terraform.taskdef import map_task
 
@@ -112,15 +109,8 @@ def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
         mapped=mapped,
         unknown=tuple(unknown_pointers(mapped.data)),
         containers_complete=complete,
-        ignore=_ignore_from_tags(resource.values.get("tags")),
+        ignore=ignore_from_tags(resource.values.get("tags")),
     )
-
-
-def resource_declaration(resource) -> Related | None:
-    """For plans, where a finding's line alone does not say which resource it is: the resource's `address` key."""
-    if resource.document.syntax == "hcl":
-        return None  # the finding is inside the resource block already
-    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource `{resource.address}`")
 
 
 def _resolve_role_fields(data: dict, roles: list) -> None:
@@ -244,11 +234,19 @@ def _sibling_documents(document) -> list:
     return found
 
 
+def _services(document, resources: list) -> list:
+    if not any(resource.type == SERVICE_TYPE for resource in resources):
+        return []
+    from ecslint.terraform.service import service_subjects
+
+    return service_subjects(document, resources)
+
+
 def hcl_subjects(document) -> list:
     own = _hcl_resources(document)
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     if not tasks:
-        return []
+        return _services(document, own)
     from dataclasses import replace
 
     from ecslint.terraform.scope import Scope
@@ -267,7 +265,7 @@ def hcl_subjects(document) -> list:
     # Role fields first: the child modules their values lead to are then known.
     tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
     iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-    return _subjects(document, tasks, iam_resources, _unfollowed(scope))
+    return _subjects(document, tasks, iam_resources, _unfollowed(scope)) + _services(document, own)
 
 
 def _unfollowed(scope) -> dict:
@@ -364,7 +362,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind != TASK_TYPE or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
@@ -392,7 +390,8 @@ def _plan_resources(document) -> list:
 def plan_subjects(document) -> list:
     resources = _plan_resources(document)
     tasks = [resource for resource in resources if resource.type == TASK_TYPE]
-    return _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    found = _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    return found + _services(document, resources)
 
 
 # Container templates (.json.tpl) ---------------------------------------------------------------------
