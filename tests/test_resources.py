@@ -25,6 +25,35 @@ def pointers(text: str, rule: str) -> list[str]:
     return sorted(f.pointer for f in findings(text, rule))
 
 
+# ECS401 fargate-invalid-cpu-memory
+
+
+def fargate(cpu, memory, **fields) -> str:
+    return task([container()], requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu=cpu, memory=memory, **fields)
+
+
+@pytest.mark.parametrize("memory", ["61440", "122880", "249856", "60 GB", "244GB"])
+def test_fargate_32_vcpu_sizes(memory):
+    assert findings(fargate("32768", memory), "ECS401") == []
+    assert findings(fargate("32 vCPU", memory), "ECS401") == []
+
+
+def test_fargate_32_vcpu_offers_three_sizes_only():
+    [finding] = findings(fargate("32768", "65536"), "ECS401")
+    assert (finding.pointer, finding.message) == ("/memory", "Fargate does not offer 65536 MiB of memory with 32 vCPU (32768 CPU units); with that `cpu`, `memory` must be 61440, 122880 or 249856 MiB.")
+
+
+def test_fargate_32_vcpu_is_linux_only():
+    windows = {"operatingSystemFamily": "WINDOWS_SERVER_2022_FULL", "cpuArchitecture": "X86_64"}
+    [finding] = findings(fargate("32768", "61440", runtimePlatform=windows), "ECS401")
+    assert (finding.pointer, finding.message) == ("/cpu", "Fargate offers 32 vCPU (32768 CPU units) to Linux tasks only; this task runs Windows containers.")
+
+
+def test_fargate_unknown_cpu_lists_every_size():
+    [finding] = findings(fargate("65536", "249856"), "ECS401")
+    assert finding.message == "Fargate does not offer 65536 CPU units; valid task `cpu` values are 256, 512, 1024, 2048, 4096, 8192, 16384, 32768."
+
+
 # ECS403 container-memory-exceeds-task
 
 
