@@ -298,8 +298,9 @@ def test_schema_violations_in_a_template():
     found = {f.pointer: f.message for f in findings(text, ["ECS002"])}
     base = "/Resources/TaskDef/Properties"
     assert set(found) == {f"{base}/NetworkMode", f"{base}/ContainerDefinitions/0/Essentail", f"{base}/ContainerDefinitions/0/Privileged", f"{base}/ContainerDefinitions/0/PortMappings/0/Protocol"}
-    assert "did you mean 'essential'" in found[f"{base}/ContainerDefinitions/0/Essentail"]
-    assert found[f"{base}/ContainerDefinitions/0/PortMappings/0/Protocol"] == "Container 'web': 'portMappings[0].protocol' must be one of 'tcp', 'udp', got \"http\"."
+    assert found[f"{base}/ContainerDefinitions/0/Essentail"] == "Container 'web': 'Essentail' is not a field of the ECS API as of botocore 1.44.8 (2026-11); did you mean 'Essential'."
+    assert found[f"{base}/ContainerDefinitions/0/PortMappings/0/Protocol"] == "Container 'web': 'PortMappings[0].Protocol' must be one of 'tcp', 'udp', got \"http\"."
+    assert found[f"{base}/NetworkMode"] == "'NetworkMode' must be one of 'bridge', 'host', 'awsvpc', 'none', got \"awsvpcx\"."
 
 
 def test_cloudformation_conversions_raise_no_schema_errors():
@@ -835,3 +836,39 @@ def test_corpus_templates_lint_without_internal_errors():
     assert [(f.path, f.pointer) for f in report.findings if f.rule_id == "ECS002"] == [
         ("aws__aws-app-mesh-examples__blogs__ecs-ec2-crossvpc-with-tls__appmesh-nodejs.yml", "/Resources/NodejsTaskDefinition/Properties/ContainerDefinitions/0/PortMappings/0/Protocol")
     ]
+
+
+def test_api_spellings_are_rejected_with_the_cloudformation_name():
+    text = template("""
+        family: web
+        ContainerDefinitions:
+          - name: web
+            Image: nginx:1.27
+            privileged: true
+        Volumes:
+          - Name: data
+            EFSVolumeConfiguration: {fileSystemId: fs-12345678}
+    """)
+    base = "/Resources/TaskDef/Properties"
+    found = sorted((f.pointer, f.message) for f in findings(text, ["ECS002", "ECS501"]))
+    assert found == [
+        (f"{base}/ContainerDefinitions/0/name", "Container #1: 'name' is the ECS API's spelling, which CloudFormation rejects; write 'Name'."),
+        (f"{base}/ContainerDefinitions/0/privileged", "Container #1: 'privileged' is the ECS API's spelling, which CloudFormation rejects; write 'Privileged'."),
+        (f"{base}/Volumes/0/EFSVolumeConfiguration/fileSystemId", "'Volumes[0].EFSVolumeConfiguration.fileSystemId' is the ECS API's spelling, which CloudFormation rejects; write 'FilesystemId'."),
+        (f"{base}/family", "'family' is the ECS API's spelling, which CloudFormation rejects; write 'Family'."),
+    ]
+
+
+def test_a_task_definition_without_containers_is_rejected():
+    text = template("Cpu: 256")
+    [finding] = findings(text, ["ECS002"])
+    assert (finding.pointer, finding.message) == ("/Resources/TaskDef/Properties/ContainerDefinitions", "'ContainerDefinitions' is required: ECS rejects a task definition without containers.")
+
+
+def test_conditions_that_remove_every_container_leave_an_empty_list():
+    text = template("""
+        ContainerDefinitions:
+          - !If [Never, {Name: web, Image: nginx}, !Ref AWS::NoValue]
+    """, extra="Conditions:\n  Never: !Equals [a, b]\n")
+    [finding] = findings(text, ["ECS002"])
+    assert (finding.pointer, finding.message) == ("/Resources/TaskDef/Properties/ContainerDefinitions", "'ContainerDefinitions' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")

@@ -48,6 +48,19 @@ class CloudFormationTaskDefinition(TaskDefinition):
         """False for a finding on such a value: the rule judged a placeholder, not what will be deployed."""
         return not self.is_unresolved(finding.pointer)
 
+    def spell_path(self, pointer: str, base: str) -> str:
+        """The template's own property names: `PortMappings[0].HostPort`, read off the template pointers."""
+        if self.converter is None or not (jp.is_within(pointer, API_ROOT) or jp.is_within(pointer, TAGS_ROOT)):
+            return super().spell_path(pointer, base)
+        root = self.converter.source_pointer(base) if base else self.converter.pointers.get(API_ROOT, "")
+        source = self.converter.source_pointer(pointer)
+        if root and jp.is_within(source, root):
+            return jp.to_path(source[len(root):])
+        return super().spell_path(pointer, base)
+
+    def rejected_keys(self):
+        return list(self.converter.rejected) if self.converter is not None else []
+
     def source_pointer(self, pointer: str) -> str:
         if self.converter is None or not (jp.is_within(pointer, API_ROOT) or jp.is_within(pointer, TAGS_ROOT)):
             return pointer  # already a template pointer (duplicate keys are found in the template itself)

@@ -16,6 +16,10 @@ ROOT_SHAPES = ("RegisterTaskDefinitionRequest", "DescribeTaskDefinitionResponse"
 # ("Container.name should not be null or empty", ClientException; verified 2026-11-30).
 EXTRA_REQUIRED = {"ContainerDefinition": ["name", "image"]}
 
+# The month each botocore release the schema may come from was published, for ECS002's
+# "as of botocore X (month)"; a new pin adds its release here (PyPI release history).
+RELEASE_MONTHS = {"1.44.8": "2026-11"}
+
 _PRIMITIVES = {
     "integer": {"type": "integer"},
     "long": {"type": "integer"},
@@ -65,11 +69,14 @@ def generate() -> tuple[dict, str]:
     definitions: dict = {}
     for name in ROOT_SHAPES:
         _schema_for(name, shapes, definitions)
+    if botocore.__version__ not in RELEASE_MONTHS:
+        raise SystemExit(f"add the release month of botocore {botocore.__version__} to RELEASE_MONTHS in {__name__}")
     schema = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$comment": f"Generated from botocore {botocore.__version__} (ECS service model) by ecslint.devtools.generate_schema; do not edit.",
         "title": "Amazon ECS task definition (RegisterTaskDefinition input)",
         "x-botocore-version": botocore.__version__,
+        "x-botocore-released": RELEASE_MONTHS[botocore.__version__],
         "$ref": "#/definitions/RegisterTaskDefinitionRequest",
         "definitions": dict(sorted(definitions.items())),
     }
