@@ -187,6 +187,11 @@ class TaskDefinition(Subject):
         if not self.knows_task_fields or self.is_windows:
             # Windows on EC2 defaults to `default` (NAT); never guess for a bare container list.
             return "default" if self.is_windows else None
+        compatibilities = self.requires_compatibilities
+        if "MANAGED_INSTANCES" in compatibilities:
+            # Managed Instances have no `bridge`; `awsvpc` is their default (ECS407's sources, 2026-11). A task
+            # that may also run on EC2 or external instances has no single default there.
+            return None if compatibilities & {"EC2", "EXTERNAL"} else "awsvpc"
         # Linux default when unset (ECS developer guide, "Network mode", verified 2026-11-30).
         return "bridge"
 
