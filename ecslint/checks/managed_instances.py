@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ecslint.checks import check
 from ecslint.report.findings import Finding
+from ecslint.subjects.quoting import quote
 from ecslint.subjects.task_definition import TaskDefinition, takes_effect
 
 MANAGED_INSTANCES = "MANAGED_INSTANCES"
@@ -27,7 +28,7 @@ def managed_instances_unsupported(task: TaskDefinition):
     if on_managed_instances and task.get("networkMode") == "bridge":
         yield Finding("ECS407", task.ptr("networkMode"), "ECS Managed Instances do not offer `networkMode: bridge`; use `awsvpc` (their default), `host` or `none`.")
     if on_managed_instances and task.is_windows:
-        yield Finding("ECS407", task.ptr("runtimePlatform", "operatingSystemFamily"), f"ECS Managed Instances run Linux tasks only, not `{task.operating_system}`.")
+        yield Finding("ECS407", task.ptr("runtimePlatform", "operatingSystemFamily"), f"ECS Managed Instances run Linux tasks only, not {quote(task.operating_system)}.")
     trusted = task.get("trustedExecutionConfiguration", dict)
     if trusted is None:
         return
