@@ -832,10 +832,15 @@ def test_corpus_templates_lint_without_internal_errors():
     report = run(sources, Options(frozenset(all_rules()), Config(root=Path(__file__).parents[1])))
     assert report.internal_errors == []
     assert report.task_definitions == sum(count or 0 for count in CORPUS_TASK_DEFINITIONS.values())
-    # Values only deployment decides raise no schema errors: the one left is a real one (protocol `http`).
-    assert [(f.path, f.pointer) for f in report.findings if f.rule_id == "ECS002"] == [
-        ("aws__aws-app-mesh-examples__blogs__ecs-ec2-crossvpc-with-tls__appmesh-nodejs.yml", "/Resources/NodejsTaskDefinition/Properties/ContainerDefinitions/0/PortMappings/0/Protocol")
-    ]
+    # Values only deployment decides raise no schema errors: those left are real ones (protocol `http`, and
+    # one template writing the API's camelCase names, which CloudFormation rejects as unsupported properties).
+    redis = "aws-samples__amazon-cloudwatch-container-insights__ecs-task-definition-templates__deployment-mode__replica-service__cwagent-prometheus__sample_traffic__redis__redis-traffic-sample.yaml"
+    containers = "/Resources/ECSRedisTaskDefinition/Properties/ContainerDefinitions"
+    camel_case = [f"{containers}/{index}/{key}" for index in (0, 1) for key in ("portMappings", "dockerLabels", "LogConfiguration/logDriver", "LogConfiguration/options")]
+    assert sorted((f.path, f.pointer) for f in report.findings if f.rule_id == "ECS002") == sorted(
+        [("aws__aws-app-mesh-examples__blogs__ecs-ec2-crossvpc-with-tls__appmesh-nodejs.yml", "/Resources/NodejsTaskDefinition/Properties/ContainerDefinitions/0/PortMappings/0/Protocol")]
+        + [(redis, pointer) for pointer in camel_case + ["/Resources/ECSRedisTaskDefinition/Properties/requiresCompatibilities"]]
+    )
 
 
 def test_api_spellings_are_rejected_with_the_cloudformation_name():
@@ -872,3 +877,21 @@ def test_conditions_that_remove_every_container_leave_an_empty_list():
     """, extra="Conditions:\n  Never: !Equals [a, b]\n")
     [finding] = findings(text, ["ECS002"])
     assert (finding.pointer, finding.message) == ("/Resources/TaskDef/Properties/ContainerDefinitions", "'ContainerDefinitions' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
+
+
+def test_messages_name_fields_as_the_template_does():
+    text = template("""
+        RequiresCompatibilities: [FARGATE]
+        Cpu: 256
+        Memory: 512
+        ContainerDefinitions:
+          - Name: web
+            Image: nginx:1.27
+        Volumes:
+          - Name: data
+            EFSVolumeConfiguration: {FilesystemId: fs-12345678}
+    """)
+    found = {f.rule_id: f.message for f in findings(text, ["ECS301", "ECS503", "ECS506"])}
+    assert found["ECS301"] == "Fargate tasks must use `NetworkMode: awsvpc`, but `NetworkMode` is not set (it then defaults to `bridge`)."
+    assert found["ECS503"].startswith("Container 'web': `ReadonlyRootFilesystem` is not set")
+    assert found["ECS506"] == "Volume 'data': EFS `TransitEncryption` is not set (it defaults to `DISABLED`), so file data crosses the network unencrypted; set `TransitEncryption: ENABLED`."

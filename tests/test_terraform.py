@@ -388,3 +388,16 @@ def test_container_fields_keep_their_camel_case_in_terraform(tmp_path):
     text = 'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27", portMapping = [] }])\n}\n'
     [(_, _, message)] = _messages(tmp_path, text, ("ECS002",))
     assert message == "Container 'app': 'portMapping' is not a field of the ECS API as of botocore 1.44.8 (2026-11); did you mean 'portMappings'."
+
+
+def test_messages_name_terraform_arguments_in_snake_case_and_container_fields_as_written(tmp_path):
+    text = (
+        'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  requires_compatibilities = ["FARGATE"]\n  cpu = 256\n  memory = 512\n'
+        '  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27", readonlyRootFilesystem = false }])\n'
+        '  volume {\n    name = "data"\n    efs_volume_configuration {\n      file_system_id = "fs-1"\n    }\n  }\n}\n'
+    )
+    (tmp_path / "main.tf").write_text(text)
+    found = {f.rule_id: f.message for f in lint_text(text, str(tmp_path / "main.tf"), select=["ECS301", "ECS503", "ECS506"])}
+    assert found["ECS301"] == "Fargate tasks must use `network_mode: awsvpc`, but `network_mode` is not set (it then defaults to `bridge`)."
+    assert found["ECS503"].startswith("Container 'app': `readonlyRootFilesystem` is false")
+    assert found["ECS506"].endswith("set `transit_encryption: ENABLED`.")

@@ -58,6 +58,14 @@ class CloudFormationTaskDefinition(TaskDefinition):
             return jp.to_path(source[len(root):])
         return super().spell_path(pointer, base)
 
+    def spell_message(self, message: str, pointer: str) -> str:
+        if not jp.is_within(pointer, API_ROOT):
+            return message
+        from ecslint.cloudformation.properties import cfn_name
+        from ecslint.subjects.field_spelling import respell
+
+        return respell(message, pointer[len(API_ROOT):], lambda definition, field, _in_container: cfn_name(definition, field))
+
     def rejected_keys(self):
         return list(self.converter.rejected) if self.converter is not None else []
 

@@ -106,6 +106,10 @@ class Subject:
         """The field at `pointer` as a dotted path from `base` (both API pointers), spelled as the source spells it."""
         return jp.to_path(pointer[len(base):])
 
+    def spell_message(self, message: str, pointer: str) -> str:
+        """The message with the field names it quotes spelled as the source spells them (pointer: the finding's, API-shaped)."""
+        return message
+
     def rejected_keys(self) -> list[RejectedKey]:
         """Keys the front end's own format rejects before ECS sees them (a CloudFormation property spelled the API's way)."""
         return []

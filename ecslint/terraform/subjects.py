@@ -55,6 +55,14 @@ class TerraformTaskDefinition(TaskDefinition):
     def source_pointer(self, pointer: str) -> str:
         return self.mapped.source_pointer(pointer) if self.mapped is not None else pointer
 
+    def spell_message(self, message: str, pointer: str) -> str:
+        if self.mapped is None:
+            return message  # a container template: camelCase JSON throughout
+        from ecslint.subjects.field_spelling import respell
+        from ecslint.terraform.taskdef import TERRAFORM_NAMES
+
+        return respell(message, pointer, lambda _definition, field, in_container: field if in_container else TERRAFORM_NAMES.get(field, field))
+
     def spell_path(self, pointer: str, base: str) -> str:
         """Terraform's own arguments in snake_case (`requires_compatibilities`), container definitions as written."""
         if self.mapped is None:
