@@ -45,7 +45,10 @@ class CloudFormationTaskDefinition(TaskDefinition):
         return self.converter is not None and self.converter.is_unresolved(pointer)
 
     def keeps(self, finding) -> bool:
-        """False for a finding on such a value: the rule judged a placeholder, not what will be deployed."""
+        """False for a finding on such a value (the rule judged a placeholder, not what will be deployed), and
+        for another rule's finding on a property CloudFormation rejects: ECS002 reports it, once."""
+        if finding.rule_id != "ECS002" and self.converter is not None and any(finding.pointer == rejected.pointer for rejected in self.converter.rejected):
+            return False
         return not self.is_unresolved(finding.pointer)
 
     def spell_path(self, pointer: str, base: str) -> str:
