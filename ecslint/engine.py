@@ -7,7 +7,7 @@ from typing import NamedTuple
 from dataclasses import replace
 
 from ecslint.documents import pointer as jp
-from ecslint.checks import load_all
+from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
@@ -20,7 +20,8 @@ from ecslint.documents.files import InputError, Source, path_matches
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
     'describe-task-definition output or a list of container definitions), a CloudFormation template or '
-    "Terraform configuration or plan with one, an ECR lifecycle policy, or an ECS AppSpec file."
+    "Terraform configuration or plan with one, an ECS service definition (create-service input or describe-services output), "
+    "an ECR lifecycle policy, or an ECS AppSpec file."
 )
 
 
@@ -58,10 +59,10 @@ class Options(NamedTuple):
     keep_sources: bool = False
 
 
-def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
+def _run_checks(subject, options: Options, report: Report, only: frozenset[str] | None = None) -> list[Finding]:
     found: list[Finding] = []
-    for rule_id, registered in load_all().items():
-        if rule_id not in options.enabled or not isinstance(subject, registered.subject):
+    for rule_id, registered in checks_for(type(subject)):
+        if rule_id not in options.enabled or (only is not None and rule_id not in only):
             continue
         try:
             found.extend(registered.function(subject))
@@ -96,10 +97,13 @@ def _locate(finding: Finding, document: Document | None, source: Source, levels:
 
 
 class _RunSoFar:
-    """What a run keeps for its second pass: its task definitions, and the subjects that check against them (AppSpec)."""
+    """What a run keeps for its second pass: its task definitions, and the subjects that check against them
+    (an AppSpec, a service)."""
 
     def __init__(self):
         self.task_definitions: list = []
+        # id(task definition) -> (source, document): where findings on a task definition in the second pass go.
+        self.task_definition_sources: dict[int, tuple] = {}
         self.waiting: list = []  # (subject, source, document)
 
 
@@ -143,6 +147,7 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
                 subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles) if own else options.iam)
             if so_far is not None:
                 so_far.task_definitions.append(subject)
+                so_far.task_definition_sources[id(subject)] = (source, parsed)
         if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
             so_far.waiting.append((subject, source, parsed))
             continue
@@ -151,8 +156,10 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
     parsed.forget_positions()
 
 
-def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
-    found = _run_checks(subject, options, report)
+def _check_subject(subject, source: Source, document: Document, options: Options, report: Report, only: frozenset[str] | None = None, note: str = "") -> None:
+    found = _run_checks(subject, options, report, only)
+    if note:
+        found = [f._replace(message=f"{f.message} {note}") for f in found]
     # Front ends with values only known at deploy time (Terraform variables, CloudFormation
     # parameters) drop findings that would judge a placeholder.
     found = [f for f in found if subject.keeps(f)]
@@ -192,7 +199,18 @@ def run(sources, options: Options) -> Report:
             lint_source(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
     # with the one it deploys, ECS902) are checked once every document has been read.
+    done: set[tuple[int, str]] = set()
     for subject, source, document in so_far.waiting:
-        _check_subject(subject.with_run_task_definitions(so_far.task_definitions), source, document, options, report)
+        subject = subject.with_run_task_definitions(so_far.task_definitions)
+        _check_subject(subject, source, document, options, report)
+        # A subject can make task-definition rules apply that the task definition alone does not call for
+        # (a service on Fargate: ECS301, ECS401, ECS402); they run once per task definition and rule set.
+        for original, view, rules, note in getattr(subject, "partner_checks", lambda: ())():
+            key = (id(original), ",".join(sorted(rules)))
+            if key in done or id(original) not in so_far.task_definition_sources:
+                continue
+            done.add(key)
+            partner_source, partner_document = so_far.task_definition_sources[id(original)]
+            _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
     report.findings.sort(key=Located.sort_key)
     return report

@@ -21,9 +21,12 @@ from ecslint.documents import pointer as jp
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template
 from ecslint.cloudformation.properties import TASK_DEFINITION, Converter, definition
 from ecslint.documents.parse import Document
+from ecslint.cloudformation.resource_view import ApiLocator, metadata_ignores
 from ecslint.subjects.task_definition import TaskDefinition
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
+# Resources read by ecslint.cloudformation.service, imported only for templates that have one.
+SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 API_ROOT = "/taskDefinition"
 TAGS_ROOT = "/tags"
 
@@ -78,32 +81,6 @@ class CloudFormationTaskDefinition(TaskDefinition):
         return self.converter.source_pointer(pointer)
 
 
-class _ApiLocator:
-    """Regions for API pointers (through the template), and the template's duplicate keys inside one resource."""
-
-    def __init__(self, template_document: Document, subject_pointer: str, converter: Converter):
-        self._template = template_document
-        self._resource = subject_pointer
-        self._converter = converter
-
-    def region(self, pointer: str):
-        return self._template.locator.region(self._converter.source_pointer(pointer) if pointer.startswith((API_ROOT, TAGS_ROOT)) else pointer)
-
-    def duplicate_regions(self):
-        return [(pointer, region) for pointer, region in self._template.locator.duplicate_regions() if jp.is_within(pointer, self._resource)]
-
-
-def _metadata_ignores(resource: dict) -> tuple[str, ...]:
-    metadata = resource.get("Metadata")
-    settings = metadata.get("ecslint") if isinstance(metadata, dict) else None
-    ignore = settings.get("ignore") if isinstance(settings, dict) else None
-    if isinstance(ignore, str):
-        ignore = ignore.replace(",", " ").split()
-    if not isinstance(ignore, list):
-        return ()
-    return tuple(item.strip().upper() for item in ignore if isinstance(item, str) and item.strip())
-
-
 def is_template(data) -> bool:
     """A mapping with `Resources`, a mapping of resources each declaring a `Type`."""
     resources = data.get("Resources") if isinstance(data, dict) else None
@@ -116,7 +93,7 @@ def is_template(data) -> bool:
 
 def _task_definition(document: Document, template: Template, logical_id: str, resource: dict, iam) -> CloudFormationTaskDefinition:
     resource_pointer = jp.join("/Resources", logical_id)
-    converter = Converter(template)
+    converter = Converter(template, rejects_unknown=True)
     properties, source = template.step(resource.get("Properties", {}), jp.join(resource_pointer, "Properties"))
     raw_tags = NO_VALUE
     if isinstance(properties, dict):
@@ -130,7 +107,7 @@ def _task_definition(document: Document, template: Template, logical_id: str, re
         tags = converter.convert(raw_tags, jp.join(source, "Tags"), TAGS_ROOT, definition("Tags"))
         if tags is not NO_VALUE:
             view["tags"] = converter.validation_copy(tags, TAGS_ROOT)
-    locator = _ApiLocator(document, resource_pointer, converter)
+    locator = ApiLocator(document, resource_pointer, converter)
     has_duplicates = document.has_duplicate_keys and bool(locator.duplicate_regions())
     api_document = Document(path=document.path, text=document.text, data=view, has_duplicate_keys=has_duplicates, syntax=document.syntax, _locator=locator)
     return CloudFormationTaskDefinition(
@@ -141,16 +118,26 @@ def _task_definition(document: Document, template: Template, logical_id: str, re
         tags_pointer=TAGS_ROOT,
         iam=iam,
         logical_id=logical_id,
-        metadata_ignores=_metadata_ignores(resource),
+        metadata_ignores=metadata_ignores(resource),
         converter=converter,
     )
 
 
-def cloudformation_task_definitions(document: Document) -> list[CloudFormationTaskDefinition] | None:
-    """Every AWS::ECS::TaskDefinition in a CloudFormation template; None when the document is not a template."""
+def cloudformation_task_definitions(document: Document) -> list | None:
+    """Every AWS::ECS::TaskDefinition, AWS::ECS::Service and AWS::ECS::TaskSet in a CloudFormation template;
+    None when the document is not a template."""
     if not is_template(document.data):
         return None
     template = Template(document.data)
+    services = []
+    if any(isinstance(resource, dict) and resource.get("Type") in SERVICE_TYPES for resource in template.resources.values()):
+        from ecslint.cloudformation.service import template_services
+
+        services = template_services(document, template)
+    return _task_definitions(document, template) + services
+
+
+def _task_definitions(document: Document, template: Template) -> list[CloudFormationTaskDefinition]:
     found = [(logical_id, resource) for logical_id, resource in template.resources_of_type(TASK_DEFINITION_TYPE)]
     if not found:
         return []
