@@ -51,6 +51,9 @@ class CloudFormationTaskDefinition(TaskDefinition):
         """False for a finding on such a value: the rule judged a placeholder, not what will be deployed."""
         return not self.is_unresolved(finding.pointer)
 
+    # How `defined_secret` writes references (`!Sub` variables), for the role writers.
+    expression_syntax = "cloudformation"
+
     def defined_secret(self, value: str):
         """For a `valueFrom` written as `!Ref` to an AWS::SecretsManager::Secret of this template: (the ARN, the
         ARN of its customer managed KMS key or None) as `!Sub` text, with `<PARTITION>`, `<REGION>` and
