@@ -75,6 +75,9 @@ class CloudFormationTaskDefinition(TaskDefinition):
     def rejected_keys(self):
         return list(self.converter.rejected) if self.converter is not None else []
 
+    # How `defined_secret` writes references (`!Sub` variables), for the role writers.
+    expression_syntax = "cloudformation"
+
     def defined_secret(self, value: str):
         """For a `valueFrom` written as `!Ref` to an AWS::SecretsManager::Secret of this template: (the ARN, the
         ARN of its customer managed KMS key or None) as `!Sub` text, with `<PARTITION>`, `<REGION>` and
