@@ -634,3 +634,41 @@ def test_cloudformation_secret_defined_in_the_template_with_its_customer_managed
     assert task_definition.defined_secret("${OtherKeyedSecret}") == ("${OtherKeyedSecret}", "arn:<PARTITION>:kms:<REGION>:<ACCOUNT_ID>:key/${Key}")
     assert task_definition.defined_secret("${Key}") is None
     assert problems(plan_execution_role(task_definition)) == []
+
+
+def test_terraform_secret_defined_in_the_module_with_its_customer_managed_key(tmp_path, capsys):
+    import hcl2
+
+    path = tmp_path / "main.tf"
+    path.write_text(
+        """
+resource "aws_kms_key" "db" {}
+resource "aws_secretsmanager_secret" "db" {
+  name       = "orders/db"
+  kms_key_id = aws_kms_key.db.key_id
+}
+resource "aws_secretsmanager_secret" "api" {
+  name       = "orders/api"
+  kms_key_id = aws_kms_key.db.arn
+}
+resource "aws_ecs_task_definition" "orders" {
+  family = "orders"
+  container_definitions = jsonencode([{
+    name    = "web"
+    image   = "nginx:1"
+    secrets = [{ name = "DB", valueFrom = aws_secretsmanager_secret.db.arn }, { name = "API", valueFrom = aws_secretsmanager_secret.api.arn }]
+  }])
+}
+"""
+    )
+    result = cli(capsys, "policy", str(path), "--format", "terraform")
+    assert result.code == 0, result.err
+    hcl2.loads(result.out)
+    assert 'sid       = "ReadSecretDb"' in result.out and "resources = [aws_secretsmanager_secret.db.arn]" in result.out
+    assert "resources = [aws_kms_key.db.arn]" in result.out
+    assert 'resources = ["arn:${data.aws_partition.current.partition}:kms:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:key/${aws_kms_key.db.key_id}"]' in result.out
+    # Every key is known: no commented-out kms:Decrypt placeholder.
+    assert "DecryptSecretsWithCustomerManagedKey" not in result.out
+    # Another syntax shows the module's references as placeholders.
+    cloudformation = cli(capsys, "policy", str(path), "--format", "cloudformation").out
+    assert 'Resource: "<aws_secretsmanager_secret.db.arn>"' in cloudformation and "$${" not in cloudformation

@@ -92,6 +92,19 @@ class RolePlan:
     kind: str = "execution"
     # token -> the Terraform expression the input wrote for it, for the Terraform writer.
     expressions: Expressions = field(default_factory=Expressions)
+    # References to resources the input defines (`${DbSecret}`, `${aws_kms_key.db.arn}`), written in the
+    # input's syntax ("cloudformation" or "terraform"); a writer of another syntax shows them as `<...>`.
+    own_expressions: tuple[str, ...] = ()
+    expression_syntax: str | None = None
+
+    def foreign(self, text: str, syntax: str) -> str:
+        """The text with references of another syntax than the writer's made visible placeholders."""
+        if self.expression_syntax == syntax:
+            return text
+        for expression in self.own_expressions:
+            for reference in re.findall(r"\$\{[^}]*\}", expression):
+                text = text.replace(reference, f"<{reference[2:-1]}>")
+        return text
 
     @property
     def needed(self) -> bool:
@@ -246,7 +259,11 @@ def _defined_secrets(task: TaskDefinition):
 
 def _add_defined_secrets(statements: _Statements, task: TaskDefinition, plan: RolePlan) -> None:
     for container, name, arn, key in _defined_secrets(task):
-        label = camel(arn.strip("${}"))
+        plan.expression_syntax = getattr(task, "expression_syntax", None)
+        plan.own_expressions += tuple(text for text in (arn, key) if text and text not in plan.own_expressions)
+        # `${Secret}` (CloudFormation) or `${aws_secretsmanager_secret.db.arn}` (Terraform): the resource's name.
+        parts = arn.strip("${}").split(".")
+        label = camel(parts[-2] if len(parts) >= 3 else parts[0])
         statements.add("secret", f"ReadSecret{label}", ["secretsmanager:GetSecretValue"], [arn], container.label)
         if key is not None:
             statements.add("kms", f"DecryptSecret{label}", ["kms:Decrypt"], [key], container.label)

@@ -62,6 +62,16 @@ class TerraformTaskDefinition(TaskDefinition):
     unknown: tuple[str, ...] = ()
     containers_complete: bool = True
     ignore: tuple[str, ...] = ()
+    # `${aws_secretsmanager_secret.x.arn}` -> the ARN expression of its customer managed key (None: none or unknown),
+    # for the secrets the module itself defines.
+    module_secrets: dict = field(default_factory=dict, compare=False, repr=False)
+    # How `defined_secret` writes references, for the role writers.
+    expression_syntax = "terraform"
+
+    def defined_secret(self, value):
+        """For a `valueFrom` that references an `aws_secretsmanager_secret` of the module: (its ARN expression, its key's) or None."""
+        text = value.strip() if isinstance(value, str) else ""
+        return (text, self.module_secrets[text]) if text in self.module_secrets else None
 
     def _same_role_expression(self) -> bool:
         execution, task = self.data.get("executionRoleArn"), self.data.get("taskRoleArn")
@@ -70,6 +80,29 @@ class TerraformTaskDefinition(TaskDefinition):
 
     def source_pointer(self, pointer: str) -> str:
         return self.mapped.source_pointer(pointer) if self.mapped is not None else pointer
+
+    def spell_message(self, message: str, pointer: str) -> str:
+        if self.mapped is None:
+            return message  # a container template: camelCase JSON throughout
+        from ecslint.subjects.field_spelling import respell
+        from ecslint.terraform.taskdef import TERRAFORM_NAMES
+
+        return respell(message, pointer, lambda _definition, field, in_container: field if in_container else TERRAFORM_NAMES.get(field, field))
+
+    def spell_path(self, pointer: str, base: str) -> str:
+        """Terraform's own arguments in snake_case (`requires_compatibilities`), container definitions as written."""
+        if self.mapped is None:
+            return super().spell_path(pointer, base)
+        from ecslint.terraform.taskdef import SINGLE_BLOCKS
+
+        root, source = self.mapped.source_pointer(base), self.mapped.source_pointer(pointer)
+        if not jp.is_within(source, root):
+            return super().spell_path(pointer, base)
+        tokens = jp.split(source[len(root):])
+        if not jp.is_within(pointer, "/containerDefinitions"):
+            # A block that takes one object is a list of one in parsed HCL: `efs_volume_configuration[0]` reads as the block.
+            tokens = [token for index, token in enumerate(tokens) if not (token == "0" and index and tokens[index - 1] in SINGLE_BLOCKS)]
+        return jp.to_path(jp.join("", *tokens))
 
     def ignore_selectors(self) -> list[str]:
         # Templates keep the task definition's own `ecslint:ignore` tag; resources have theirs in `tags`.
@@ -126,12 +159,50 @@ def _resolve_role_fields(data: dict, roles: list) -> None:
         # Otherwise the reference stays: its value is unknown, but two fields naming it name the same role (ECS102).
 
 
+<<<<<<< HEAD
 def _subjects(document, task_resources: list, iam_resources: list, unfollowed: dict | None = None) -> list[TerraformTaskDefinition]:
     from ecslint.terraform.iam import iam_context
 
     roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
     context = iam_context(iam_resources, unfollowed) if roles or unfollowed else None
     return [_subject(document, resource, context, roles) for resource in task_resources]
+=======
+def _subjects(document, task_resources: list, iam_resources: list, module: list = ()) -> list[TerraformTaskDefinition]:
+    from dataclasses import replace
+
+    from ecslint.terraform.iam import iam_context
+
+    roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
+    context = iam_context(iam_resources) if roles else None
+    secrets = module_secrets(module)
+    found = [_subject(document, resource, context, roles) for resource in task_resources]
+    return [replace(subject, module_secrets=secrets) for subject in found] if secrets else found
+
+
+# `kms_key_id` of aws_secretsmanager_secret takes a key ID, key ARN or alias (Terraform AWS provider docs,
+# verified 2026-11-30): `aws_kms_key.x.arn` names the key; `.key_id`/`.id` its ID, from which the ARN is built.
+_KMS_REFERENCE = re.compile(r"^\$\{(aws_kms_key\.[\w-]+)\.(arn|key_id|id)\}$")
+
+
+def module_secrets(resources) -> dict:
+    """`${aws_secretsmanager_secret.x.arn}` -> its customer managed key's ARN expression, or None, for each such secret."""
+    found = {}
+    for resource in resources:
+        if resource.type != "aws_secretsmanager_secret":
+            continue
+        key = resource.values.get("kms_key_id")
+        match = _KMS_REFERENCE.match(key) if isinstance(key, str) else None
+        if match and match.group(2) == "arn":
+            arn = key
+        elif match:
+            arn = "arn:<PARTITION>:kms:<REGION>:<ACCOUNT_ID>:key/${" + f"{match.group(1)}.{match.group(2)}" + "}"
+        elif isinstance(key, str) and key.startswith("arn:") and ":key/" in key and "${" not in key:
+            arn = key
+        else:
+            arn = None
+        found[resource.key("arn")] = arn
+    return found
+>>>>>>> main
 
 
 # .tf files -------------------------------------------------------------------------------------------
@@ -259,6 +330,7 @@ def hcl_subjects(document) -> list:
     if any(len(paths) > 1 for paths in declared_in.values()):
         # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
         # this file's own resources can be trusted to be the ones its references mean.
+<<<<<<< HEAD
         module, siblings = own, []
     real = document.path and not document.path.startswith("<")
     scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
@@ -274,6 +346,10 @@ def _unfollowed(scope) -> dict:
         if child is not None:
             found.update(_unfollowed(child))
     return found
+=======
+        module = own
+    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES], module) + _services(document, own)
+>>>>>>> main
 
 
 # Plans and state -------------------------------------------------------------------------------------
