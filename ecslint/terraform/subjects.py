@@ -159,21 +159,13 @@ def _resolve_role_fields(data: dict, roles: list) -> None:
         # Otherwise the reference stays: its value is unknown, but two fields naming it name the same role (ECS102).
 
 
-<<<<<<< HEAD
-def _subjects(document, task_resources: list, iam_resources: list, unfollowed: dict | None = None) -> list[TerraformTaskDefinition]:
-    from ecslint.terraform.iam import iam_context
-
-    roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
-    context = iam_context(iam_resources, unfollowed) if roles or unfollowed else None
-    return [_subject(document, resource, context, roles) for resource in task_resources]
-=======
-def _subjects(document, task_resources: list, iam_resources: list, module: list = ()) -> list[TerraformTaskDefinition]:
+def _subjects(document, task_resources: list, iam_resources: list, module: list = (), unfollowed: dict | None = None) -> list[TerraformTaskDefinition]:
     from dataclasses import replace
 
     from ecslint.terraform.iam import iam_context
 
     roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
-    context = iam_context(iam_resources) if roles else None
+    context = iam_context(iam_resources, unfollowed) if roles or unfollowed else None
     secrets = module_secrets(module)
     found = [_subject(document, resource, context, roles) for resource in task_resources]
     return [replace(subject, module_secrets=secrets) for subject in found] if secrets else found
@@ -202,7 +194,6 @@ def module_secrets(resources) -> dict:
             arn = None
         found[resource.key("arn")] = arn
     return found
->>>>>>> main
 
 
 # .tf files -------------------------------------------------------------------------------------------
@@ -330,14 +321,13 @@ def hcl_subjects(document) -> list:
     if any(len(paths) > 1 for paths in declared_in.values()):
         # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
         # this file's own resources can be trusted to be the ones its references mean.
-<<<<<<< HEAD
         module, siblings = own, []
     real = document.path and not document.path.startswith("<")
     scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
     # Role fields first: the child modules their values lead to are then known.
     tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
     iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-    return _subjects(document, tasks, iam_resources, _unfollowed(scope)) + _services(document, own)
+    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own)
 
 
 def _unfollowed(scope) -> dict:
@@ -346,10 +336,6 @@ def _unfollowed(scope) -> dict:
         if child is not None:
             found.update(_unfollowed(child))
     return found
-=======
-        module = own
-    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES], module) + _services(document, own)
->>>>>>> main
 
 
 # Plans and state -------------------------------------------------------------------------------------
