@@ -332,7 +332,12 @@ def test_cloudformation_pseudo_parameters_stay_pseudo_parameters(tmp_path, capsy
     assert found["GetEcrAuthorizationToken"]["Resource"] == "*"
     assert "#   Action: kms:Decrypt" in result.out and "<ACCOUNT_ID>" not in result.out
     # In JSON the same template shows the tokens.
-    assert "arn:<PARTITION>:ecr:<REGION>:<ACCOUNT_ID>:repository/orders/web" in cli(capsys, "policy", str(path)).out
+    as_json = json.loads(cli(capsys, "policy", str(path)).out)["orders"]["executionRole"]
+    assert "arn:<PARTITION>:ecr:<REGION>:<ACCOUNT_ID>:repository/orders/web" in json.dumps(as_json["policy"])
+    assert as_json["notes"][-1] == (
+        "Replace `<PARTITION>`, `<REGION>`, `<ACCOUNT_ID>`: the template leaves the partition, the Region and the account to deployment "
+        "(`--format cloudformation` and `--format terraform` write them as pseudo parameters and data sources)."
+    )
 
 
 TERRAFORM = """
