@@ -171,8 +171,8 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         before = len(found)
         found = [f for f in found if not matches(f.rule_id, selectors)]
         report.suppressed += before - len(found)
-    # Checks speak the API's field names; front ends map them back to the source's own keys.
-    found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
+    # Checks speak the API's field names; front ends map them back to the source's own keys and spelling.
+    found = [f._replace(pointer=subject.source_pointer(f.pointer), message=subject.spell_message(f.message, f.pointer)) for f in found]
     # A Terraform plan names where the resource is declared; every finding on it links there.
     if (declaration := getattr(subject, "declaration", None)) is not None:
         found = [f._replace(related=f.related + (declaration,)) for f in found]

@@ -68,6 +68,29 @@ class TerraformTaskDefinition(TaskDefinition):
     def source_pointer(self, pointer: str) -> str:
         return self.mapped.source_pointer(pointer) if self.mapped is not None else pointer
 
+    def spell_message(self, message: str, pointer: str) -> str:
+        if self.mapped is None:
+            return message  # a container template: camelCase JSON throughout
+        from ecslint.subjects.field_spelling import respell
+        from ecslint.terraform.taskdef import TERRAFORM_NAMES
+
+        return respell(message, pointer, lambda _definition, field, in_container: field if in_container else TERRAFORM_NAMES.get(field, field))
+
+    def spell_path(self, pointer: str, base: str) -> str:
+        """Terraform's own arguments in snake_case (`requires_compatibilities`), container definitions as written."""
+        if self.mapped is None:
+            return super().spell_path(pointer, base)
+        from ecslint.terraform.taskdef import SINGLE_BLOCKS
+
+        root, source = self.mapped.source_pointer(base), self.mapped.source_pointer(pointer)
+        if not jp.is_within(source, root):
+            return super().spell_path(pointer, base)
+        tokens = jp.split(source[len(root):])
+        if not jp.is_within(pointer, "/containerDefinitions"):
+            # A block that takes one object is a list of one in parsed HCL: `efs_volume_configuration[0]` reads as the block.
+            tokens = [token for index, token in enumerate(tokens) if not (token == "0" and index and tokens[index - 1] in SINGLE_BLOCKS)]
+        return jp.to_path(jp.join("", *tokens))
+
     def ignore_selectors(self) -> list[str]:
         # Templates keep the task definition's own `ecslint:ignore` tag; resources have theirs in `tags`.
         return list(self.ignore) + (super().ignore_selectors() if self.tags_pointer else [])
