@@ -42,6 +42,8 @@ class Report:
         self.skipped: list[str] = []
         # Role ARNs (or names) whose policies no IAM input supplied: their IAM rules were skipped.
         self.unresolved_roles: set[str] = set()
+        # Terraform module calls not followed (registry, remote): address -> source.
+        self.unfollowed_modules: dict[str, str] = {}
         self.baseline_hidden = 0
         # Baseline entries that matched no finding: fixed problems the baseline can drop.
         self.baseline_stale: list[dict] = []
@@ -180,19 +182,28 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         from ecslint.iam.task_roles import unresolved_roles
 
         report.unresolved_roles.update(unresolved_roles(subject))
+        report.unfollowed_modules.update(getattr(subject.iam, "unfollowed", None) or {})
     if options.inline_ignores and (entries := subject.ignore_entries()):
         from ecslint import inline_ignores
 
         applied = inline_ignores.apply(found, entries, all_rules(), options.enabled)
         found = applied.kept + applied.notes
         report.suppressed += applied.suppressed
-    # Checks speak the API's field names; front ends map them back to the source's own keys and expressions.
-    message_for = getattr(subject, "message_for", None)
-    found = [f._replace(message=message_for(f) if message_for else f.message, pointer=subject.source_pointer(f.pointer)) for f in found]
+    # Checks speak the API's field names; front ends map them back to the source's own keys,
+    # spelling and expressions.
+    found = [_in_source_terms(subject, f) for f in found]
     # A Terraform plan names where the resource is declared; every finding on it links there.
     if (declaration := getattr(subject, "declaration", None)) is not None:
         found = [f._replace(related=f.related + (declaration,)) for f in found]
     _keep(found, source, document, options, report)
+
+
+def _in_source_terms(subject, finding: Finding) -> Finding:
+    finding = finding._replace(message=subject.spell_message(finding.message, finding.pointer))
+    message_for = getattr(subject, "message_for", None)
+    if message_for is not None:
+        finding = finding._replace(message=message_for(finding))
+    return finding._replace(pointer=subject.source_pointer(finding.pointer))
 
 
 def _keep(found: list[Finding], source: Source, document: Document | None, options: Options, report: Report) -> None:
