@@ -36,7 +36,7 @@ def test_pseudo_parameters_keep_their_colons():
 
 
 def test_a_value_from_a_parameter_default_says_so_in_the_first_sentence():
-    assert messages(TEMPLATE, "template.yaml", "ECS301") == ["Fargate tasks must use `networkMode: awsvpc`, not `bridge` (with parameter NetMode at its default `bridge`)."]
+    assert messages(TEMPLATE, "template.yaml", "ECS301") == ["Fargate tasks must use `NetworkMode: awsvpc`, not `bridge` (with parameter NetMode at its default `bridge`)."]
 
 
 def test_other_intrinsics_read_as_short_form():
