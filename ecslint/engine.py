@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from dataclasses import replace
+from itertools import chain, islice
+
+from ecslint import workers
 
 from ecslint.documents import pointer as jp
 from ecslint.checks import checks_for
@@ -189,14 +192,50 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
             report.findings.append(_locate(finding, document, source, options.levels))
 
 
+def _lint_chunk(chunk: list) -> tuple[Report, list[tuple[int, bool]]]:
+    """In a worker: one chunk's report, and (index, has waiting subjects) of each source the second pass pairs."""
+    options = workers.shared()
+    report = Report()
+    pairing: list[tuple[int, bool]] = []
+    for index, source in enumerate(chunk):
+        so_far = _RunSoFar()
+        lint_source(source, options, report, so_far)
+        if so_far.task_definitions or so_far.waiting:
+            pairing.append((index, bool(so_far.waiting)))
+    return report, pairing
+
+
+def _first_pass_in_workers(files: list[Source], options: Options, report: Report, so_far: _RunSoFar) -> None:
+    again, waiting = [], False
+    for chunk, (part, pairing) in workers.map_chunks(files, _lint_chunk, options):
+        workers.merge_into(report, part)
+        again.extend(chunk[index] for index, _ in pairing)
+        waiting = waiting or any(has_waiting for _, has_waiting in pairing)
+    if not waiting:
+        return  # task definitions matter to the second pass only when something waits for them
+    # The workers checked every file; read again, without checks, the files the second pass pairs.
+    collecting = options._replace(enabled=frozenset())
+    for source in again:
+        lint_source(source, collecting, Report(), so_far)
+
+
 def run(sources, options: Options) -> Report:
     report = Report()
     so_far = _RunSoFar()
-    for source in sources:
-        if isinstance(source, InputError):
-            report.input_errors.append(source)
-        else:
-            lint_source(source, options, report, so_far)
+    sources = iter(sources)
+    # Enough files to gain from worker processes? Look ahead only as far as it takes to know.
+    ahead = list(islice(sources, workers.MIN_FILES))
+    if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
+        files: list[Source] = []
+        for source in chain(ahead, sources):
+            (report.input_errors if isinstance(source, InputError) else files).append(source)
+        _first_pass_in_workers(files, options, report, so_far)
+    else:
+        for source in chain(ahead, sources):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            else:
+                lint_source(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
     # with the one it deploys, ECS902) are checked once every document has been read.
     done: set[tuple[int, str]] = set()
