@@ -666,7 +666,7 @@ def test_the_p_rules_judge_the_templates_roles():
     assert "'logs:CreateLogStream'" in next(f for f in found if f.rule_id == "ECS105").message
     task_role = next(f for f in found if f.rule_id == "ECS107")
     assert task_role.pointer == "/Resources/TaskDef/Properties/TaskRoleArn"
-    assert "Task role 'prod-web' allows 's3:*'" in task_role.message
+    assert "Task role 'prod-web' allows every `s3` action" in task_role.message
     statement_line = next(number for number, line in enumerate(text.splitlines(), 1) if 'Action: "s3:*"' in line)
     assert [(r.pointer, r.region.start_line) for r in task_role.related][:1] == [("/Resources/TaskPolicy/Properties/PolicyDocument/Statement/0", statement_line)]
 
@@ -863,6 +863,43 @@ def test_api_spellings_are_rejected_with_the_cloudformation_name():
         (f"{base}/Volumes/0/EFSVolumeConfiguration/fileSystemId", "'Volumes[0].EFSVolumeConfiguration.fileSystemId' is the ECS API's spelling, which CloudFormation rejects; write 'FilesystemId'."),
         (f"{base}/family", "'family' is the ECS API's spelling, which CloudFormation rejects; write 'Family'."),
     ]
+
+
+BOUNDARY_TEMPLATE = """
+Parameters:
+  Boundary:
+    Type: String
+    Default: {default}
+Conditions:
+  HasBoundary: !Not [!Equals [!Ref Boundary, '']]
+Resources:
+  TaskRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{{Effect: Allow, Principal: {{Service: ecs-tasks.amazonaws.com}}, Action: sts:AssumeRole}}]
+      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref 'AWS::NoValue']
+      Policies:
+        - PolicyName: admin
+          PolicyDocument:
+            Statement: [{{Effect: Allow, Action: 'iam:*', Resource: '*'}}]
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !GetAtt TaskRole.Arn
+      ContainerDefinitions: [{{Name: app, Image: 'nginx:1.25', Essential: true}}]
+"""
+
+
+@pytest.mark.parametrize(("default", "boundary_unknown"), [("''", False), ("arn:aws:iam::123456789012:policy/team", True)])
+def test_a_no_value_permissions_boundary_means_not_set(default, boundary_unknown):
+    text = BOUNDARY_TEMPLATE.format(default=default)
+    (task,) = subjects(text)
+    role = roles_of(task).task
+    # A boundary only takes away: the role stays complete whether or not the parameter sets one.
+    assert role.complete and role.permissions.boundary_unknown is boundary_unknown
+    (finding,) = findings(text, ["ECS107"])
+    assert ("may allow" in finding.message) is boundary_unknown
 
 
 def test_a_task_definition_without_containers_is_rejected():
