@@ -293,3 +293,13 @@ def test_exec_command_with_a_task_role_whose_policies_lack_ssmmessages():
     assert lint_text(service, "service.json", select=["ECS120"], iam=full, companions=[("taskdef.json", task)]) == []
     # Without the role's policies nothing is said about them.
     assert lint_text(service, "service.json", select=["ECS120"], companions=[("taskdef.json", task)]) == []
+
+
+def test_terraform_plan_service_paired_through_the_configuration_references():
+    path = REPO / "tests" / "fixtures" / "terraform" / "plan" / "service-plan.json"
+    findings = lint_text(path.read_text(), "plan.json", select=["ECS310", "ECS312"])
+    assert _found(findings) == [
+        ("plan.json", "ECS310", "/planned_values/root_module/resources/1/values"),
+        ("plan.json", "ECS312", "/planned_values/root_module/resources/1/values/load_balancer/0/container_port"),
+    ]
+    assert all(f.related and f.related[-1].message == "Resource `aws_ecs_service.app`" for f in findings)
