@@ -598,3 +598,39 @@ def test_ecs105_requires_the_secret_behind_a_parameter_store_reference():
     assert len(messages) == 1 and "does not allow 'secretsmanager:GetSecretValue' on `arn:aws:secretsmanager:*:210987654321:secret:orders/db`" in messages[0]
     secret = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:orders/db-??????"}
     assert _ecs105(text, [parameter, secret]) == []
+
+
+def test_cloudformation_secret_defined_in_the_template_with_its_customer_managed_key(tmp_path, capsys):
+    template = CLOUDFORMATION.replace(
+        "          LogConfiguration:",
+        "            - Name: KEYED\n              ValueFrom: !Ref KeyedSecret\n            - Name: PLAIN\n              ValueFrom: !Ref PlainSecret\n          LogConfiguration:",
+    ) + """
+  Key:
+    Type: AWS::KMS::Key
+    Properties: {KeyPolicy: {}}
+  KeyedSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties: {KmsKeyId: !GetAtt Key.Arn}
+  OtherKeyedSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties: {KmsKeyId: !Ref Key}
+  PlainSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties: {}
+"""
+    path = tmp_path / "template.yaml"
+    path.write_text(template)
+    result = cli(capsys, "policy", str(path), "--format", "cloudformation")
+    assert result.code == 0, result.err
+    found = {s["Sid"]: s for s in _yaml(result.out)["Resources"]["OrdersExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+    assert found["ReadSecretKeyedSecret"]["Resource"] == {"Ref": "KeyedSecret"}
+    assert found["ReadSecretPlainSecret"]["Resource"] == {"Ref": "PlainSecret"}
+    assert found["DecryptSecretKeyedSecret"] == {"Sid": "DecryptSecretKeyedSecret", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": {"Sub": "${Key.Arn}"}}
+    assert "DecryptSecretPlainSecret" not in found
+    assert not any(s["Resource"] == "*" for sid, s in found.items() if sid != "GetEcrAuthorizationToken")
+    # The unknown keys (PlainSecret, orders/db) stay a commented-out statement.
+    assert "# - Sid: DecryptSecretsWithCustomerManagedKey" in result.out
+    task_definition = subjects(template, "template.yaml")[0]
+    assert task_definition.defined_secret("${OtherKeyedSecret}") == ("${OtherKeyedSecret}", "arn:<PARTITION>:kms:<REGION>:<ACCOUNT_ID>:key/${Key}")
+    assert task_definition.defined_secret("${Key}") is None
+    assert problems(plan_execution_role(task_definition)) == []

@@ -51,10 +51,40 @@ class CloudFormationTaskDefinition(TaskDefinition):
         """False for a finding on such a value: the rule judged a placeholder, not what will be deployed."""
         return not self.is_unresolved(finding.pointer)
 
+    def defined_secret(self, value: str):
+        """For a `valueFrom` written as `!Ref` to an AWS::SecretsManager::Secret of this template: (the ARN, the
+        ARN of its customer managed KMS key or None) as `!Sub` text, with `<PARTITION>`, `<REGION>` and
+        `<ACCOUNT_ID>` for the pseudo parameters; None for anything else.
+
+        `Ref` of a secret returns its ARN; `KmsKeyId` takes a key ID, key ARN, alias name or alias ARN, of which
+        only a key (by `!Ref`, `!GetAtt Key.Arn` or a key ARN) names what `kms:Decrypt` needs (CloudFormation
+        resource reference, AWS::SecretsManager::Secret and AWS::KMS::Key, verified 2026-11-30).
+        """
+        template = self.converter.template if self.converter is not None else None
+        text = value.strip() if isinstance(value, str) else ""
+        if template is None or not (text.startswith("${") and text.endswith("}")) or template.resource_type(text[2:-1]) != "AWS::SecretsManager::Secret":
+            return None
+        raw = template.properties(text[2:-1]).get("KmsKeyId")
+        return text, _kms_key_arn(template, raw)
+
     def source_pointer(self, pointer: str) -> str:
         if self.converter is None or not (jp.is_within(pointer, API_ROOT) or jp.is_within(pointer, TAGS_ROOT)):
             return pointer  # already a template pointer (duplicate keys are found in the template itself)
         return self.converter.source_pointer(pointer)
+
+
+def _kms_key_arn(template: Template, raw) -> str | None:
+    if isinstance(raw, dict) and set(raw) == {"Ref"} and template.resource_type(raw["Ref"]) == "AWS::KMS::Key":
+        return "arn:<PARTITION>:kms:<REGION>:<ACCOUNT_ID>:key/${" + raw["Ref"] + "}"
+    attribute = raw.get("Fn::GetAtt") if isinstance(raw, dict) and set(raw) == {"Fn::GetAtt"} else None
+    if isinstance(attribute, str):
+        attribute = attribute.split(".", 1)
+    if isinstance(attribute, list) and attribute[1:] == ["Arn"] and template.resource_type(attribute[0]) == "AWS::KMS::Key":
+        return "${" + attribute[0] + ".Arn}"
+    value = template.resolve(raw) if raw is not None else None
+    if isinstance(value, str) and value.startswith("arn:") and ":kms:" in value and ":key/" in value and "${" not in value:
+        return value
+    return None
 
 
 def is_template(data) -> bool:

@@ -229,6 +229,34 @@ def _add_need(statements: _Statements, need: Need, plan: RolePlan) -> None:
             statements.add("bucket", f"LocateBucket{camel(bucket)}", ["s3:GetBucketLocation"], [f"{text.split(':::', 1)[0]}:::{bucket}"], need.subject)
 
 
+def _defined_secrets(task: TaskDefinition):
+    """(container, secret name, ARN text, KMS key ARN text or None) for each secret the document itself defines.
+
+    A front end that knows its own resources (CloudFormation) answers `defined_secret`; their ARNs are
+    deploy-time expressions, which only that front end's writer can print as such."""
+    lookup = getattr(task, "defined_secret", None)
+    if lookup is None:
+        return
+    for container in task.containers:
+        for _, entry in container.items("secrets"):
+            found = lookup(entry.get("valueFrom"))
+            if found is not None:
+                yield container, entry.get("name"), *found
+
+
+def _add_defined_secrets(statements: _Statements, task: TaskDefinition, plan: RolePlan) -> None:
+    for container, name, arn, key in _defined_secrets(task):
+        label = camel(arn.strip("${}"))
+        statements.add("secret", f"ReadSecret{label}", ["secretsmanager:GetSecretValue"], [arn], container.label)
+        if key is not None:
+            statements.add("kms", f"DecryptSecret{label}", ["kms:Decrypt"], [key], container.label)
+        else:
+            plan.kms_unknown = True
+        note = f"{quote(arn)} is the ARN of the secret the template defines (`Ref`); in JSON it stays as written."
+        if note not in plan.notes:
+            plan.notes.append(note)
+
+
 def _cache_sid(repository: str) -> str:
     return f"CacheUpstreamImagesIn{camel(repository)}"
 
@@ -236,6 +264,7 @@ def _cache_sid(repository: str) -> str:
 def _deploy_time_notes(task: TaskDefinition) -> list[str]:
     """What the policy cannot cover because the task definition leaves it to deployment."""
     notes = []
+    defined = {arn for _, _, arn, _ in _defined_secrets(task)}
     for container in task.containers:
         image = parse_image(container.get("image", str))
         if image is not None and _image_unknown(image):
@@ -247,7 +276,7 @@ def _deploy_time_notes(task: TaskDefinition) -> list[str]:
             notes.append(f"{container.label} takes its `awslogs-group` at deploy time ({quote(group)}): add a statement for that log group.")
         for _, entry in container.items("secrets"):
             value = entry.get("valueFrom")
-            if isinstance(value, str) and not is_placeholder_free(value):
+            if isinstance(value, str) and not is_placeholder_free(value) and value not in defined:
                 notes.append(f"{container.label} takes the secret {quote(entry.get('name', '?'))} from a value set at deploy time ({quote(value)}): add a statement for it.")
         credentials = container.get("repositoryCredentials", dict) or {}
         value = credentials.get("credentialsParameter")
@@ -323,6 +352,7 @@ def plan_execution_role(task: TaskDefinition, family: str | None = None) -> Role
     needs = bootstrap_needs(task, place, every_launch_type=True)
     for need in needs:
         _add_need(statements, need, plan)
+    _add_defined_secrets(statements, task, plan)
     plan.statements = [replace(statement, resources=tuple(restore(resource) for resource in statement.resources)) for statement in statements.merged()]
     plan.notes = [restore(note) for note in _deploy_time_notes(task) + plan.notes]
     on_instances = not any(kind in task.requires_compatibilities for kind in NO_INSTANCE_ROLE_LAUNCH_TYPES)

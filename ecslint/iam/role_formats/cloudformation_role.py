@@ -27,10 +27,16 @@ class Ref(str):
     """A pseudo parameter alone: written as `!Ref`."""
 
 
+_WHOLE_REF = re.compile(r"^\$\{([A-Za-z0-9]+)\}$")
+
+
 def _value(text: str):
     if text in PSEUDO:
         return Ref(PSEUDO[text][2:-1])
-    if any(token in text for token in PSEUDO):
+    if _WHOLE_REF.match(text):
+        return Ref(text[2:-1])
+    # `${Secret}`, `${Key.Arn}`: the template's own resources, as `!Sub` names them.
+    if any(token in text for token in PSEUDO) or "${" in text:
         for token, expression in PSEUDO.items():
             text = text.replace(token, expression)
         return Sub(text)
