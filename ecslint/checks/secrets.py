@@ -31,6 +31,7 @@ from ecslint.subjects.secret_patterns import (
     private_keys,
     secret_access_keys,
     secret_name_term,
+    service_tokens,
 )
 
 # The variables the AWS SDKs read static credentials from. They come before the container
@@ -143,6 +144,7 @@ def _environment_secret(entry: EnvironmentEntry) -> tuple[str, str | None] | Non
     value = entry.value or ""
     matches = [SecretMatch("private-key", block, example) for block, example in private_keys(value)]
     matches += [SecretMatch("embedded-credentials", password, placeholder_kind(password) == "example", scheme) for scheme, password in embedded_credentials(value)]
+    matches += service_tokens(value)
     matches = _unique(matches)
     if matches:
         if all(match.example for match in matches):
