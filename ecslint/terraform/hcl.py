@@ -1,7 +1,7 @@
 """Terraform `.tf` text -> resources as plain data with a position for every value, evaluating only what needs no run.
 
 Literals, lists, objects, blocks, `jsonencode(...)`, heredocs and `file(...)` / `templatefile(...)` of a file of the tree
-the `.tf` file are evaluated; references to variables, locals, data sources, modules and most resource attributes are
+(the module folder or its repository) are evaluated; references to variables, locals, data sources, modules and most resource attributes are
 `Unknown`. A reference to an IAM role or policy (`aws_iam_role.app.arn`) becomes the string `${aws_iam_role.app.arn}`,
 which the front end resolves against the roles of the same module. python-hcl2 (imported only here, ~100 ms) parses;
 its raw Lark tree carries the line and column of every node.
