@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from ecslint.subjects.quoting import quote_text
 
 
 class UnknownSelector(ValueError):
@@ -21,7 +22,7 @@ def validate(selectors: Iterable[str], rule_ids: Iterable[str]) -> list[str]:
         if selector == "ALL":
             selector = "ECS"
         if not any(rule_id.startswith(selector) for rule_id in ids):
-            raise UnknownSelector(f"unknown rule selector '{selector}' (expected a rule ID such as ECS301 or a prefix such as ECS3)")
+            raise UnknownSelector(f"unknown rule selector '{quote_text(selector)}' (expected a rule ID such as ECS301 or a prefix such as ECS3)")
         normalized.append(selector)
     return normalized
 

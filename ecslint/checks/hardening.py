@@ -129,7 +129,7 @@ def dangerous_capabilities(task: TaskDefinition):
                 continue
             name = _capability_name(value)
             if name in DANGEROUS_CAPABILITIES:
-                message = f"{container.label}: adding the `{value}` capability allows {DANGEROUS_CAPABILITIES[name]}; drop it unless the container cannot work without it."
+                message = f"{container.label}: adding the {quote(value)} capability allows {DANGEROUS_CAPABILITIES[name]}; drop it unless the container cannot work without it."
                 yield Finding("ECS504", container.ptr("linuxParameters", "capabilities", "add", index), message)
 
 
@@ -154,7 +154,7 @@ def efs_transit_encryption_disabled(task: TaskDefinition):
         if isinstance(setting, str) and setting.upper() == "ENABLED":
             continue
         label = f"Volume '{volume['name']}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
-        state = f"is `{setting}`" if isinstance(setting, str) else "is not set (it defaults to `DISABLED`)"
+        state = f"is {quote(setting)}" if isinstance(setting, str) else "is not set (it defaults to `DISABLED`)"
         authorization = efs.get("authorizationConfig") if isinstance(efs.get("authorizationConfig"), dict) else {}
         needs = [
             reason

@@ -80,7 +80,7 @@ def _task_accounts(task: TaskDefinition) -> dict[str, str]:
     for field in ("executionRoleArn", "taskRoleArn"):
         match = _ROLE_ARN.match(task.get(field, str) or "")
         if match and is_real_account(match.group(1)):
-            accounts.setdefault(match.group(1), f"`{field}`")
+            accounts.setdefault(match.group(1), f"{quote(field)}")
     match = _TASK_DEFINITION_ARN.match(task.get("taskDefinitionArn", str) or "")
     if match and is_real_account(match.group(2)):
         accounts.setdefault(match.group(2), "`taskDefinitionArn`")

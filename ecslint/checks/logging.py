@@ -14,6 +14,7 @@ from __future__ import annotations
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
+from ecslint.subjects.quoting import quote
 
 
 def _is_missing(value) -> bool:
@@ -73,7 +74,7 @@ def _awslogs_findings(task: TaskDefinition, container: Container):
     options = options or {}
     for name, purpose, consequence in _required_awslogs_options(task):
         if _is_missing(options.get(name)):
-            message = f"{container.label}: the `awslogs` log driver needs the `{name}` option ({purpose}); {consequence}."
+            message = f"{container.label}: the `awslogs` log driver needs the {quote(name)} option ({purpose}); {consequence}."
             yield Finding("ECS703", container.ptr("logConfiguration", "options", name), message)
 
 

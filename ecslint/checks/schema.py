@@ -9,6 +9,7 @@ from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import DESCRIBE_ONLY_KEYS, TaskDefinition
 from ecslint.checks.schema_validator import SchemaValidator, task_definition_schema
+from ecslint.subjects.quoting import quote, quote_text
 
 # Values under these fields may hold credentials: messages show their type, never the value.
 _SENSITIVE_FIELDS = frozenset({"environment", "secrets", "command", "entryPoint", "dockerLabels", "options", "secretOptions", "healthCheck", "repositoryCredentials"})
@@ -52,12 +53,12 @@ def _violations(task: TaskDefinition):
 def schema_violation(task: TaskDefinition):
     for violation in _violations(task):
         prefix, path = _subject(task, violation.pointer)
-        yield Finding("ECS002", violation.pointer, f"{prefix}'{path}' {violation.problem}.")
+        yield Finding("ECS002", violation.pointer, f"{prefix}'{quote_text(path)}' {violation.problem}.")
     if task.document.has_duplicate_keys:
         for pointer, region in task.document.locator.duplicate_regions():
             if jp.is_within(pointer, task.pointer if task.shape != "describe" else ""):
                 prefix, path = _subject(task, pointer)
-                message = f"{prefix}'{path}' is given more than once in the same object; the ECS API keeps only the last value."
+                message = f"{prefix}'{quote_text(path)}' is given more than once in the same object; the ECS API keeps only the last value."
                 yield Finding("ECS002", pointer, message, region=region)
 
 
@@ -67,7 +68,7 @@ def describe_only_fields(task: TaskDefinition):
         return
     present = sorted(key for key in task.data if key in DESCRIBE_ONLY_KEYS)
     if present:
-        names = ", ".join(f"`{key}`" for key in present)
+        names = ", ".join(f"{quote(key)}" for key in present)
         message = (
             f"This file carries fields that only describe-task-definition returns ({names}); "
             "`aws ecs register-task-definition --cli-input-json` rejects them. Remove them, "

@@ -21,6 +21,7 @@ from ecslint.documents.jsontext import LineIndex
 from ecslint.documents.paths import repository_root
 from ecslint.subjects.placeholders import contains_deploy_time_value
 from ecslint.terraform.template import Unknown, parse_template_json
+from ecslint.subjects.quoting import quote
 
 # Attributes whose string value is a JSON document (the AWS provider decodes them): decoded where written.
 JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy"})
@@ -471,5 +472,5 @@ def _describe(error) -> str:
         return "unexpected end of file (a block or bracket is not closed)"
     if token is not None and str(token).strip():
         shown = str(token).strip().splitlines()[0][:30]
-        return f"unexpected `{shown}`"
+        return f"unexpected {quote(shown)}"
     return "unexpected end of input" if type(error).__name__ == "UnexpectedEOF" else "unexpected text"

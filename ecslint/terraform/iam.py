@@ -19,6 +19,7 @@ from ecslint.terraform.resources import Resource
 from ecslint.terraform.taskdef import decode_json_attribute
 from ecslint.subjects.placeholders import contains_deploy_time_value
 from ecslint.terraform.template import Unknown
+from ecslint.subjects.quoting import quote_text
 
 
 # `data "aws_iam_policy_document"` blocks -> policy JSON, as the provider documents the data source.
@@ -172,7 +173,7 @@ class _Roles:
     def _inline(self, value, name: str, location: Location, policies: list, missing: list) -> None:
         document, where = self.read(value, location)
         if document is None:
-            missing.append(f"inline policy '{name}' (known after apply)")
+            missing.append(f"inline policy '{quote_text(name)}' (known after apply)")
         else:
             policies.append(parse_policy(name, "inline", document, where))
 

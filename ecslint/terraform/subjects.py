@@ -13,6 +13,7 @@ from ecslint.report.findings import Finding, Related
 from ecslint.subjects.task_definition import IGNORE_TAG, TaskDefinition, task_definitions
 from ecslint.selection import matches
 from ecslint.terraform.template import Unknown, unknown_pointers
+from ecslint.subjects.quoting import quote
 
 TASK_TYPE = "aws_ecs_task_definition"
 POLICY_DOCUMENT = "aws_iam_policy_document"
@@ -65,7 +66,7 @@ class TerraformTaskDefinition(TaskDefinition):
             if jp.is_within(finding.pointer, unknown):
                 return False
             # On the object holding the unknown value, and about it: messages name fields in backticks.
-            if jp.parent(unknown) == finding.pointer and f"`{jp.split(unknown)[-1]}`" in finding.message:
+            if jp.parent(unknown) == finding.pointer and f"{quote(jp.split(unknown)[-1])}" in finding.message:
                 return False
         for name, rules in RULES_NEEDING_FIELD.items():
             if matches(finding.rule_id, rules) and any(jp.is_within(unknown, self.ptr(name)) for unknown in self.unknown):
@@ -105,7 +106,7 @@ def resource_declaration(resource) -> Related | None:
     """For plans, where a finding's line alone does not say which resource it is: the resource's `address` key."""
     if resource.document.syntax == "hcl":
         return None  # the finding is inside the resource block already
-    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource `{resource.address}`")
+    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource {quote(resource.address)}")
 
 
 def _resolve_role_fields(data: dict, roles: list) -> None:
