@@ -63,7 +63,7 @@ def describe_value(value, reveal: bool) -> str:
     if reveal and not isinstance(value, (dict, list)):
         shown = json.dumps(value, ensure_ascii=False)
         if len(shown) <= 40:
-            return shown
+            return quote_text(shown)
     article = _TYPE_NAMES[json_type(value)]
     return article if json_type(value) in ("object", "array", "null") else f"{article} value"
 

@@ -466,11 +466,19 @@ def parse_hcl(text: str, path: str | None) -> HclFile:
     return HclFile(data, evaluator.spans)
 
 
+# Tokens a parse error may show in full: punctuation and HCL words, never quoted or free text.
+_SHOWN_TOKEN = re.compile(r"[^\w\s'\"`]{1,3}|[A-Za-z_][A-Za-z0-9_-]{0,15}")
+
+
 def _describe(error) -> str:
     token = getattr(error, "token", None)
     if token is not None and getattr(token, "type", "") == "$END":
         return "unexpected end of file (a block or bracket is not closed)"
     if token is not None and str(token).strip():
-        shown = str(token).strip().splitlines()[0][:30]
-        return f"unexpected {quote(shown)}"
+        text = str(token).strip()
+        # Punctuation and short words are shown; anything else only by its first character and length,
+        # since an unparsable token may be a secret (`password = 'hunter2'`: single quotes are not HCL).
+        if _SHOWN_TOKEN.fullmatch(text):
+            return f"unexpected {quote(text)}"
+        return f"unexpected text starting with {quote(text[0])} ({len(text)} characters)"
     return "unexpected end of input" if type(error).__name__ == "UnexpectedEOF" else "unexpected text"

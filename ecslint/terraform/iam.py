@@ -155,14 +155,14 @@ class _Roles:
                 if matches:
                     self._inline(other.values.get("policy"), _text(other.values.get("name")) or other.name, Location(other.document, other.at("policy")), policies, missing)
                 elif matches is None:
-                    missing.append(f"{other.address} (its role is known after apply)")
+                    missing.append(f"{quote_text(other.address)} (its role is known after apply)")
             elif other.type in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
                 targets = other.values.get("role") if other.type == "aws_iam_role_policy_attachment" else other.values.get("roles")
                 found = [self.refers_to(target, role) for target in (targets if isinstance(targets, list) else [targets])]
                 if any(found):
                     self._attach(other.values.get("policy_arn"), Location(other.document, other.at("policy_arn")), policies, attachments, missing)
                 elif None in found:
-                    missing.append(f"{other.address} (its role is known after apply)")
+                    missing.append(f"{quote_text(other.address)} (its role is known after apply)")
         boundary, boundary_unknown = None, False
         limit = values.get("permissions_boundary")
         if limit is not None and limit != "":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecslint.report.formatters.common import FormatContext, level_counts, plural
+from ecslint.report.formatters.common import FormatContext, level_counts, plural, printable
 
 _COLORS = {"error": "31", "warning": "33", "note": "36"}
 
@@ -35,13 +35,13 @@ def format_text(report, rules, context: FormatContext) -> str:
     for finding in report.findings:
         if finding.logical_location:
             # A live task definition has no file: name it by ARN and the field's pointer.
-            where = _paint(f"{finding.logical_location} {finding.pointer or '/'}:", "1", color)
+            where = _paint(printable(f"{finding.logical_location} {finding.pointer or '/'}:"), "1", color)
         else:
-            where = _paint(f"{finding.path}:{finding.region.start_line}:{finding.region.start_column}:", "1", color)
+            where = _paint(f"{printable(finding.path)}:{finding.region.start_line}:{finding.region.start_column}:", "1", color)
         rule = _paint(finding.rule_id, _COLORS[finding.level], color)
-        lines.append(f"{where} {rule} [{finding.level}] {finding.message}")
+        lines.append(f"{where} {rule} [{finding.level}] {printable(finding.message)}")
     lines.append(summary_line(report))
     if report.unresolved_roles:
-        roles = ", ".join(sorted(report.unresolved_roles))
+        roles = printable(", ".join(sorted(report.unresolved_roles)))
         lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
     return "\n".join(lines) + "\n"
