@@ -15,7 +15,7 @@ from ecslint.checks import check
 from ecslint.checks.network import runs_as_root
 from ecslint.report.findings import Finding
 from ecslint.subjects.image_reference import parse_image
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # Capabilities that break the container boundary or reach the host, spelled without `CAP_`:
@@ -153,7 +153,7 @@ def efs_transit_encryption_disabled(task: TaskDefinition):
         setting = efs.get("transitEncryption")
         if isinstance(setting, str) and setting.upper() == "ENABLED":
             continue
-        label = f"Volume '{volume['name']}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
+        label = f"Volume '{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
         state = f"is {quote(setting)}" if isinstance(setting, str) else "is not set (it defaults to `DISABLED`)"
         authorization = efs.get("authorizationConfig") if isinstance(efs.get("authorizationConfig"), dict) else {}
         needs = [

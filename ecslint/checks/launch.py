@@ -13,7 +13,7 @@ import re
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import TaskDefinition, takes_effect
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 
 # CPU units -> valid memory sizes in MiB (first, last, step).
 FARGATE_SIZES: dict[int, tuple[int, int, int]] = {
@@ -126,7 +126,7 @@ def fargate_unsupported_parameter(task: TaskDefinition):
     for index, volume in enumerate(task.get("volumes", list) or []):
         if not isinstance(volume, dict):
             continue
-        label = f"Volume '{volume['name']}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
+        label = f"Volume '{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
         host = volume.get("host")
         if isinstance(host, dict) and takes_effect(host.get("sourcePath")):
             yield Finding("ECS402", task.ptr("volumes", index, "host", "sourcePath"), f"{label}: host paths (`host.sourcePath`) are not supported on Fargate; use a bind mount without a source path, EFS, or ephemeral storage.")

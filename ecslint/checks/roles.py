@@ -18,7 +18,7 @@ from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
 from ecslint.subjects.placeholders import is_templated
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 
 # Partitions IAM role ARNs can live in (botocore 1.43 data/partitions.json, verified 2026-11-30).
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"})
@@ -233,7 +233,7 @@ def _task_role_uses(task: TaskDefinition):
         efs = volume.get("efsVolumeConfiguration") if isinstance(volume, dict) else None
         authorization = efs.get("authorizationConfig") if isinstance(efs, dict) else None
         if isinstance(authorization, dict) and authorization.get("iam") == "ENABLED":
-            name = f"'{volume['name']}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
+            name = f"'{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
             yield task.ptr("volumes", index, "efsVolumeConfiguration", "authorizationConfig", "iam"), (
                 f"Volume {name} mounts EFS with IAM authorization (`authorizationConfig.iam: ENABLED`), which uses the task role"
             )

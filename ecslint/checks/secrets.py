@@ -33,7 +33,7 @@ from ecslint.subjects.secret_patterns import (
     secret_name_term,
     service_tokens,
 )
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 
 # The variables the AWS SDKs read static credentials from. They come before the container
 # credentials provider (the task role) in the default chain: "AWS SDKs and Tools
@@ -199,7 +199,7 @@ def _subscript(label: str, pointer: str, container: Container) -> str:
     if pointer == container.ptr(*label.split(".")):
         return ""
     token = jp.split(pointer)[-1]
-    return f'["{token}"]' if label == "dockerLabels" else f"[{token}]"
+    return f'["{quote_text(token)}"]' if label == "dockerLabels" else f"[{token}]"
 
 
 @check("ECS203")

@@ -17,7 +17,7 @@ from ecslint.checks import check
 from ecslint.checks.launch import cpu_units
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import TaskDefinition, takes_effect
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 
 # Container fields Windows containers do not support (windows_task_definitions.html).
 WINDOWS_UNSUPPORTED_CONTAINER_FIELDS = (
@@ -70,7 +70,7 @@ def _fargate_windows(task: TaskDefinition):
         yield Finding("ECS406", task.ptr("runtimePlatform", "cpuArchitecture"), "Windows tasks on Fargate run only on `X86_64`, not `ARM64`.")
     for index, volume in enumerate(task.get("volumes", list) or []):
         if isinstance(volume, dict) and _is_used("efsVolumeConfiguration", volume.get("efsVolumeConfiguration")):
-            name = f"'{volume['name']}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
+            name = f"'{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
             yield Finding("ECS406", task.ptr("volumes", index, "efsVolumeConfiguration"), f"Volume {name}: EFS volumes are not supported for Windows tasks on Fargate.")
     for container in task.containers:
         if _is_used("firelensConfiguration", container.data.get("firelensConfiguration")):

@@ -112,7 +112,7 @@ def trust_policy_without_source_condition(task: TaskDefinition):
         account = role.account or "<account-id>"
         message = (
             f"{LABELS[field]} '{quote_text(role.name)}' trusts `ecs-tasks.amazonaws.com` without an `aws:SourceAccount` or `aws:SourceArn` condition "
-            f"({statement.label} of its trust policy); add `\"Condition\": {{\"StringEquals\": {{\"aws:SourceAccount\": \"{account}\"}}}}` "
+            f"({statement.label} of its trust policy); add `\"Condition\": {{\"StringEquals\": {{\"aws:SourceAccount\": \"{quote_text(account)}\"}}}}` "
             "so that only tasks in your account can assume it."
         )
         yield Finding("ECS109", task.ptr(field), message, related=(related(role.trust, statement, f"{statement_text(role.trust, statement)} trusts `ecs-tasks.amazonaws.com` without a source condition"),))
