@@ -123,13 +123,16 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
             if options.iam is not None:
                 # Roles from the template itself come first; --iam and --aws-iam add to them.
                 own = subject.iam.roles if subject.iam is not None else []
-                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles))
+                # Without roles of its own the subject shares the run's context (and its role index) as it is.
+                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles) if own else options.iam)
             if so_far is not None:
                 so_far.task_definitions.append(subject)
         if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
             so_far.waiting.append((subject, source, parsed))
             continue
         _check_subject(subject, source, parsed, options, report)
+    # Findings are located; what the second pass may still need is the data, not the index of positions.
+    parsed.forget_positions()
 
 
 def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
