@@ -42,6 +42,8 @@ class Report:
         self.skipped: list[str] = []
         # Role ARNs (or names) whose policies no IAM input supplied: their IAM rules were skipped.
         self.unresolved_roles: set[str] = set()
+        # Terraform module calls not followed (registry, remote): address -> source.
+        self.unfollowed_modules: dict[str, str] = {}
         self.baseline_hidden = 0
         # Baseline entries that matched no finding: fixed problems the baseline can drop.
         self.baseline_stale: list[dict] = []
@@ -167,12 +169,13 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         from ecslint.iam.task_roles import unresolved_roles
 
         report.unresolved_roles.update(unresolved_roles(subject))
+        report.unfollowed_modules.update(getattr(subject.iam, "unfollowed", None) or {})
     if options.inline_ignores and (selectors := subject.ignore_selectors()):
         before = len(found)
         found = [f for f in found if not matches(f.rule_id, selectors)]
         report.suppressed += before - len(found)
-    # Checks speak the API's field names; front ends map them back to the source's own keys.
-    found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
+    # Checks speak the API's field names; front ends map them back to the source's own keys and spelling.
+    found = [f._replace(pointer=subject.source_pointer(f.pointer), message=subject.spell_message(f.message, f.pointer)) for f in found]
     # A Terraform plan names where the resource is declared; every finding on it links there.
     if (declaration := getattr(subject, "declaration", None)) is not None:
         found = [f._replace(related=f.related + (declaration,)) for f in found]
