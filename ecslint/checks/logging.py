@@ -126,11 +126,11 @@ def _awslogs_option_values(container: Container, options: dict):
     for name in _BOOLEAN_OPTIONS:
         value = given(name)
         if value is not None and value not in _GO_BOOLEANS:
-            yield Finding("ECS703", at(name), f"{label}: `{name}` must be `\"true\"` or `\"false\"`, not {quote(value)}.")
+            yield Finding("ECS703", at(name), f"{label}: {quote(name)} must be `\"true\"` or `\"false\"`, not {quote(value)}.")
     for name in _POSITIVE_INTEGER_OPTIONS:
         value = given(name)
         if value is not None and not (value.isdigit() and int(value) > 0):
-            yield Finding("ECS703", at(name), f"{label}: `{name}` must be a positive whole number, not {quote(value)}.")
+            yield Finding("ECS703", at(name), f"{label}: {quote(name)} must be a positive whole number, not {quote(value)}.")
     if "awslogs-datetime-format" in options and "awslogs-multiline-pattern" in options:
         yield Finding("ECS703", at("awslogs-multiline-pattern"), f"{label}: `awslogs-datetime-format` and `awslogs-multiline-pattern` cannot be set together; keep one.")
 

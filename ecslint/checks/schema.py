@@ -48,9 +48,9 @@ def _container_list_problems(task: TaskDefinition):
     name = task.spell_path(pointer, task.pointer)
     if containers is None and task.shape == "describe":
         # Register input gets this from the schema; describe output and templates (CloudFormation) do not.
-        yield Finding("ECS002", pointer, f"'{name}' is required: ECS rejects a task definition without containers.")
+        yield Finding("ECS002", pointer, f"'{quote_text(name)}' is required: ECS rejects a task definition without containers.")
     elif containers == []:
-        yield Finding("ECS002", pointer, f"'{name}' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
+        yield Finding("ECS002", pointer, f"'{quote_text(name)}' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
 
 
 def _violations(task: TaskDefinition):

@@ -248,7 +248,7 @@ def sidecar_permissions_on_execution_role(task: TaskDefinition):
             via = "" if all(pattern.lower() in granted for pattern in sources) else f" through {quoted(sources)}"
         # awslogs containers still need `logs:PutLogEvents` on the execution role: the task role needs it as well, not instead.
         also = "logs:putlogevents" in granted and _uses_awslogs(task)
-        advice = f"also grant {'them' if plural else 'it'} to the task role" + (f" '{roles.task_role_name()}'" if roles.task_role_name() else "") if also else roles.move_to_task_role(plural)
+        advice = f"also grant {'them' if plural else 'it'} to the task role" + (f" '{quote_text(roles.task_role_name())}'" if roles.task_role_name() else "") if also else roles.move_to_task_role(plural)
         message = (
             f"Execution role '{quote_text(role.name)}' {verb} {quoted([spelling[action] for action in granted], limit=8)}{via} ({where(policy, statement)}), "
             f"which {' and '.join(users)} {'call' if len(users) > 1 else 'calls'} from inside the task with the task role, never the execution role: "

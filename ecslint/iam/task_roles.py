@@ -36,7 +36,7 @@ class TaskRoles:
         if not movable:
             return advice
         name = self.task_role_name()
-        where = f"the task role '{name}'" if name else "a task role (`taskRoleArn`)"
+        where = f"the task role '{quote_text(name)}'" if name else "a task role (`taskRoleArn`)"
         return f"{advice}; move to {where} only what the application calls"
 
     def move_to_task_role(self, plural: bool) -> str:

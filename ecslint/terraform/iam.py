@@ -205,7 +205,7 @@ class _Roles:
             for resource in self.policies.values():
                 if resource.names(arn) or (_text(resource.values.get("arn")) == arn):
                     name = _text(resource.values.get("name")) or resource.name
-                    document, where = self.read(resource.values.get("policy"), Location(resource.document, resource.at("policy")), missing, f"policy '{name}'")
+                    document, where = self.read(resource.values.get("policy"), Location(resource.document, resource.at("policy")), missing, f"policy '{quote_text(name)}'")
                     if document is None:
                         break
                     return parse_policy(name, "managed", document, where, arn=_text(resource.values.get("arn")))
@@ -264,7 +264,7 @@ class _Roles:
         return Role(name, arn, Location(role.document, role.pointer), trust, PolicySet(tuple(policies), boundary, boundary_unknown), tuple(attachments), tuple(missing))
 
     def _inline(self, value, name: str, location: Location, policies: list, missing: list) -> None:
-        document, where = self.read(value, location, missing, f"inline policy '{name}'")
+        document, where = self.read(value, location, missing, f"inline policy '{quote_text(name)}'")
         if document is None:
             missing.append(f"inline policy '{quote_text(name)}' (known after apply)")
         else:
