@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ecslint.checks import check
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.quoting import quote_text
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.service import Service, get
 from ecslint.subjects.task_definition import dict_entries
 
@@ -49,7 +49,7 @@ def exec_command_needs_task_role(service: Service) -> Iterator[Finding]:
         known_role = _missing_exec_actions(task)
         if known_role is not None and known_role[1]:
             name, missing = known_role
-            listed = ", ".join(f"`{action}`" for action in missing)
+            listed = ", ".join(quote(action) for action in missing)
             message = (
                 f"{service.label} enables ECS Exec, but the task role '{quote_text(name)}' does not allow {listed}; "
                 "`aws ecs execute-command` fails until the task role's policy allows the four `ssmmessages` actions (on `*`)."
