@@ -21,6 +21,7 @@ from ecslint.iam.needs import bootstrap_needs
 from ecslint.iam.patterns import action_matches, has_wildcard, patterns_overlap
 from ecslint.iam.task_roles import TASK, roles_of
 from ecslint.subjects.task_definition import TaskDefinition
+from ecslint.subjects.quoting import quote, quote_text
 
 # ECS104 compares only the needs RULES.md names: ECR pulls, awslogs and the task's own secrets.
 BOOTSTRAP_KINDS = ("image", "logs", "secret")
@@ -59,9 +60,9 @@ def bootstrap_permissions_on_task_role(task: TaskDefinition):
         verb = "may allow" if any(decision.outcome is Outcome.CONDITIONAL for _, decision in held) else "allows"
         plural = len(actions) > 1
         message = (
-            f"Task role '{task_role.name}' {verb} {quoted(actions)} ({where(policy, statement)}), which {need.subject} needs {need.purpose}, "
-            f"but the execution role '{execution.name}' does not: the ECS agent makes {'these calls' if plural else 'this call'} with the execution role, "
-            f"so the two roles look swapped; move {'them' if plural else 'it'} to '{execution.name}'."
+            f"Task role '{quote_text(task_role.name)}' {verb} {quoted(actions)} ({where(policy, statement)}), which {need.subject} needs {need.purpose}, "
+            f"but the execution role '{quote_text(execution.name)}' does not: the ECS agent makes {'these calls' if plural else 'this call'} with the execution role, "
+            f"so the two roles look swapped; move {'them' if plural else 'it'} to '{quote_text(execution.name)}'."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {quoted(actions)}")
         yield Finding("ECS104", task.ptr(TASK), message, related=(context,))
@@ -78,7 +79,7 @@ SHOWN_EXAMPLES = 3
 
 
 def _services_text(services: list[str]) -> str:
-    names = [f"`{pattern.split(':', 1)[0]}`" for pattern in services]
+    names = [quote(pattern.split(':', 1)[0]) for pattern in services]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"every {joined} action"
 
@@ -117,10 +118,10 @@ def overly_permissive_task_role(task: TaskDefinition):
         if path in POWERFUL_MANAGED_POLICIES:
             reported_policies.add(attachment.arn)
             message = (
-                f"Task role '{role.name}' has the AWS managed policy '{attachment.name}' attached, which {POWERFUL_MANAGED_POLICIES[path]}: "
+                f"Task role '{quote_text(role.name)}' has the AWS managed policy '{quote_text(attachment.name)}' attached, which {POWERFUL_MANAGED_POLICIES[path]}: "
                 "any code running in the container holds that power; replace it with a policy that allows only what the application calls."
             )
-            yield Finding("ECS107", task.ptr(TASK), message, related=(Related(attachment.location.document, attachment.location.pointer, f"The attachment of '{attachment.name}'"),))
+            yield Finding("ECS107", task.ptr(TASK), message, related=(Related(attachment.location.document, attachment.location.pointer, f"The attachment of '{quote_text(attachment.name)}'"),))
     for policy, statement in permissions.statements():
         if not statement.is_allow or policy.arn in reported_policies:
             continue
@@ -138,7 +139,7 @@ def overly_permissive_task_role(task: TaskDefinition):
             if grant.actions:
                 sentences.append(f"That includes {quoted(ordered(grant.actions, grant.expanded), limit=SHOWN_EXAMPLES)}.")
         message = " ".join(
-            [f"Task role '{role.name}' {verb} {what} {scope} ({where(policy, statement)})."] + sentences + ["Grant only the actions and resources the application calls."]
+            [f"Task role '{quote_text(role.name)}' {verb} {what} {scope} ({where(policy, statement)})."] + sentences + ["Grant only the actions and resources the application calls."]
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} {verb} {what} {scope}")
         yield Finding("ECS107", task.ptr(TASK), message, related=(context,))
