@@ -17,6 +17,7 @@ from ecslint.selection import UnknownSelector, enabled_rules, parse_level_option
 from itertools import chain
 
 from ecslint.documents.files import DEFAULT_EXCLUDE, InputError, Source, collect
+from ecslint.subjects.quoting import escape
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -318,13 +319,13 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
 
     if arguments.verbose:
         for line in report.skipped:
-            stderr.write(f"ecslint: skipped {line}\n")
+            stderr.write(f"ecslint: skipped {escape(line)}\n")
     for error in report.input_errors:
-        stderr.write(f"ecslint: error: {error.display_path + ': ' if error.display_path else ''}{error.message}\n")
+        stderr.write(f"ecslint: error: {escape(error.display_path) + ': ' if error.display_path else ''}{escape(error.message)}\n")
     for line in report.internal_errors:
-        stderr.write(f"ecslint: {line}\n")
+        stderr.write(f"ecslint: {escape(line)}\n")
     for note in getattr(iam, "notes", ()):
-        stderr.write(f"ecslint: note: {note}\n")
+        stderr.write(f"ecslint: note: {escape(note)}\n")
     if report.input_errors or report.internal_errors:
         return EXIT_ERROR
     if arguments.write_baseline is not None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from dataclasses import replace
+from itertools import chain, islice
+
+from ecslint import workers
 
 from ecslint.documents import pointer as jp
 from ecslint.checks import checks_for
@@ -225,22 +228,68 @@ def _read_by_terraform(source: Source) -> bool:
     return source.real_path in read_by_terraform(source.real_path.parent)
 
 
+def _lint_chunk(chunk: list) -> tuple[Report, list[tuple[int, bool]]]:
+    """In a worker: one chunk's report, and (index, has waiting subjects) of each source the second pass pairs."""
+    options = workers.shared()
+    report = Report()
+    pairing: list[tuple[int, bool]] = []
+    for index, source in enumerate(chunk):
+        so_far = _RunSoFar()
+        lint_source(source, options, report, so_far)
+        if so_far.task_definitions or so_far.waiting:
+            pairing.append((index, bool(so_far.waiting)))
+    return report, pairing
+
+
+def _first_pass_in_workers(files: list[Source], options: Options, report: Report, so_far: _RunSoFar) -> None:
+    again, waiting = [], False
+    for chunk, (part, pairing) in workers.map_chunks(files, _lint_chunk, options):
+        workers.merge_into(report, part)
+        again.extend(chunk[index] for index, _ in pairing)
+        waiting = waiting or any(has_waiting for _, has_waiting in pairing)
+    if not waiting:
+        return  # task definitions matter to the second pass only when something waits for them
+    # The workers checked every file; read again, without checks, the files the second pass pairs.
+    collecting = options._replace(enabled=frozenset())
+    for source in again:
+        lint_source(source, collecting, Report(), so_far)
+
+
+def _deferred(source: Source, deferred: list, terraform_folders: set) -> bool:
+    """Put aside a JSON file that Terraform beside it reads; note the folders whose .tf files the run lints."""
+    if _read_by_terraform(source):
+        deferred.append(source)
+        return True
+    if source.real_path is not None and source.display_path.endswith(".tf"):
+        terraform_folders.add(source.real_path.parent)
+    return False
+
+
 def run(sources, options: Options) -> Report:
     report = Report()
     so_far = _RunSoFar()
+    sources = iter(sources)
+    # Enough files to gain from worker processes? Look ahead only as far as it takes to know.
+    ahead = list(islice(sources, workers.MIN_FILES))
+    # JSON files a .tf file beside them reads: linted after the run's .tf files, unless one of them read it.
     deferred: list[Source] = []
-    linted_terraform_folders: set = set()
-    for source in sources:
-        if isinstance(source, InputError):
-            report.input_errors.append(source)
-        elif _read_by_terraform(source):
-            deferred.append(source)  # linted after the run's .tf files, unless one of them read it
-        else:
-            if source.real_path is not None and source.display_path.endswith(".tf"):
-                linted_terraform_folders.add(source.real_path.parent)
-            lint_source(source, options, report, so_far)
+    terraform_folders: set = set()
+    if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
+        files: list[Source] = []
+        for source in chain(ahead, sources):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            elif not _deferred(source, deferred, terraform_folders):
+                files.append(source)
+        _first_pass_in_workers(files, options, report, so_far)
+    else:
+        for source in chain(ahead, sources):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            elif not _deferred(source, deferred, terraform_folders):
+                lint_source(source, options, report, so_far)
     for source in deferred:
-        if source.real_path.parent in linted_terraform_folders:
+        if source.real_path.parent in terraform_folders:
             report.skipped.append(f"{source.display_path}: linted with the Terraform configuration that reads it")
         else:
             lint_source(source, options, report, so_far)
