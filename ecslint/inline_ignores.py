@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from ecslint.report.findings import Finding
 from ecslint.selection import UnknownSelector, matches, normalise
+from ecslint.subjects.quoting import quote
 
 UNUSED_IGNORE = "ECS004"
 
@@ -25,7 +26,7 @@ def apply(found: list[Finding], entries: list[tuple[str, str, str]], rules: dict
         try:
             selectors.append((written, normalise(written, rules), pointer, label))
         except UnknownSelector:
-            notes.append(Finding(UNUSED_IGNORE, pointer, f"{label} names {written!r}, which is no ecslint rule, so it suppresses nothing; see `ecslint rules` for the IDs."))
+            notes.append(Finding(UNUSED_IGNORE, pointer, f"{label} names {quote(written)}, which is no ecslint rule, so it suppresses nothing; see `ecslint rules` for the IDs."))
     normalised = [selector for _, selector, _, _ in selectors]
     kept = [f for f in found if not matches(f.rule_id, normalised)]
     for written, selector, pointer, label in selectors:
@@ -33,6 +34,6 @@ def apply(found: list[Finding], entries: list[tuple[str, str, str]], rules: dict
             continue
         reached = [rule_id for rule_id in rules if rule_id.startswith(selector)]
         if reached and all(rule_id in enabled for rule_id in reached):
-            notes.append(Finding(UNUSED_IGNORE, pointer, f"{label} lists {written}, but no finding of it is here to suppress; remove the entry."))
+            notes.append(Finding(UNUSED_IGNORE, pointer, f"{label} lists {quote(written)}, but no finding of it is here to suppress; remove the entry."))
     notes_kept = [note for note in notes if not matches(UNUSED_IGNORE, normalised)]
     return Applied(kept, len(found) - len(kept) + len(notes) - len(notes_kept), notes_kept if UNUSED_IGNORE in enabled else [])

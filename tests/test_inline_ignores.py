@@ -15,11 +15,11 @@ def lint(tag_value: str, select=("ECS004", "ECS304", "ECS601"), **fields):
 
 
 def test_unknown_ids_are_a_note():
-    assert lint("ECS304 ECS3O4") == [("ECS004", "/tags/0/value", "The `ecslint:ignore` tag names 'ECS3O4', which is no ecslint rule, so it suppresses nothing; see `ecslint rules` for the IDs.")]
+    assert lint("ECS304 ECS3O4") == [("ECS004", "/tags/0/value", "The `ecslint:ignore` tag names `ECS3O4`, which is no ecslint rule, so it suppresses nothing; see `ecslint rules` for the IDs.")]
 
 
 def test_unused_ids_are_a_note_only_when_their_rules_ran():
-    assert lint("ECS304 ECS601") == [("ECS004", "/tags/0/value", "The `ecslint:ignore` tag lists ECS601, but no finding of it is here to suppress; remove the entry.")]
+    assert lint("ECS304 ECS601") == [("ECS004", "/tags/0/value", "The `ecslint:ignore` tag lists `ECS601`, but no finding of it is here to suppress; remove the entry.")]
     # ECS602 did not run (not selected): its entry is not called unused.
     assert lint("ECS304 ECS602") == []
     # A prefix is unused only when every rule it reaches ran.
@@ -46,4 +46,4 @@ def test_cloudformation_metadata_ignores():
         }
     }
     findings = lint_text(json.dumps(template, indent=1), "template.json", select=["ECS004", "ECS304"])
-    assert [(f.rule_id, f.pointer, f.message.split(",")[0]) for f in findings] == [("ECS004", "/Resources/Task/Metadata/ecslint/ignore", "`Metadata.ecslint.ignore` names 'ECS-304'")]
+    assert [(f.rule_id, f.pointer, f.message.split(",")[0]) for f in findings] == [("ECS004", "/Resources/Task/Metadata/ecslint/ignore", "`Metadata.ecslint.ignore` names `ECS-304`")]
