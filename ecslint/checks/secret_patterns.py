@@ -32,13 +32,14 @@ _BASE64_40 = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])
 # under an `AWS`/`S3` name. A bare `SECRET_KEY` is Django's or Flask's, not AWS's.
 _SECRET_KEY_NAME = re.compile(r"SECRET_?ACCESS_?KEY|(?:^|_)(?:AWS|S3)_(?:\w+_)?SECRET(?:_KEY)?$")
 _SECRET_KEY_ASSIGNMENT = re.compile(
-    r"(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|secretaccesskey)[\"']?\s*(?:[:=]|\s)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+    r"(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|secretaccesskey)[\"']?(?:\s*[:=]\s*|\s+)[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
     re.I,
 )
 
 # `scheme://user:password@host`. The user part may be empty (`redis://:pw@host`); the
-# password must be non-empty, and a `/` before the `:` means a path, not userinfo.
-_EMBEDDED_CREDENTIALS = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^\s:/?#@\"']*):([^\s/?#\"']+)@(?=[A-Za-z0-9\[$%{])")
+# password must be non-empty, and a `/` before the `:` means a path, not userinfo. The scheme is
+# bounded so that a long run of scheme characters without `://` costs linear time, not quadratic.
+_EMBEDDED_CREDENTIALS = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]{0,63})://([^\s:/?#@\"']*):([^\s/?#\"']+)@(?=[A-Za-z0-9\[$%{])")
 
 _PEM_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)(?:-----END|$)", re.S)
 # A real key body is hundreds of base64 characters; a few dozen means an elided example.

@@ -74,7 +74,8 @@ _REF_NAME_PROPERTY = {
     "AWS::IAM::InstanceProfile": "InstanceProfileName",
 }
 
-_SUB_TOKEN = re.compile(r"\$\{([^}]*)\}")
+# A name never holds a brace; stopping at the next `{` keeps unclosed `${` runs linear.
+_SUB_TOKEN = re.compile(r"\$\{([^{}]*)\}")
 _INTRINSICS = frozenset(
     {
         "Ref",

@@ -13,8 +13,10 @@ import re
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Region
 
-# A JSON string token, a structural character, or a bare literal/number.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.S)
+# A JSON string token, a structural character, or a bare literal/number. The string body is
+# written as runs of plain characters between escapes: `(?:[^"\\]|\\.)*` keeps a backtracking
+# frame per character, about 100 bytes each, so a 30 MB string would need gigabytes.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.S)
 
 
 class ParseError(Exception):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ecslint.documents import pointer as jp
 
-_INDEX = re.compile(r"\[[^\]]*\]")
+_INDEX = re.compile(r"\[[^\[\]]*\]")  # no bracket inside: unclosed `[` runs stay linear
 
 
 @dataclass

@@ -34,7 +34,7 @@ RULES_NEEDING_FIELD = {
 RULES_NEEDING_ALL_CONTAINERS = ("ECS404", "ECS405", "ECS902")
 
 _RESOLVABLE = re.compile(r"^(aws_iam_role|aws_iam_policy)\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.(arn|name|id)$")
-_INDEX = re.compile(r"\[[^\]]*\]")
+_INDEX = re.compile(r"\[[^\[\]]*\]")  # no bracket inside: unclosed `[` runs stay linear
 
 
 @dataclass(frozen=True)
