@@ -11,10 +11,11 @@ from ecslint.config import Config, ConfigError, discover
 from ecslint.engine import Options, Report, run
 from ecslint.report.findings import LEVEL_RANK
 from ecslint.report.formatters import FORMATS, FormatContext, render
+from ecslint.report.output import is_stdout, write_text
 from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, validate
-from ecslint.documents.files import DEFAULT_EXCLUDE, collect
+from ecslint.documents.files import DEFAULT_EXCLUDE, collect, os_error_reason, read_regular_file
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -70,21 +71,7 @@ def parse_report_option(value: str) -> ReportTarget:
     name, _, path = value.partition(":")
     if name not in FORMATS:
         raise UsageProblem(f"--report {value!r}: the format must be one of {', '.join(FORMATS)} (as FORMAT or FORMAT:FILE)")
-    return ReportTarget(name, Path(path) if path else None)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    return ReportTarget(name, None if is_stdout(path or None) else Path(path))
 
 
 def _enabled_rules(arguments: CheckArguments, config: Config) -> list[str]:
@@ -143,14 +130,14 @@ def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: 
     keys = [(repository_relative(f.path, cwd, root), f.rule_id, f.pointer) for f in report.findings]
     if arguments.write_baseline is not None:
         try:
-            write_atomically(arguments.write_baseline, baseline.render(keys))
+            write_text(arguments.write_baseline, baseline.render(keys))
         except OSError as error:
             raise UsageProblem(f"cannot write {arguments.write_baseline}: {error.strerror or error}") from None
     if arguments.baseline is not None:
         try:
-            recorded = baseline.parse(arguments.baseline.read_text(encoding="utf-8"), str(arguments.baseline))
+            recorded = baseline.parse_bytes(read_regular_file(arguments.baseline, baseline.MAX_BASELINE_BYTES), str(arguments.baseline))
         except OSError as error:
-            raise UsageProblem(f"cannot read baseline {arguments.baseline}: {error.strerror or error}") from None
+            raise UsageProblem(f"cannot read baseline {arguments.baseline}: {os_error_reason(error)}") from None
         except baseline.BaselineError as error:
             raise UsageProblem(str(error)) from None
         applied = baseline.apply(report.findings, keys, recorded)
@@ -164,7 +151,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     except ConfigError as error:
         raise UsageProblem(str(error)) from None
     enabled = _enabled_rules(arguments, config)
-    targets = [ReportTarget(arguments.output_format or config.format or "text", arguments.output)]
+    targets = [ReportTarget(arguments.output_format or config.format or "text", None if is_stdout(arguments.output) else arguments.output)]
     targets += [parse_report_option(value) for value in arguments.reports]
     if sum(target.path is None for target in targets) > 1:
         raise UsageProblem("only one report can go to stdout; give the others a file (--report FORMAT:FILE)")
@@ -196,7 +183,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
             stdout.write(text)
         else:
             try:
-                write_atomically(target.path, text)
+                write_text(target.path, text)
             except OSError as error:
                 raise UsageProblem(f"cannot write {target.path}: {error.strerror or error}") from None
 

@@ -15,7 +15,7 @@ from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
 from ecslint.selection import matches
-from ecslint.documents.files import InputError, Source, path_matches
+from ecslint.documents.files import InputError, Skipped, Source, path_matches
 
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
@@ -167,6 +167,8 @@ def run(sources, options: Options) -> Report:
     for source in sources:
         if isinstance(source, InputError):
             report.input_errors.append(source)
+        elif isinstance(source, Skipped):
+            report.skipped.append(f"{source.display_path}: {source.reason}")
         else:
             lint_source(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import os
+import stat
 import sys
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
+
+from ecslint.documents.parse import MAX_DOCUMENT_BYTES
 
 # Folders no task definition lives in; walking them only costs time.
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".terraform", ".mypy_cache", ".pytest_cache")
@@ -33,18 +36,50 @@ class InputError(NamedTuple):
     message: str
 
 
+class Skipped(NamedTuple):
+    """A walked path that is no input (a device, FIFO or socket): listed by --verbose, never read."""
+
+    display_path: str
+    reason: str
+
+
+class NotRegular(OSError):
+    """A path that is a device, FIFO or socket: reading it could block forever or never end."""
+
+
 def display_path(path: Path, cwd: Path) -> str:
+    """The path as the user sees it: relative to the working directory, symbolic links not followed."""
+    absolute = Path(os.path.abspath(path))
     try:
-        return path.resolve().relative_to(cwd).as_posix()
+        return absolute.relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def os_error_reason(error: OSError) -> str:
+    """`Too many levels of symbolic links` -> `too many levels of symbolic links`, to follow `path: `."""
+    text = error.strerror or str(error)
+    return text[:1].lower() + text[1:]
+
+
+def read_bounded(stream, limit: int) -> bytes:
+    """At most limit + 1 bytes: enough to tell that an input is over its limit without reading all of it."""
+    return stream.read(limit + 1)
+
+
+def read_regular_file(path: Path | str, limit: int) -> bytes:
+    """The first limit + 1 bytes of a regular file; NotRegular for devices, FIFOs and sockets (checked before opening)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegular(0, "is not a regular file (a device, FIFO or socket)", str(path))
+    with open(path, "rb") as stream:
+        return read_bounded(stream, limit)
 
 
 def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:
     """Gitignore-like: a pattern without '/' matches any path component, one with '/' the path from root."""
     try:
         relative = PurePosixPath(path.resolve().relative_to(root).as_posix())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symbolic link loop
         relative = PurePosixPath(path.as_posix())
     text = str(relative)
     for pattern in patterns:
@@ -57,21 +92,31 @@ def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:
     return False
 
 
-def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError:
+def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError | Skipped:
     shown = display_path(path, cwd)
     try:
-        return Source(shown, path.read_bytes(), explicit, path.resolve())
+        raw = read_regular_file(path, MAX_DOCUMENT_BYTES)
+        return Source(shown, raw, explicit, Path(os.path.realpath(path)))
+    except NotRegular as error:
+        return InputError(shown, f"{error.strerror}; name a file") if explicit else Skipped(shown, error.strerror)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return InputError(shown, "is a broken symbolic link (its target does not exist)")
+        return InputError(shown, "no such file or directory")
     except IsADirectoryError:
         return InputError(shown, "is a directory that could not be walked")
     except PermissionError:
         return InputError(shown, "permission denied")
     except OSError as error:
-        return InputError(shown, error.strerror or str(error))
+        return InputError(shown, os_error_reason(error))
 
 
 def _walk(top: Path, cwd: Path, root: Path, exclude: list[str]):
     seen: set[tuple[int, int]] = set()
-    for folder, subfolders, files in os.walk(top, followlinks=True, onerror=None):
+    unreadable: list[OSError] = []
+    for folder, subfolders, files in os.walk(top, followlinks=True, onerror=unreadable.append):
+        # A folder that cannot be listed is an input error, not a silent gap in the run.
+        yield from _unreadable_folders(unreadable, cwd)
         here = Path(folder)
         try:
             info = here.stat()
@@ -87,20 +132,34 @@ def _walk(top: Path, cwd: Path, root: Path, exclude: list[str]):
             path = here / name
             if name.endswith(WALKED_SUFFIXES) and not path_matches(path, root, exclude):
                 yield _read(path, cwd, explicit=False)
+    yield from _unreadable_folders(unreadable, cwd)
+
+
+def _unreadable_folders(errors: list[OSError], cwd: Path):
+    while errors:
+        error = errors.pop(0)
+        reason = "permission denied" if isinstance(error, PermissionError) else os_error_reason(error)
+        yield InputError(display_path(Path(error.filename), cwd) if error.filename else "?", f"{reason}; the folder's files were not linted")
 
 
 def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_exclude: bool, stdin_filename: str | None):
-    """Yield a Source or InputError per input, in a stable order."""
+    """Yield a Source, InputError or Skipped per input, in a stable order."""
     for given in paths or ["."]:
         if given == "-":
-            yield Source(stdin_filename or "<stdin>", sys.stdin.buffer.read(), True, (cwd / stdin_filename) if stdin_filename else None)
+            raw = read_bounded(sys.stdin.buffer, MAX_DOCUMENT_BYTES)
+            yield Source(stdin_filename or "<stdin>", raw, True, (cwd / stdin_filename) if stdin_filename else None)
             continue
         path = Path(given)
-        if path.is_dir():
+        if _is_directory(path):
             yield from _walk(path, cwd, root, exclude)
-        elif path.exists() or path.is_symlink():
-            if force_exclude and path_matches(path, root, exclude):
-                continue
-            yield _read(path, cwd, explicit=True)
+        elif force_exclude and path_matches(path, root, exclude):
+            continue
         else:
-            yield InputError(display_path(path, cwd), "no such file or directory")
+            yield _read(path, cwd, explicit=True)
+
+
+def _is_directory(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False  # _read says why it cannot be read

@@ -62,6 +62,10 @@ def unparsable(path: str, message: str, line: int = 1, column: int = 1, relevant
     return Unparsable(path, Finding("ECS001", "", message, region=region), relevant)
 
 
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.0f} MiB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
 def _looks_like_task_definition(text: str) -> bool:
     return "containerDefinitions" in text or '"image"' in text or "AWS::ECS::TaskDefinition" in text
 
@@ -84,11 +88,14 @@ def syntax_for(path: str, text: str) -> str:
 Reader = Callable[[str, str, str], "Document | Unparsable"]
 
 
-def parse(path: str, raw: bytes, readers: Mapping[str, Reader] | None = None) -> Document | Unparsable:
-    """Parse JSON and YAML here; hand the syntaxes in `readers` to their front end's reader."""
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        megabytes = len(raw) / (1024 * 1024)
-        return unparsable(path, f"File is too large to lint ({megabytes:.1f} MiB; the limit is 32 MiB).")
+def parse(path: str, raw: bytes, readers: Mapping[str, Reader] | None = None, limit: int | None = None) -> Document | Unparsable:
+    """Parse JSON and YAML here; hand the syntaxes in `readers` to their front end's reader.
+
+    Inputs are read only up to one byte past their limit (`files.read_bounded`), so the size is
+    known only to be over it."""
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
+    if len(raw) > limit:
+        return unparsable(path, f"File is too large to lint (over the limit of {_size(limit)}).")
     if b"\x00" in raw[:8192]:
         return unparsable(path, "File is binary, not JSON text.", relevant=False)
     try:

@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ecslint.documents import pointer as jp
+from ecslint.documents.files import os_error_reason, read_regular_file
 from ecslint.documents.parse import Document, Unparsable, parse
 from ecslint.iam import managed
 from ecslint.subjects.task_definition import dict_entries
@@ -47,6 +48,11 @@ EXPECTED_SHAPES = (
     'a role file (`{"Role": {...}, "RolePolicies": [...], "AttachedPolicies": [...]}`) or a `Policies` list'
 )
 _ACCOUNT = re.compile(r"^\d{12}$")
+
+
+# `aws iam get-account-authorization-details` of a large account runs to hundreds of megabytes; the
+# bound only stops a stray device or endless file from growing memory until it runs out.
+MAX_IAM_BYTES = 2 * 1024 * 1024 * 1024
 
 
 class IamInputError(Exception):
@@ -270,8 +276,8 @@ def load_iam_files(paths: list[Path]) -> IamContext:
     documents = []
     for path in paths:
         try:
-            raw = Path(path).read_bytes()
+            raw = read_regular_file(path, MAX_IAM_BYTES)
         except OSError as error:
-            raise IamInputError(f"{path}: cannot read the --iam file: {error.strerror or error}") from None
-        documents.append(parse(str(path), raw))
+            raise IamInputError(f"{path}: cannot read the --iam file: {os_error_reason(error)}") from None
+        documents.append(parse(str(path), raw, limit=MAX_IAM_BYTES))
     return context_from_documents(documents)
