@@ -77,8 +77,19 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"invalid TOML in config file {path}: {error}") from None
 
 
+def _as_json(value):
+    """TOML dates and times as the text written, so they meet the schema as strings do (never a crash)."""
+    if isinstance(value, dict):
+        return {key: _as_json(member) for key, member in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def load_config(path: Path) -> Config:
-    data = _read_toml(path)
+    data = _as_json(_read_toml(path))
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("ecslint", {})
     violations = _validator().validate(data)

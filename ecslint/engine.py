@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import os
+
 from dataclasses import replace
 
 from ecslint.documents import pointer as jp
@@ -161,6 +163,22 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
             report.findings.append(_locate(finding, document, source))
 
 
+def _lint_guarded(source: Source, options: Options, report: Report, so_far: _RunSoFar) -> None:
+    """One input that breaks the front end costs its own findings, never the other files' (or the report)."""
+    findings_before, waiting_before = len(report.findings), len(so_far.waiting)
+    try:
+        lint_source(source, options, report, so_far)
+    except Exception as error:
+        del report.findings[findings_before:]
+        del so_far.waiting[waiting_before:]
+        if isinstance(error, RecursionError):
+            report.input_errors.append(InputError(source.display_path, "nested too deeply to lint (no findings for this file)"))
+        else:
+            report.internal_errors.append(f"internal error on {source.display_path}: {type(error).__name__} (no findings for this file; set ECSLINT_DEBUG=1 for details)")
+        if os.environ.get("ECSLINT_DEBUG"):
+            raise
+
+
 def run(sources, options: Options) -> Report:
     report = Report()
     so_far = _RunSoFar()
@@ -170,7 +188,7 @@ def run(sources, options: Options) -> Report:
         elif isinstance(source, Skipped):
             report.skipped.append(f"{source.display_path}: {source.reason}")
         else:
-            lint_source(source, options, report, so_far)
+            _lint_guarded(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
     # with the one it deploys, ECS902) are checked once every document has been read.
     for subject, source, document in so_far.waiting:

@@ -134,6 +134,7 @@ class Template:
         self.resources = _dict(data.get("Resources"))
         self._condition_values: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
+        self._reading: set[tuple[str, str]] = set()  # (resource, property) being resolved, against self-references
 
     # -- resources -----------------------------------------------------------------------------
 
@@ -154,9 +155,13 @@ class Template:
     def literal_property(self, logical_id: str, name: str) -> str | None:
         """A resource's property when it resolves to plain text (a name given in the template), else None."""
         props = self.properties(logical_id)
-        if name not in props:
-            return None
-        value = self.resolve(props[name])
+        if name not in props or (logical_id, name) in self._reading:
+            return None  # absent, or a self-reference (`RoleName: !Ref Role`), which CloudFormation rejects
+        self._reading.add((logical_id, name))
+        try:
+            value = self.resolve(props[name])
+        finally:
+            self._reading.discard((logical_id, name))
         return value if isinstance(value, str) and not isinstance(value, Unresolved) and value else None
 
     def role_arn(self, logical_id: str) -> str:
@@ -303,7 +308,7 @@ class Template:
         index, items = self.resolve(argument[0], depth + 1), self.resolve(argument[1], depth + 1)
         try:
             position = int(index) if not isinstance(index, (bool, Unresolved)) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # `!Select [.inf, ...]`
             position = None
         if position is None or not isinstance(items, list) or not 0 <= position < len(items):
             return placeholder("Fn::Select")

@@ -159,7 +159,7 @@ def _default_version(entry: dict, pointer: str, document: Document) -> _ManagedS
     chosen = chosen or [i for i, v in enumerate(versions) if isinstance(v, dict) and v.get("VersionId") == default]
     if not chosen and len(versions) == 1:
         chosen = [0]
-    if not chosen or "Document" not in versions[chosen[0]]:
+    if not chosen or not isinstance(versions[chosen[0]], dict) or "Document" not in versions[chosen[0]]:
         return None
     location = Location(document, jp.join(pointer, "PolicyVersionList", chosen[0], "Document"))
     data, locate = _decode(versions[chosen[0]]["Document"], location, "the policy version document")

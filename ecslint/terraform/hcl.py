@@ -130,7 +130,10 @@ class _Evaluator:
         return handler(node, pointer)
 
     def _on_int_lit(self, node, pointer):
-        return int(str(node.children[0]))
+        try:
+            return int(str(node.children[0]))
+        except ValueError:  # over Python's 4,300-digit conversion limit: no real setting is that large
+            return self.unknown(node)
 
     def _on_float_lit(self, node, pointer):
         return float(str(node.children[0]))
@@ -311,17 +314,25 @@ class _Evaluator:
                 if labels and labels[0] == "dynamic":
                     # A `dynamic` block makes a number of blocks no file can tell.
                     kind = labels[1] if len(labels) > 1 else "dynamic"
-                    entries = result.setdefault(kind, [])
+                    entries = self._block_list(result, kind)
                     block_pointer = jp.join(pointer, kind, len(entries))
                     entries.append(Unknown(f"dynamic {json.dumps(kind)} block"))
                     self.record(block_pointer, _span(child.children[0]), child, None)
                     continue
                 kind = labels[0] if labels else "block"
-                entries = result.setdefault(kind, [])
+                entries = self._block_list(result, kind)
                 block_pointer = jp.join(pointer, kind, len(entries))
                 entries.append(self.body(body, block_pointer))
                 self.spans[block_pointer] = (None, _span(child.children[0]) or _span(child), True)
         return result
+
+    @staticmethod
+    def _block_list(result: dict, kind: str) -> list:
+        """The list of `kind` blocks; an attribute of the same name (which Terraform rejects) gives way."""
+        entries = result.get(kind)
+        if not isinstance(entries, list):
+            entries = result[kind] = []
+        return entries
 
     def _labels(self, block) -> list[str]:
         out = []
