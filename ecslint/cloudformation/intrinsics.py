@@ -32,6 +32,9 @@ from ecslint.subjects.placeholders import DeployTimeValue, contains_deploy_time_
 
 # How deep intrinsic functions may nest inside each other (templates nest a handful of levels).
 MAX_DEPTH = 64
+# Text that substitutions may produce in one template, in characters. CloudFormation takes templates of
+# at most 1 MB, but `!Sub "${Big}"` 20,000 times would make gigabytes; past this, values stay unknown.
+MAX_RESOLVED_TEXT = 4 * 1024 * 1024
 
 
 class Unresolved(DeployTimeValue):
@@ -135,6 +138,7 @@ class Template:
         self._condition_values: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
         self._reading: set[tuple[str, str]] = set()  # (resource, property) being resolved, against self-references
+        self._text_left = MAX_RESOLVED_TEXT
 
     # -- resources -----------------------------------------------------------------------------
 
@@ -226,11 +230,22 @@ class Template:
         if argument in PSEUDO_PARAMETERS:
             return placeholder(argument)
         if argument in self.parameters:
-            return self._parameter(argument)
+            return self._within_budget(self._parameter(argument), argument)
         kind = self.resource_type(argument)
         if kind in _REF_NAME_PROPERTY:
             return self.literal_property(argument, _REF_NAME_PROPERTY[kind]) or placeholder(argument)
         return placeholder(argument)
+
+    def _spend(self, characters: int) -> bool:
+        """Charge text a function produces to the template's budget; False once it is spent."""
+        self._text_left -= characters
+        return self._text_left >= 0
+
+    def _within_budget(self, value, name: str):
+        """A parameter's value each time a `Ref` uses it: copies count, so 20,000 Refs of 10 KB do not amplify."""
+        if isinstance(value, str) and not isinstance(value, Unresolved) and not self._spend(len(value)):
+            return placeholder(name)
+        return value
 
     def _parameter(self, name: str):
         declaration = _dict(self.parameters.get(name))
@@ -286,6 +301,8 @@ class Template:
                 text = placeholder(token)
             unresolved = unresolved or isinstance(value, Unresolved) or isinstance(text, Unresolved)
             parts.append(text)
+            if not self._spend(len(text)):
+                return placeholder("Fn::Sub")
         parts.append(argument[position:])
         joined = "".join(parts)
         return Unresolved(joined) if unresolved else joined
@@ -298,6 +315,8 @@ class Template:
             return placeholder("Fn::Join")
         texts = [as_text(item) for item in items]
         if any(text is None for text in texts):
+            return placeholder("Fn::Join")
+        if not self._spend(sum(map(len, texts)) + len(delimiter) * len(texts)):
             return placeholder("Fn::Join")
         joined = delimiter.join(texts)
         return Unresolved(joined) if isinstance(delimiter, Unresolved) or any(isinstance(item, Unresolved) for item in items) else joined

@@ -378,18 +378,26 @@ class TextAt(str):
 
 
 _PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
+# Characters that filling placeholders may add to a template: a task definition is at most 64 KiB, and
+# 200,000 `${a}` of a long value would otherwise render gigabytes. Past it, placeholders stay unknown.
+MAX_RENDERED_GROWTH = 4 * 1024 * 1024
 
 
 def _render(template: str, variables: dict) -> str:
     """templatefile(): fill `${name}` with known scalar variables; everything else stays a placeholder (unknown)."""
+    growth = 0
 
     def fill(match: re.Match) -> str:
+        nonlocal growth
         value = variables.get(match.group(1))
         if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)) or (isinstance(value, str) and "${" not in value):
-            return str(value)  # an Unknown always holds "${"
-        return match.group(0)
+            text = "true" if value else "false"
+        elif isinstance(value, (int, float)) or (isinstance(value, str) and "${" not in value):
+            text = str(value)  # an Unknown always holds "${"
+        else:
+            return match.group(0)
+        growth += len(text)
+        return text if growth <= MAX_RENDERED_GROWTH else match.group(0)
 
     return _PLACEHOLDER.sub(fill, template)
 
