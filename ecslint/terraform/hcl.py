@@ -378,14 +378,15 @@ class TextAt(str):
 
 
 _PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
-# Characters that filling placeholders may add to a template: a task definition is at most 64 KiB, and
-# 200,000 `${a}` of a long value would otherwise render gigabytes. Past it, placeholders stay unknown.
-MAX_RENDERED_GROWTH = 4 * 1024 * 1024
+# Characters that filling placeholders may add to a template: a task definition is at most 64 KiB (the
+# ECS limit), or twice the template; 200,000 `${a}` of a long value would otherwise render gigabytes.
+# Past it, placeholders stay unknown.
+MIN_RENDERED_GROWTH = 64 * 1024
 
 
 def _render(template: str, variables: dict) -> str:
     """templatefile(): fill `${name}` with known scalar variables; everything else stays a placeholder (unknown)."""
-    growth = 0
+    growth, allowed = 0, max(MIN_RENDERED_GROWTH, 2 * len(template))
 
     def fill(match: re.Match) -> str:
         nonlocal growth
@@ -397,7 +398,7 @@ def _render(template: str, variables: dict) -> str:
         else:
             return match.group(0)
         growth += len(text)
-        return text if growth <= MAX_RENDERED_GROWTH else match.group(0)
+        return text if growth <= allowed else match.group(0)
 
     return _PLACEHOLDER.sub(fill, template)
 
