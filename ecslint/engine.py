@@ -9,20 +9,21 @@ import os
 from dataclasses import replace
 
 from ecslint.documents import pointer as jp
-from ecslint.checks import load_all
+from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
-from ecslint.selection import matches
+from ecslint.selection import ALWAYS_ENABLED, matches
 from ecslint.documents.files import InputError, Skipped, Source, path_matches
 
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
     'describe-task-definition output or a list of container definitions), a CloudFormation template or '
-    "Terraform configuration or plan with one, an ECR lifecycle policy, or an ECS AppSpec file."
+    "Terraform configuration or plan with one, an ECS service definition (create-service input or describe-services output), "
+    "an ECR lifecycle policy, or an ECS AppSpec file."
 )
 
 
@@ -34,6 +35,10 @@ class Report:
         self.input_errors: list[InputError] = []
         self.internal_errors: list[str] = []
         self.files_checked = files_checked
+        # Task definitions fetched from AWS (--aws): counted apart, since they are not files.
+        self.live_checked = 0
+        # Display path -> source bytes, for files with findings when the report shows source excerpts.
+        self.sources: dict[str, bytes] = {}
         self.task_definitions = 0
         self.suppressed = 0
         self.skipped: list[str] = []
@@ -50,12 +55,16 @@ class Options(NamedTuple):
     inline_ignores: bool = True
     # Roles and policies from --iam (ecslint.iam.context.IamContext); None when none were given.
     iam: object | None = None
+    # Rule ID -> level set by config or --level; it replaces every level the rule gives.
+    levels: dict[str, str] = {}
+    # Keep the bytes of files with findings (report.sources), for source excerpts.
+    keep_sources: bool = False
 
 
-def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
+def _run_checks(subject, options: Options, report: Report, only: frozenset[str] | None = None) -> list[Finding]:
     found: list[Finding] = []
-    for rule_id, registered in load_all().items():
-        if rule_id not in options.enabled or not isinstance(subject, registered.subject):
+    for rule_id, registered in checks_for(type(subject)):
+        if rule_id not in options.enabled or (only is not None and rule_id not in only):
             continue
         try:
             found.extend(registered.function(subject))
@@ -65,7 +74,7 @@ def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
 
 
 def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -> bool:
-    if source.real_path is None:
+    if source.real_path is None or finding.rule_id == ALWAYS_ENABLED:
         return False
     for pattern, selectors in config.per_file_ignores.items():
         if matches(finding.rule_id, [s.upper() for s in selectors]) and path_matches(source.real_path, config.root, [pattern]):
@@ -80,20 +89,31 @@ def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -
     return False
 
 
-def _locate(finding: Finding, document: Document | None, source: Source) -> Located:
+def _locate(finding: Finding, document: Document | None, source: Source, levels: dict[str, str]) -> Located:
     rule = all_rules()[finding.rule_id]
+    level = levels.get(rule.id) or finding.level or rule.level
     region = finding.region or (document.region(finding.pointer) if document else None)
     related = tuple(RelatedLocation(r.document.path, r.pointer, r.document.region(r.pointer), r.message) for r in finding.related)
     logical = source.display_path if source.live else None
-    return Located(source.display_path, rule.id, rule.name, finding.level or rule.level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
+    return Located(source.display_path, rule.id, rule.name, level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
 
 
 class _RunSoFar:
-    """What a run keeps for its second pass: its task definitions, and the subjects that check against them (AppSpec)."""
+    """What a run keeps for its second pass: its task definitions, and the subjects that check against them
+    (an AppSpec, a service)."""
 
     def __init__(self):
         self.task_definitions: list = []
+        # id(task definition) -> (source, document): where findings on a task definition in the second pass go.
+        self.task_definition_sources: dict[int, tuple] = {}
         self.waiting: list = []  # (subject, source, document)
+
+
+def _count(source: Source, report: Report) -> None:
+    if source.live:
+        report.live_checked += 1
+    else:
+        report.files_checked += 1
 
 
 def lint_source(source: Source, options: Options, report: Report, so_far: _RunSoFar | None = None) -> None:
@@ -105,7 +125,7 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
         if not source.explicit and not parsed.looks_relevant:
             report.skipped.append(f"{source.display_path}: {parsed.finding.message}")
             return
-        report.files_checked += 1
+        _count(source, report)
         kept = [parsed.finding] if "ECS001" in options.enabled else []
         _keep(kept, source, None, options, report)
         return
@@ -114,28 +134,34 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
         if not source.explicit:
             report.skipped.append(f"{source.display_path}: not a task definition")
             return
-        report.files_checked += 1
+        _count(source, report)
         kept = [Finding("ECS001", "", NOT_A_TASK_DEFINITION)] if "ECS001" in options.enabled else []
         _keep(kept, source, parsed, options, report)
         return
-    report.files_checked += 1
+    _count(source, report)
     for subject in subjects:
         if isinstance(subject, TaskDefinition):
             report.task_definitions += 1
             if options.iam is not None:
                 # Roles from the template itself come first; --iam and --aws-iam add to them.
                 own = subject.iam.roles if subject.iam is not None else []
-                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles))
+                # Without roles of its own the subject shares the run's context (and its role index) as it is.
+                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles) if own else options.iam)
             if so_far is not None:
                 so_far.task_definitions.append(subject)
+                so_far.task_definition_sources[id(subject)] = (source, parsed)
         if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
             so_far.waiting.append((subject, source, parsed))
             continue
         _check_subject(subject, source, parsed, options, report)
+    # Findings are located; what the second pass may still need is the data, not the index of positions.
+    parsed.forget_positions()
 
 
-def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
-    found = _run_checks(subject, options, report)
+def _check_subject(subject, source: Source, document: Document, options: Options, report: Report, only: frozenset[str] | None = None, note: str = "") -> None:
+    found = _run_checks(subject, options, report, only)
+    if note:
+        found = [f._replace(message=f"{f.message} {note}") for f in found]
     # Front ends with values only known at deploy time (Terraform variables, CloudFormation
     # parameters) drop findings that would judge a placeholder.
     found = [f for f in found if subject.keeps(f)]
@@ -156,21 +182,26 @@ def _check_subject(subject, source: Source, document: Document, options: Options
 
 
 def _keep(found: list[Finding], source: Source, document: Document | None, options: Options, report: Report) -> None:
+    if options.keep_sources and found and not source.live:
+        report.sources[source.display_path] = source.raw
     for finding in found:
         if _is_suppressed_by_config(finding, source, options.config):
             report.suppressed += 1
         else:
-            report.findings.append(_locate(finding, document, source))
+            report.findings.append(_locate(finding, document, source, options.levels))
 
 
 def _lint_guarded(source: Source, options: Options, report: Report, so_far: _RunSoFar) -> None:
     """One input that breaks the front end costs its own findings, never the other files' (or the report)."""
-    findings_before, waiting_before = len(report.findings), len(so_far.waiting)
+    findings_before, waiting_before, tasks_before = len(report.findings), len(so_far.waiting), len(so_far.task_definitions)
     try:
         lint_source(source, options, report, so_far)
     except Exception as error:
         del report.findings[findings_before:]
         del so_far.waiting[waiting_before:]
+        for subject in so_far.task_definitions[tasks_before:]:
+            so_far.task_definition_sources.pop(id(subject), None)
+        del so_far.task_definitions[tasks_before:]
         if isinstance(error, RecursionError):
             report.input_errors.append(InputError(source.display_path, "nested too deeply to lint (no findings for this file)"))
         else:
@@ -191,7 +222,18 @@ def run(sources, options: Options) -> Report:
             _lint_guarded(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
     # with the one it deploys, ECS902) are checked once every document has been read.
+    done: set[tuple[int, str]] = set()
     for subject, source, document in so_far.waiting:
-        _check_subject(subject.with_run_task_definitions(so_far.task_definitions), source, document, options, report)
+        subject = subject.with_run_task_definitions(so_far.task_definitions)
+        _check_subject(subject, source, document, options, report)
+        # A subject can make task-definition rules apply that the task definition alone does not call for
+        # (a service on Fargate: ECS301, ECS401, ECS402); they run once per task definition and rule set.
+        for original, view, rules, note in getattr(subject, "partner_checks", lambda: ())():
+            key = (id(original), ",".join(sorted(rules)))
+            if key in done or id(original) not in so_far.task_definition_sources:
+                continue
+            done.add(key)
+            partner_source, partner_document = so_far.task_definition_sources[id(original)]
+            _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
     report.findings.sort(key=Located.sort_key)
     return report

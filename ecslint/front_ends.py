@@ -25,11 +25,12 @@ RECOGNISERS: list[shapes.Recogniser] = [
     ("ecslint.cloudformation.template", "cloudformation_task_definitions", shapes.has_resources),
     ("ecslint.subjects.lifecycle_policy", "lifecycle_policies", shapes.any_document),
     ("ecslint.subjects.appspec", "appspec_files", shapes.any_document),
+    ("ecslint.subjects.service", "services", shapes.may_be_service),
 ]
 
 # A YAML (or other non-JSON) file found by walking is parsed only if its text holds one of
 # these: YAML parsing is slow, and most YAML in a repository is CI config or Kubernetes.
-WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService"]
+WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService", "AWS::ECS::Service", "aws_ecs_service"]
 
 
 def parse(path: str, raw: bytes):

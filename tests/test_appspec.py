@@ -290,7 +290,8 @@ def test_task_definitions_from_stdin_and_files_share_one_run(tmp_path, capsys, m
         ("ecr_lifecycle.json", True),
         ("lifecyclepolicy.json", True),
         ("package.json", False),
-        ("service.json", False),
+        ("service.json", True),
+        ("service-account.json", False),
         ("myappspec.yaml", False),
         ("lifecycle.json", False),
         ("appspec.txt", False),
@@ -305,7 +306,7 @@ def test_combined_hook_files_pattern(path, matched):
 
     [hook] = [hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if hook["id"] == "ecslint-all"]
     assert bool(re.search(hook["files"], path)) is matched
-    assert hook["require_serial"] is True and hook["entry"] == "ecslint check --force-exclude"
+    assert hook["require_serial"] is True and hook["entry"] == "ecslint check --force-exclude --skip-unrecognised"
 
 
 @pytest.mark.parametrize("name", [{"Fn::Sub": "${Env}-web"}, "${var.container_name}"])

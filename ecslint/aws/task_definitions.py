@@ -78,7 +78,7 @@ def unreachable(error: Exception, service: str, region: str | None) -> str | Non
     return None
 
 
-def _describe(ecs, reference: str) -> Source | InputError:
+def describe_task_definition(ecs, reference: str) -> Source | InputError:
     import botocore.exceptions
 
     try:
@@ -123,7 +123,7 @@ def fetch_task_definitions(live_session, references: list[str], all_families: bo
     seen: set[str] = set()
     for reference in dict.fromkeys(wanted):
         try:
-            fetched = _describe(ecs, reference)
+            fetched = describe_task_definition(ecs, reference)
         except botocore.exceptions.NoCredentialsError as error:
             raise LiveError(str(error)) from None
         except (botocore.exceptions.BotoCoreError, *not_an_answer()) as error:

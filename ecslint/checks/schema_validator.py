@@ -142,3 +142,10 @@ def _did_you_mean(key: str, known) -> str:
 def task_definition_schema() -> dict:
     text = read_text("ecslint.schemas", "task-definition.schema.json")
     return json.loads(text)
+
+
+@cache
+def service_schema() -> dict:
+    """The service shapes (create-service, update-service, describe-services, run-task, create-task-set)."""
+    text = read_text("ecslint.schemas", "service.schema.json")
+    return json.loads(text)

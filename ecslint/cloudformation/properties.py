@@ -15,7 +15,7 @@ from functools import cache
 
 from ecslint.documents import pointer as jp
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved, as_text
-from ecslint.checks.schema_validator import task_definition_schema
+from ecslint.checks.schema_validator import service_schema, task_definition_schema
 
 # CloudFormation property names that are not the API field with its first letter capitalised, by
 # (API schema definition, API field). Source: the AWS::ECS::TaskDefinition resource schema (as shipped
@@ -27,7 +27,14 @@ _CFN_NAMES = {
     ("Volume", "s3filesVolumeConfiguration"): "S3FilesVolumeConfiguration",
     ("EFSVolumeConfiguration", "fileSystemId"): "FilesystemId",
     ("EFSAuthorizationConfig", "iam"): "IAM",
+    # AWS::ECS::Service (CloudFormation user guide, aws-resource-ecs-service.html, 2026-12).
+    ("CreateServiceRequest", "placementStrategy"): "PlacementStrategies",
 }
+
+# Other spellings CloudFormation accepts, by (API schema definition, CloudFormation property): AWS::ECS::TaskSet
+# documents `AwsVpcConfiguration` where AWS::ECS::Service has `AwsvpcConfiguration`, and working service
+# templates use both (aws-properties-ecs-service-networkconfiguration.html, aws-properties-ecs-taskset-networkconfiguration.html, 2026-12).
+_CFN_ALIASES = {("NetworkConfiguration", "AwsVpcConfiguration"): "awsvpcConfiguration"}
 
 TASK_DEFINITION = "RegisterTaskDefinitionRequest"
 # Text fields that rules read as numbers (`"256"`, `"1 vCPU"`, `"2 GB"`): an unresolved value there is as unknown
@@ -46,21 +53,26 @@ def cfn_name(definition: str | None, api_field: str) -> str:
 @cache
 def _cfn_fields(definition_name: str | None) -> dict[str, str]:
     """CloudFormation property -> API field, for one schema definition's properties."""
-    schema = _definitions().get(definition_name, {}) if definition_name else {}
-    return {cfn_name(definition_name, field): field for field in schema.get("properties", {})}
+    schema = _definition(definition_name) if definition_name else {}
+    names = {cfn_name(definition_name, field): field for field in schema.get("properties", {})}
+    names.update({alias: field for (definition, alias), field in _CFN_ALIASES.items() if definition == definition_name})
+    return names
 
 
-def _definitions() -> dict:
-    return task_definition_schema()["definitions"]
+def _definition(name: str) -> dict:
+    """A schema definition by name: the task definition's, else (read only for services) the service shapes'."""
+    found = task_definition_schema()["definitions"].get(name)
+    if found is None:
+        found = service_schema()["definitions"].get(name)
+    return found if isinstance(found, dict) else {}
 
 
 def resolve_schema(node: dict) -> tuple[dict, str | None]:
     """(the schema a node stands for, the definition name it came from, if any)."""
     name = None
-    definitions = _definitions()
     while isinstance(node, dict) and "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[1]
-        node = definitions.get(name, {})
+        node = _definition(name)
     return (node if isinstance(node, dict) else {}), name
 
 

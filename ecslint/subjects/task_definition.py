@@ -117,6 +117,9 @@ class TaskDefinition(Subject):
     tags_pointer: str | None = None
     # The roles and policies known for this run (ecslint.iam.context.IamContext), or None.
     iam: object | None = field(default=None, compare=False, repr=False)
+    # Set when a service of the run launches this task definition on Fargate, whatever its
+    # `requiresCompatibilities` says: the Fargate rules then apply to it.
+    fargate_service: str | None = field(default=None, compare=False)
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)
@@ -146,7 +149,7 @@ class TaskDefinition(Subject):
 
     @property
     def is_fargate(self) -> bool:
-        return "FARGATE" in self.requires_compatibilities
+        return "FARGATE" in self.requires_compatibilities or self.fargate_service is not None
 
     @property
     def operating_system(self) -> str | None:

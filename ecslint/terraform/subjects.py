@@ -10,11 +10,14 @@ from pathlib import Path
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.task_definition import IGNORE_TAG, TaskDefinition, task_definitions
+from ecslint.subjects.task_definition import TaskDefinition, task_definitions
 from ecslint.selection import matches
+from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.template import Unknown, unknown_pointers
 
 TASK_TYPE = "aws_ecs_task_definition"
+# Read by ecslint.terraform.service, imported only for documents that declare one.
+SERVICE_TYPE = "aws_ecs_service"
 POLICY_DOCUMENT = "aws_iam_policy_document"
 IAM_TYPES = frozenset({"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_policy", f"data.{POLICY_DOCUMENT}"})
 
@@ -73,12 +76,6 @@ class TerraformTaskDefinition(TaskDefinition):
         return self.containers_complete or not matches(finding.rule_id, RULES_NEEDING_ALL_CONTAINERS)
 
 
-def _ignore_from_tags(tags) -> tuple[str, ...]:
-    """`tags = { "ecslint:ignore" = "ECS601 ECS602" }`: the resource's inline suppression."""
-    value = tags.get(IGNORE_TAG) if isinstance(tags, dict) else None
-    return tuple(value.replace(",", " ").upper().split()) if isinstance(value, str) and not isinstance(value, Unknown) else ()
-
-
 def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
     from ecslint.terraform.taskdef import map_task
 
@@ -97,15 +94,8 @@ def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
         mapped=mapped,
         unknown=tuple(unknown_pointers(mapped.data)),
         containers_complete=complete,
-        ignore=_ignore_from_tags(resource.values.get("tags")),
+        ignore=ignore_from_tags(resource.values.get("tags")),
     )
-
-
-def resource_declaration(resource) -> Related | None:
-    """For plans, where a finding's line alone does not say which resource it is: the resource's `address` key."""
-    if resource.document.syntax == "hcl":
-        return None  # the finding is inside the resource block already
-    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource `{resource.address}`")
 
 
 def _resolve_role_fields(data: dict, roles: list) -> None:
@@ -179,11 +169,19 @@ def _sibling_documents(document) -> list:
     return found
 
 
+def _services(document, resources: list) -> list:
+    if not any(resource.type == SERVICE_TYPE for resource in resources):
+        return []
+    from ecslint.terraform.service import service_subjects
+
+    return service_subjects(document, resources)
+
+
 def hcl_subjects(document) -> list:
     own = _hcl_resources(document)
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     if not tasks:
-        return []
+        return _services(document, own)
     module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
     declared_in: dict[str, set[str]] = {}
     for resource in module:
@@ -192,7 +190,7 @@ def hcl_subjects(document) -> list:
         # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
         # this file's own resources can be trusted to be the ones its references mean.
         module = own
-    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES])
+    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES]) + _services(document, own)
 
 
 # Plans and state -------------------------------------------------------------------------------------
@@ -279,7 +277,7 @@ def _plan_resources(document) -> list:
             if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed" or not isinstance(entry.get("values"), dict):
                 continue
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
-            if kind not in IAM_TYPES and kind != TASK_TYPE or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
@@ -307,7 +305,8 @@ def _plan_resources(document) -> list:
 def plan_subjects(document) -> list:
     resources = _plan_resources(document)
     tasks = [resource for resource in resources if resource.type == TASK_TYPE]
-    return _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    found = _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    return found + _services(document, resources)
 
 
 # Container templates (.json.tpl) ---------------------------------------------------------------------
