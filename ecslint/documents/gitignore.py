@@ -7,8 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ecslint.documents.files import read_regular_file
-
 
 class _Pattern(NamedTuple):
     regex: re.Pattern
@@ -72,6 +70,8 @@ MAX_GITIGNORE_BYTES = 1024 * 1024
 def _patterns_in(folder: Path) -> tuple[_Pattern, ...]:
     try:
         # Bounded, and never a device or FIFO: a committed `.gitignore` link to /dev/zero must not hang the walk.
+        from ecslint.documents.files import read_regular_file  # files imports this module on its walk
+
         raw = read_regular_file(folder / ".gitignore", MAX_GITIGNORE_BYTES)
         return tuple(parse(raw[:MAX_GITIGNORE_BYTES].decode("utf-8", errors="replace")))
     except OSError:
