@@ -15,7 +15,8 @@ from ecslint.report.output import is_stdout, write_text
 from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, parse_level_options, refuse_ignoring_always_enabled, resolve_levels, validate
-from ecslint.documents.files import DEFAULT_EXCLUDE, Source, collect, os_error_reason, read_regular_file
+from ecslint.documents.files import DEFAULT_EXCLUDE, Source, collect
+from ecslint.documents.reading import os_error_reason, read_regular_file
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -11,6 +11,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from ecslint.documents.parse import MAX_DOCUMENT_BYTES
+from ecslint.documents.reading import NotRegular, os_error_reason, read_bounded, read_regular_file
 
 # Folders no task definition lives in; walking them only costs time.
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".terraform", ".mypy_cache", ".pytest_cache")
@@ -43,10 +44,6 @@ class Skipped(NamedTuple):
     reason: str
 
 
-class NotRegular(OSError):
-    """A path that is a device, FIFO or socket: reading it could block forever or never end."""
-
-
 def display_path(path: Path, cwd: Path) -> str:
     """The path as the user sees it: relative to the working directory, symbolic links not followed."""
     absolute = Path(os.path.abspath(path))
@@ -54,25 +51,6 @@ def display_path(path: Path, cwd: Path) -> str:
         return absolute.relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def os_error_reason(error: OSError) -> str:
-    """`Too many levels of symbolic links` -> `too many levels of symbolic links`, to follow `path: `."""
-    text = error.strerror or str(error)
-    return text[:1].lower() + text[1:]
-
-
-def read_bounded(stream, limit: int) -> bytes:
-    """At most limit + 1 bytes: enough to tell that an input is over its limit without reading all of it."""
-    return stream.read(limit + 1)
-
-
-def read_regular_file(path: Path | str, limit: int) -> bytes:
-    """The first limit + 1 bytes of a regular file; NotRegular for devices, FIFOs and sockets (checked before opening)."""
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise NotRegular(0, "is not a regular file (a device, FIFO or socket)", str(path))
-    with open(path, "rb") as stream:
-        return read_bounded(stream, limit)
 
 
 def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:

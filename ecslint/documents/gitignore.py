@@ -70,7 +70,7 @@ MAX_GITIGNORE_BYTES = 1024 * 1024
 def _patterns_in(folder: Path) -> tuple[_Pattern, ...]:
     try:
         # Bounded, and never a device or FIFO: a committed `.gitignore` link to /dev/zero must not hang the walk.
-        from ecslint.documents.files import read_regular_file  # files imports this module on its walk
+        from ecslint.documents.reading import read_regular_file
 
         raw = read_regular_file(folder / ".gitignore", MAX_GITIGNORE_BYTES)
         return tuple(parse(raw[:MAX_GITIGNORE_BYTES].decode("utf-8", errors="replace")))

@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ecslint.documents import pointer as jp
-from ecslint.documents.files import os_error_reason, read_regular_file
+from ecslint.documents.reading import os_error_reason, read_regular_file
 from ecslint.documents.jsonseek import SeekingJsonLocator
 from ecslint.documents.parse import Document, Unparsable, parse
 from ecslint.iam import managed
