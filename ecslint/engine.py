@@ -7,6 +7,9 @@ from typing import NamedTuple
 import os
 
 from dataclasses import replace
+from itertools import chain, islice
+
+from ecslint import workers
 
 from ecslint.documents import pointer as jp
 from ecslint.checks import checks_for
@@ -44,6 +47,8 @@ class Report:
         self.skipped: list[str] = []
         # Role ARNs (or names) whose policies no IAM input supplied: their IAM rules were skipped.
         self.unresolved_roles: set[str] = set()
+        # Terraform module calls not followed (registry, remote): address -> source.
+        self.unfollowed_modules: dict[str, str] = {}
         self.baseline_hidden = 0
         # Baseline entries that matched no finding: fixed problems the baseline can drop.
         self.baseline_stale: list[dict] = []
@@ -169,12 +174,13 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         from ecslint.iam.task_roles import unresolved_roles
 
         report.unresolved_roles.update(unresolved_roles(subject))
+        report.unfollowed_modules.update(getattr(subject.iam, "unfollowed", None) or {})
     if options.inline_ignores and (selectors := subject.ignore_selectors()):
         before = len(found)
         found = [f for f in found if not matches(f.rule_id, selectors)]
         report.suppressed += before - len(found)
-    # Checks speak the API's field names; front ends map them back to the source's own keys.
-    found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
+    # Checks speak the API's field names; front ends map them back to the source's own keys and spelling.
+    found = [f._replace(pointer=subject.source_pointer(f.pointer), message=subject.spell_message(f.message, f.pointer)) for f in found]
     # A Terraform plan names where the resource is declared; every finding on it links there.
     if (declaration := getattr(subject, "declaration", None)) is not None:
         found = [f._replace(related=f.related + (declaration,)) for f in found]
@@ -210,16 +216,55 @@ def _lint_guarded(source: Source, options: Options, report: Report, so_far: _Run
             raise
 
 
+def _lint_chunk(chunk: list) -> tuple[Report, list[tuple[int, bool]]]:
+    """In a worker: one chunk's report, and (index, has waiting subjects) of each source the second pass pairs."""
+    options = workers.shared()
+    report = Report()
+    pairing: list[tuple[int, bool]] = []
+    for index, source in enumerate(chunk):
+        so_far = _RunSoFar()
+        _lint_guarded(source, options, report, so_far)
+        if so_far.task_definitions or so_far.waiting:
+            pairing.append((index, bool(so_far.waiting)))
+    return report, pairing
+
+
+def _first_pass_in_workers(files: list[Source], options: Options, report: Report, so_far: _RunSoFar) -> None:
+    again, waiting = [], False
+    for chunk, (part, pairing) in workers.map_chunks(files, _lint_chunk, options):
+        workers.merge_into(report, part)
+        again.extend(chunk[index] for index, _ in pairing)
+        waiting = waiting or any(has_waiting for _, has_waiting in pairing)
+    if not waiting:
+        return  # task definitions matter to the second pass only when something waits for them
+    # The workers checked every file; read again, without checks, the files the second pass pairs.
+    collecting = options._replace(enabled=frozenset())
+    for source in again:
+        _lint_guarded(source, collecting, Report(), so_far)
+
+
 def run(sources, options: Options) -> Report:
     report = Report()
     so_far = _RunSoFar()
-    for source in sources:
-        if isinstance(source, InputError):
-            report.input_errors.append(source)
-        elif isinstance(source, Skipped):
-            report.skipped.append(f"{source.display_path}: {source.reason}")
-        else:
-            _lint_guarded(source, options, report, so_far)
+    sources = iter(sources)
+    # Enough files to gain from worker processes? Look ahead only as far as it takes to know.
+    ahead = list(islice(sources, workers.MIN_FILES))
+    if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
+        files: list[Source] = []
+        for source in chain(ahead, sources):
+            if isinstance(source, Skipped):
+                report.skipped.append(f"{source.display_path}: {source.reason}")
+            else:
+                (report.input_errors if isinstance(source, InputError) else files).append(source)
+        _first_pass_in_workers(files, options, report, so_far)
+    else:
+        for source in chain(ahead, sources):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            elif isinstance(source, Skipped):
+                report.skipped.append(f"{source.display_path}: {source.reason}")
+            else:
+                _lint_guarded(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
     # with the one it deploys, ECS902) are checked once every document has been read.
     done: set[tuple[int, str]] = set()

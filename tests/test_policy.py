@@ -332,7 +332,12 @@ def test_cloudformation_pseudo_parameters_stay_pseudo_parameters(tmp_path, capsy
     assert found["GetEcrAuthorizationToken"]["Resource"] == "*"
     assert "#   Action: kms:Decrypt" in result.out and "<ACCOUNT_ID>" not in result.out
     # In JSON the same template shows the tokens.
-    assert "arn:<PARTITION>:ecr:<REGION>:<ACCOUNT_ID>:repository/orders/web" in cli(capsys, "policy", str(path)).out
+    as_json = json.loads(cli(capsys, "policy", str(path)).out)["orders"]["executionRole"]
+    assert "arn:<PARTITION>:ecr:<REGION>:<ACCOUNT_ID>:repository/orders/web" in json.dumps(as_json["policy"])
+    assert as_json["notes"][-1] == (
+        "Replace `<PARTITION>`, `<REGION>`, `<ACCOUNT_ID>`: the template leaves the partition, the Region and the account to deployment "
+        "(`--format cloudformation` and `--format terraform` write them as pseudo parameters and data sources)."
+    )
 
 
 TERRAFORM = """
@@ -634,3 +639,62 @@ def test_cloudformation_secret_defined_in_the_template_with_its_customer_managed
     assert task_definition.defined_secret("${OtherKeyedSecret}") == ("${OtherKeyedSecret}", "arn:<PARTITION>:kms:<REGION>:<ACCOUNT_ID>:key/${Key}")
     assert task_definition.defined_secret("${Key}") is None
     assert problems(plan_execution_role(task_definition)) == []
+
+
+def test_terraform_secret_defined_in_the_module_with_its_customer_managed_key(tmp_path, capsys):
+    import hcl2
+
+    path = tmp_path / "main.tf"
+    path.write_text(
+        """
+resource "aws_kms_key" "db" {}
+resource "aws_secretsmanager_secret" "db" {
+  name       = "orders/db"
+  kms_key_id = aws_kms_key.db.key_id
+}
+resource "aws_secretsmanager_secret" "api" {
+  name       = "orders/api"
+  kms_key_id = aws_kms_key.db.arn
+}
+resource "aws_ecs_task_definition" "orders" {
+  family = "orders"
+  container_definitions = jsonencode([{
+    name    = "web"
+    image   = "nginx:1"
+    secrets = [{ name = "DB", valueFrom = aws_secretsmanager_secret.db.arn }, { name = "API", valueFrom = aws_secretsmanager_secret.api.arn }]
+  }])
+}
+"""
+    )
+    result = cli(capsys, "policy", str(path), "--format", "terraform")
+    assert result.code == 0, result.err
+    hcl2.loads(result.out)
+    assert 'sid       = "ReadSecretDb"' in result.out and "resources = [aws_secretsmanager_secret.db.arn]" in result.out
+    assert "resources = [aws_kms_key.db.arn]" in result.out
+    assert 'resources = ["arn:${data.aws_partition.current.partition}:kms:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:key/${aws_kms_key.db.key_id}"]' in result.out
+    # Every key is known: no commented-out kms:Decrypt placeholder.
+    assert "DecryptSecretsWithCustomerManagedKey" not in result.out
+    # Another syntax shows the module's references as placeholders.
+    cloudformation = cli(capsys, "policy", str(path), "--format", "cloudformation").out
+    assert 'Resource: "<aws_secretsmanager_secret.db.arn>"' in cloudformation and "$${" not in cloudformation
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/real is not beside this checkout")
+def test_round_trip_through_the_command_line_on_the_corpus_json(tmp_path, capsys):
+    """`ecslint policy TD --format iam > role.json; ecslint check TD --iam role.json`, literally, where the role resolves by its ARN."""
+    tested = 0
+    for path in sorted(CORPUS.glob("*.json")):
+        found = subjects(path.read_text(encoding="utf-8", errors="replace"), path.name) if _parses(path.read_text(encoding="utf-8", errors="replace"), path.name) else []
+        if len(found) != 1 or found[0].iam is not None:
+            continue
+        plan = plan_execution_role(found[0])
+        if not plan.needed or plan.role_arn is None:
+            continue
+        result = cli(capsys, "policy", str(path), "--format", "iam")
+        assert result.code == 0, (path.name, result.err)
+        role = tmp_path / "role.json"
+        role.write_text(result.out)
+        checked = cli(capsys, "check", "--isolated", "--format", "json", "--select", "ECS103,ECS105,ECS109,ECS113", str(path), "--iam", str(role))
+        assert json.loads(checked.out)["findings"] == [], path.name
+        tested += 1
+    assert tested >= 20

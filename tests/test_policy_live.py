@@ -69,3 +69,21 @@ def test_validate_denied_is_one_line_and_exit_2(tmp_path, capsys, stubbed_analyz
     result = cli(capsys, "policy", str(path), "--validate")
     assert result.code == 2
     assert result.err == "ecslint: error: IAM Access Analyzer ValidatePolicy failed: AccessDeniedException: not allowed\n"
+
+
+@mock_aws
+def test_diff_against_a_role_read_live(aws_env, calls, tmp_path, capsys):  # noqa: F811
+    iam = boto3.client("iam", region_name=REGION)
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]}
+    iam.create_role(RoleName="orders-exec", AssumeRolePolicyDocument=json.dumps(trust))
+    broad = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ecr:*", "logs:*"], "Resource": "*"}]}
+    iam.put_role_policy(RoleName="orders-exec", PolicyName="broad", PolicyDocument=json.dumps(broad))
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps({"family": "orders", "requiresCompatibilities": ["FARGATE"], "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/orders-exec", "containerDefinitions": CONTAINERS}))
+    result = cli(capsys, "policy", str(path), "--diff", "--aws-iam")
+    assert result.code == 1, result.err
+    assert result.out.splitlines() == [
+        "orders: execution role 'orders-exec' differs from what the task definition needs",
+        "  beyond  policy 'broad', statement 1: 'ecr:*' and 'logs:*' on `*`",
+    ]
+    assert "iam:GetRole" in calls and all(call.split(":", 1)[1].startswith(("Describe", "List", "Get")) for call in calls)

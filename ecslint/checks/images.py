@@ -14,6 +14,7 @@ import re
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.image_reference import ImageReference, is_real_account, is_region, parse_image
+from ecslint.subjects.quoting import quote
 from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # Registries AWS publishes sidecar images from, readable by every account by design: a
@@ -38,18 +39,21 @@ def _tag_is_visible_literal(image: ImageReference) -> bool:
     return not (image.version_is_unknown or image.tag_is_placeholder)
 
 
+def _is_mutable(image: ImageReference) -> bool:
+    """ECS601's case: a visible literal reference with no tag or `latest`, and no digest."""
+    return not image.is_pinned and _tag_is_visible_literal(image) and image.tag in (None, "latest")
+
+
 @check("ECS601")
 def mutable_image_tag(task: TaskDefinition):
     for container, image in container_images(task):
         # A digest pins the image whatever the tag says.
-        if image.is_pinned or not _tag_is_visible_literal(image):
+        if not _is_mutable(image):
             continue
         if image.tag is None:
-            reason = f"`{image.raw}` has no tag, so every pull takes whatever `latest` points to at that moment"
-        elif image.tag == "latest":
-            reason = f"`{image.raw}` uses the `latest` tag, which moves with every push"
+            reason = f"{quote(image.raw)} has no tag, so every pull takes whatever `latest` points to at that moment"
         else:
-            continue
+            reason = f"{quote(image.raw)} uses the `latest` tag, which moves with every push"
         message = (
             f"{container.label}: image {reason}; each deployment or standalone task can run different code, and rolling back to this "
             "revision does not bring the old code back. Use a version tag or an `@sha256:` digest."
@@ -60,11 +64,11 @@ def mutable_image_tag(task: TaskDefinition):
 @check("ECS602")
 def image_not_pinned(task: TaskDefinition):
     for container, image in container_images(task):
-        if image.is_pinned or not _tag_is_visible_literal(image):
+        # ECS601's warning already says to pin a missing or `latest` tag.
+        if image.is_pinned or not _tag_is_visible_literal(image) or _is_mutable(image):
             continue
-        tag = f"tag `{image.tag}`" if image.tag else "the implicit `latest` tag"
         message = (
-            f"{container.label}: image `{image.raw}` is referenced by {tag}, not by digest, so a re-pushed tag changes what runs; "
+            f"{container.label}: image {quote(image.raw)} is referenced by tag {quote(image.tag)}, not by digest, so a re-pushed tag changes what runs; "
             "append the `@sha256:` digest to pin it (an ECS service resolves the tag once per deployment, so a rollback can still get new code)."
         )
         yield Finding("ECS602", container.ptr("image"), message)
@@ -76,7 +80,7 @@ def _task_accounts(task: TaskDefinition) -> dict[str, str]:
     for field in ("executionRoleArn", "taskRoleArn"):
         match = _ROLE_ARN.match(task.get(field, str) or "")
         if match and is_real_account(match.group(1)):
-            accounts.setdefault(match.group(1), f"`{field}`")
+            accounts.setdefault(match.group(1), f"{quote(field)}")
     match = _TASK_DEFINITION_ARN.match(task.get("taskDefinitionArn", str) or "")
     if match and is_real_account(match.group(2)):
         accounts.setdefault(match.group(2), "`taskDefinitionArn`")
@@ -128,5 +132,5 @@ def ecr_region_mismatch(task: TaskDefinition):
         if region and ecr.region != region[0]:
             problems.append(f"region {ecr.region}, while the task runs in {region[0]} (from {region[1]}): every pull crosses regions, which is slower, costs transfer and fails when that region is impaired")
         if problems:
-            message = f"{container.label}: image `{image.raw}` is in ECR {'; and in '.join(problems)}. Replicate the repository to the task's account and region, or confirm the registry policy allows it."
+            message = f"{container.label}: image {quote(image.raw)} is in ECR {'; and in '.join(problems)}. Replicate the repository to the task's account and region, or confirm the registry policy allows it."
             yield Finding("ECS603", container.ptr("image"), message)

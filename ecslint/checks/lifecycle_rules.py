@@ -3,7 +3,9 @@
 Facts: ECR user guide, "Lifecycle policy properties"
 (https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html),
 "Examples of lifecycle policies" (lifecycle_policy_examples.html), "Archiving an image"
-(archive-image.html) and "Automate the cleanup of images" (LifecyclePolicies.html), verified 2026-11-30.
+(archive-image.html) and "Automate the cleanup of images" (LifecyclePolicies.html), verified 2026-11-30;
+the grammar as ECR published it with archiving in November 2025, where `sinceImagePulled` counts only
+for rules that move images to the archive, not for rules that expire them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.lifecycle_policy import LifecyclePolicy, LifecycleRule, shown, whole_number
+from ecslint.subjects.quoting import quote
 
 TAG_STATUSES = ("tagged", "untagged", "any")
 COUNT_TYPES = ("imageCountMoreThan", "sinceImagePushed", "sinceImagePulled", "sinceImageTransitioned")
@@ -22,13 +25,15 @@ STORAGE_CLASSES = ("standard", "archive")
 ACTION_TYPES = ("expire", "transition")
 # "There is a maximum limit of four wildcards (*) per string" in `tagPatternList`.
 MAX_WILDCARDS = 4
+# Count types ECR accepts only with a `transition` action (lifecycle_policy_parameters.html, 2025-11).
+TRANSITION_ONLY_COUNT_TYPES = ("sinceImagePulled",)
 # Archived images have a 90-day minimum storage duration: no policy may delete them sooner (archive-image.html).
 MIN_ARCHIVE_DAYS = 90
 TAG_LISTS = ("tagPatternList", "tagPrefixList")
 
 
 def _choices(values: tuple[str, ...]) -> str:
-    return ", ".join(f"`{value}`" for value in values[:-1]) + f" or `{values[-1]}`"
+    return ", ".join(f"{quote(value)}" for value in values[:-1]) + f" or {quote(values[-1])}"
 
 
 @check("ECS801", subject=LifecyclePolicy)
@@ -84,7 +89,7 @@ def _tags(rule: LifecycleRule) -> Iterator[Finding]:
         yield Finding("ECS801", rule.ptr("selection", "tagStatus"), f"{rule.label}: `tagStatus: tagged` needs a `tagPatternList` or `tagPrefixList` naming the tags it selects.")
     elif status != "tagged":
         for name in given:
-            yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: `{name}` is allowed only with `tagStatus: tagged`, not `{status}`.")
+            yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: {quote(name)} is allowed only with `tagStatus: tagged`, not {quote(status)}.")
         return
     if len(given) == 2:
         # ECR user guide (LifecyclePolicies.html): a rule may specify either list, but not both; AWS CDK rejects it too.
@@ -96,11 +101,11 @@ def _tags(rule: LifecycleRule) -> Iterator[Finding]:
 def _tag_list(rule: LifecycleRule, name: str) -> Iterator[Finding]:
     values = rule.selection[name]
     if not isinstance(values, list) or not values:
-        yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: `{name}` must be a non-empty list of tag strings, not {shown(values)}.")
+        yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: {quote(name)} must be a non-empty list of tag strings, not {shown(values)}.")
         return
     for index, value in enumerate(values):
         if not isinstance(value, str) or not value:
-            yield Finding("ECS801", rule.ptr("selection", name, index), f"{rule.label}: `{name}` entries must be non-empty text, not {shown(value)}.")
+            yield Finding("ECS801", rule.ptr("selection", name, index), f"{rule.label}: {quote(name)} entries must be non-empty text, not {shown(value)}.")
         elif name == "tagPatternList" and value.count("*") > MAX_WILDCARDS:
             yield Finding("ECS801", rule.ptr("selection", name, index), f"{rule.label}: tag pattern {shown(value)} has {value.count('*')} wildcards; ECR allows at most {MAX_WILDCARDS} per pattern.")
 
@@ -145,7 +150,7 @@ def _storage_class(rule: LifecycleRule, count_type) -> Iterator[Finding]:
         where = rule.ptr("selection", "storageClass") if storage is not None else rule.ptr("selection", "countType")
         yield Finding("ECS801", where, f"{rule.label}: `countType: sinceImageTransitioned` selects archived images and needs `storageClass: archive`.")
     elif count_type in COUNT_TYPES and count_type != "sinceImageTransitioned" and storage == "archive":
-        yield Finding("ECS801", rule.ptr("selection", "storageClass"), f"{rule.label}: `storageClass: archive` works only with `countType: sinceImageTransitioned`, not `{count_type}`.")
+        yield Finding("ECS801", rule.ptr("selection", "storageClass"), f"{rule.label}: `storageClass: archive` works only with `countType: sinceImageTransitioned`, not {quote(count_type)}.")
 
 
 def _action(rule: LifecycleRule) -> Iterator[Finding]:
@@ -160,6 +165,9 @@ def _action(rule: LifecycleRule) -> Iterator[Finding]:
     elif kind == "transition" and action.get("targetStorageClass") != "archive":
         where = rule.ptr("action", "targetStorageClass") if "targetStorageClass" in action else rule.ptr("action", "type")
         yield Finding("ECS801", where, f"{rule.label}: `action.type: transition` needs `targetStorageClass: archive`, the only class images move to.")
+    elif kind == "expire" and rule.selection.get("countType") in TRANSITION_ONLY_COUNT_TYPES:
+        count_type = rule.selection["countType"]
+        yield Finding("ECS801", rule.ptr("action", "type"), f"{rule.label}: `countType: {count_type}` works with `transition` actions only; ECR rejects it with `expire` (use `sinceImagePushed` to expire by age).")
     elif kind == "expire" and "targetStorageClass" in action:
         # ECR's schema rejects it, even as null (cloudposse/terraform-aws-ecr#158, verified 2026-11-30).
         yield Finding("ECS801", rule.ptr("action", "targetStorageClass"), f"{rule.label}: `targetStorageClass` belongs to `transition` actions; ECR rejects it on `expire`.")

@@ -15,6 +15,7 @@ from functools import cache
 from ecslint.data import read_text
 from ecslint.documents import pointer as jp
 from ecslint.subjects.placeholders import is_templated
+from ecslint.subjects.quoting import quote_text
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -62,7 +63,7 @@ def describe_value(value, reveal: bool) -> str:
     if reveal and not isinstance(value, (dict, list)):
         shown = json.dumps(value, ensure_ascii=False)
         if len(shown) <= 40:
-            return shown
+            return quote_text(shown)
     article = _TYPE_NAMES[json_type(value)]
     return article if json_type(value) in ("object", "array", "null") else f"{article} value"
 
@@ -104,7 +105,7 @@ class SchemaValidator:
                 found.append(Violation(pointer, f"must be {wanted}, got {shown}"))
                 return
         if "enum" in schema and value not in schema["enum"]:
-            allowed = ", ".join(f"'{option}'" for option in schema["enum"])
+            allowed = ", ".join(f"'{quote_text(option)}'" for option in schema["enum"])
             shown = describe_value(value, not self._is_sensitive(pointer))
             found.append(Violation(pointer, f"must be one of {allowed}, got {shown}"))
             return
@@ -123,7 +124,7 @@ class SchemaValidator:
                 if key in properties:
                     pending.append((member, properties[key], member_pointer))
                 elif additional is False:
-                    found.append(Violation(member_pointer, self._unknown_key + _did_you_mean(key, properties), unknown_key=True))
+                    found.append(Violation(member_pointer, self._unknown_key + did_you_mean(key, properties), unknown_key=True))
                 elif isinstance(additional, dict):
                     pending.append((member, additional, member_pointer))
         elif isinstance(value, list) and "items" in schema:
@@ -131,11 +132,18 @@ class SchemaValidator:
                 pending.append((member, schema["items"], jp.join(pointer, index)))
 
 
-def _did_you_mean(key: str, known) -> str:
+def did_you_mean(key: str, known) -> str:
+    """`; did you mean 'portMappings'` for the known name closest to key (the same name in other case first), or ""."""
     from difflib import get_close_matches
 
-    close = get_close_matches(key, list(known), n=1, cutoff=0.75)
-    return f"; did you mean '{close[0]}'" if close else ""
+    same = [name for name in known if name.lower() == key.lower()]
+    close = same or get_close_matches(key, list(known), n=1, cutoff=0.75)
+    return f"; did you mean '{quote_text(close[0])}'" if close else ""
+
+
+def model_release(schema: dict) -> str:
+    """`botocore 1.44.8 (2026-11)`: which ECS model a generated schema comes from, for messages."""
+    return f"botocore {schema.get('x-botocore-version', '?')} ({schema.get('x-botocore-released', 'unknown date')})"
 
 
 @cache

@@ -5,7 +5,8 @@ the field with its first letter capitalised, except for the few listed in `_CFN_
 keys are the user's (`dockerLabels`, log `options`, `driverOpts`, `labels`) keep their keys as written.
 Scalars are converted as CloudFormation converts them before calling ECS (`Cpu: 256` is the string
 "256", `Memory: "512"` the integer 512, `Essential: "true"` a boolean), so that ECS002 judges what
-ECS receives. Properties CloudFormation does not know are kept as written, for ECS002 to report.
+ECS receives. Properties CloudFormation does not know (a misspelling, or the API's camelCase name,
+which CloudFormation rejects) are left out of the task definition and listed as rejected, for ECS002.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 from ecslint.documents import pointer as jp
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved, as_text
 from ecslint.checks.schema_validator import service_schema, task_definition_schema
+from ecslint.subjects.task_definition import RejectedKey
 
 # CloudFormation property names that are not the API field with its first letter capitalised, by
 # (API schema definition, API field). Source: the AWS::ECS::TaskDefinition resource schema (as shipped
@@ -123,12 +125,17 @@ def stand_in(node: dict):
 class Converter:
     """Converts one resource's properties, recording API pointer -> template pointer as it goes."""
 
-    def __init__(self, template: Template):
+    def __init__(self, template: Template, rejects_unknown: bool = False):
         self.template = template
+        # True: a key that is no property where it stands is left out and listed in `rejected` (task
+        # definitions, for ECS002); False: it is kept as written, for the subject's schema check to report.
+        self.rejects_unknown = rejects_unknown
         self.pointers: dict[str, str] = {}
         self.nodes: dict[str, dict] = {}
         # API pointers of unresolved values in places that want a number, boolean, enum, object or list.
         self.unresolved: dict[str, dict] = {}
+        # Keys that are no CloudFormation property where they stand; CloudFormation rejects the template.
+        self.rejected: list[RejectedKey] = []
 
     def convert(self, raw, source: str, api: str, node: dict, depth: int = 0):
         value, source = self.template.step(raw, source)
@@ -169,6 +176,11 @@ class Converter:
         converted: dict = {}
         for key, member in value.items():
             field = names.get(key)
+            if field is None and properties is not None and self.rejects_unknown:
+                pointer = jp.join(api, key)
+                self.pointers[pointer] = jp.join(source, key)
+                self.rejected.append(RejectedKey(pointer, key, tuple(names), "CloudFormation"))
+                continue
             node = properties[field] if field is not None else member_node
             field = field or key
             result = self.convert(member, jp.join(source, key), jp.join(api, field), node, depth + 1)

@@ -48,8 +48,35 @@ class CloudFormationTaskDefinition(TaskDefinition):
         return self.converter is not None and self.converter.is_unresolved(pointer)
 
     def keeps(self, finding) -> bool:
-        """False for a finding on such a value: the rule judged a placeholder, not what will be deployed."""
+        """False for a finding on such a value (the rule judged a placeholder, not what will be deployed), and
+        for another rule's finding on a property CloudFormation rejects: ECS002 reports it, once."""
+        if finding.rule_id != "ECS002" and self.converter is not None and any(finding.pointer == rejected.pointer for rejected in self.converter.rejected):
+            return False
         return not self.is_unresolved(finding.pointer)
+
+    def spell_path(self, pointer: str, base: str) -> str:
+        """The template's own property names: `PortMappings[0].HostPort`, read off the template pointers."""
+        if self.converter is None or not (jp.is_within(pointer, API_ROOT) or jp.is_within(pointer, TAGS_ROOT)):
+            return super().spell_path(pointer, base)
+        root = self.converter.source_pointer(base) if base else self.converter.pointers.get(API_ROOT, "")
+        source = self.converter.source_pointer(pointer)
+        if root and jp.is_within(source, root):
+            return jp.to_path(source[len(root):])
+        return super().spell_path(pointer, base)
+
+    def spell_message(self, message: str, pointer: str) -> str:
+        if not jp.is_within(pointer, API_ROOT):
+            return message
+        from ecslint.cloudformation.properties import cfn_name
+        from ecslint.subjects.field_spelling import respell
+
+        return respell(message, pointer[len(API_ROOT):], lambda definition, field, _in_container: cfn_name(definition, field))
+
+    def rejected_keys(self):
+        return list(self.converter.rejected) if self.converter is not None else []
+
+    # How `defined_secret` writes references (`!Sub` variables), for the role writers.
+    expression_syntax = "cloudformation"
 
     def defined_secret(self, value: str):
         """For a `valueFrom` written as `!Ref` to an AWS::SecretsManager::Secret of this template: (the ARN, the
@@ -99,7 +126,7 @@ def is_template(data) -> bool:
 
 def _task_definition(document: Document, template: Template, logical_id: str, resource: dict, iam) -> CloudFormationTaskDefinition:
     resource_pointer = jp.join("/Resources", logical_id)
-    converter = Converter(template)
+    converter = Converter(template, rejects_unknown=True)
     properties, source = template.step(resource.get("Properties", {}), jp.join(resource_pointer, "Properties"))
     raw_tags = NO_VALUE
     if isinstance(properties, dict):

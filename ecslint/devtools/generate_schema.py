@@ -19,6 +19,10 @@ SERVICE_ROOT_SHAPES = ("CreateServiceRequest", "UpdateServiceRequest", "Describe
 # ("Container.name should not be null or empty", ClientException; verified 2026-11-30).
 EXTRA_REQUIRED = {"ContainerDefinition": ["name", "image"]}
 
+# The month each botocore release the schema may come from was published, for ECS002's
+# "as of botocore X (month)"; a new pin adds its release here (PyPI release history).
+RELEASE_MONTHS = {"1.44.8": "2026-11"}
+
 _PRIMITIVES = {
     "integer": {"type": "integer"},
     "long": {"type": "integer"},
@@ -68,11 +72,14 @@ def generate(roots: tuple[str, ...] = ROOT_SHAPES, title: str = "Amazon ECS task
     definitions: dict = {}
     for name in roots:
         _schema_for(name, shapes, definitions)
+    if botocore.__version__ not in RELEASE_MONTHS:
+        raise SystemExit(f"add the release month of botocore {botocore.__version__} to RELEASE_MONTHS in {__name__}")
     schema = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$comment": f"Generated from botocore {botocore.__version__} (ECS service model) by ecslint.devtools.generate_schema; do not edit.",
         "title": title,
         "x-botocore-version": botocore.__version__,
+        "x-botocore-released": RELEASE_MONTHS[botocore.__version__],
         "$ref": f"#/definitions/{roots[0]}",
         "definitions": dict(sorted(definitions.items())),
     }

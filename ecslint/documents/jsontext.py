@@ -12,6 +12,7 @@ import re
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Region
+from ecslint.subjects.quoting import quote_text
 
 # A JSON string token, a structural character, or a bare literal/number. The string body is
 # written as runs of plain characters between escapes: `(?:[^"\\]|\\.)*` keeps a backtracking
@@ -62,7 +63,7 @@ def loads(text: str) -> tuple[object, bool]:
     except RecursionError:
         raise ParseError("Invalid JSON: nested too deeply to be a task definition", 1, 1) from None
     except ValueError as error:
-        raise ParseError(f"Invalid JSON: {error}", 1, 1) from None
+        raise ParseError(f"Invalid JSON: {quote_text(str(error), limit=120)}", 1, 1) from None
     return data, duplicates
 
 

@@ -44,6 +44,7 @@ from ecslint.iam import managed
 from ecslint.subjects.task_definition import dict_entries
 from ecslint.iam.evaluator import PolicySet
 from ecslint.iam.policy import Location, Policy, parse_policy
+from ecslint.subjects.quoting import quote
 
 EXPECTED_SHAPES = (
     "expected `aws iam get-account-authorization-details` output (an object with `RoleDetailList`), "
@@ -111,6 +112,8 @@ class _RoleIndex:
 @dataclass
 class IamContext:
     roles: list[Role] = field(default_factory=list)
+    # Terraform module calls not followed (registry, remote): address -> source, for the run summary.
+    unfollowed: dict = field(default_factory=dict)
     _index: _RoleIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     def _lookup(self) -> _RoleIndex:
@@ -156,7 +159,7 @@ def _decode(value, location: Location, what: str) -> tuple[dict, bool]:
         if isinstance(data, dict):
             return data, False
     where = jp.to_path(location.pointer) or "the top level"
-    raise IamInputError(f"{location.document.path}: {what} at `{where}` is not a policy document (a JSON object or a URL-encoded JSON string)")
+    raise IamInputError(f"{location.document.path}: {what} at {quote(where)} is not a policy document (a JSON object or a URL-encoded JSON string)")
 
 
 @dataclass
@@ -213,7 +216,7 @@ def _resolve(arn: str, attachment: Location, sources: dict[str, _ManagedSource])
     offline = managed.known(arn)
     if offline is not None:
         # Statements of an offline copy have no place in the user's files: point at the attachment instead.
-        return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.version_id)
+        return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.described_version)
     return None
 
 
@@ -269,7 +272,7 @@ def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str
     arn = entry.get("Arn") if isinstance(entry.get("Arn"), str) else None
     name = entry.get("RoleName") if isinstance(entry.get("RoleName"), str) else (arn or "").rsplit("/", 1)[-1]
     if not name:
-        raise IamInputError(f"{document.path}: the role at `{jp.to_path(pointer) or 'the top level'}` has neither `RoleName` nor `Arn`")
+        raise IamInputError(f"{document.path}: the role at {quote(jp.to_path(pointer) or 'the top level')} has neither `RoleName` nor `Arn`")
     trust = None
     if "AssumeRolePolicyDocument" in entry:
         location = Location(document, jp.join(pointer, "AssumeRolePolicyDocument"))

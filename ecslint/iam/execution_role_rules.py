@@ -19,6 +19,7 @@ from ecslint.iam.needs import bootstrap_needs, s3_objects
 from ecslint.iam.patterns import Arn, Match, action_matches, has_wildcard, resource_matches
 from ecslint.iam.task_roles import EXECUTION, roles_of
 from ecslint.subjects.task_definition import TaskDefinition
+from ecslint.subjects.quoting import quote, quote_text
 
 # Calls the agent makes with the execution role (lower-case), beyond which ECS103 reports.
 AGENT_ACTIONS = frozenset(
@@ -91,6 +92,8 @@ def _agent_uses(action: str) -> bool:
 
 def _s3_beyond_task_files(statement, objects: list[str]) -> bool:
     """True when the statement's `s3:GetObject` reaches past this task's environment/FireLens files."""
+    if statement.resources is not None and all("${" in pattern for pattern in statement.resources):
+        return False  # resources known only at deploy time may be exactly this task's files: no guess
     if statement.resources is None or not objects:
         return True
     for pattern in statement.resources:
@@ -98,6 +101,18 @@ def _s3_beyond_task_files(statement, objects: list[str]) -> bool:
         if has_wildcard(bucket) or not any(statement_matches(pattern, value) for value in objects):
             return True
     return False
+
+
+# Grants no application should hold either: ECS103 never advises moving them to the task role.
+NEVER_MOVED_SERVICES = ("ecr", "iam")
+
+
+def _never_moved(policy, statement) -> bool:
+    if policy.kind == "aws-managed" and policy.name.endswith("FullAccess"):
+        return True
+    if statement.not_actions is not None:
+        return True
+    return any(pattern == "*" or pattern.lower() in {f"{service}:*" for service in NEVER_MOVED_SERVICES} for pattern in statement.actions or ())
 
 
 def statement_matches(pattern: str, value: str) -> bool:
@@ -142,9 +157,10 @@ def app_permissions_on_execution_role(task: TaskDefinition):
             detail += f"{',' if detail else ''} where {quoted(unknown)} {'is' if len(unknown) == 1 else 'are'} unknown to the action catalogue"
         plural = len(grant.actions) + len(unknown) > 1
         note = " (`s3:GetObject` is needed only on this task's environment files)" if "s3:getobject" in grant.actions else ""
+        movable = not _never_moved(policy, statement)
         message = (
-            f"Execution role '{role.name}' {verb} {head} ({where(policy, statement)}){detail}; "
-            f"the ECS agent never uses {'them' if plural else 'it'}{note}: {roles.move_to_task_role(plural)}."
+            f"Execution role '{quote_text(role.name)}' {verb} {head} ({where(policy, statement)}){detail}; "
+            f"the ECS agent never uses {'them' if plural else 'it'}{note}: {roles.scope_down_advice(plural, movable)}."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {head}")
         yield Finding("ECS103", task.ptr(EXECUTION), message, related=(context,))
@@ -155,7 +171,7 @@ def _requirement_text(requirements) -> str:
     groups: dict[str, list[str]] = {}
     for requirement in requirements:
         groups.setdefault(str(requirement.resources[0]), []).append(requirement.action)
-    return "; ".join(f"{quoted(actions)} on `{resource}`" for resource, actions in groups.items())
+    return "; ".join(f"{quoted(actions)} on {quote(resource)}" for resource, actions in groups.items())
 
 
 def execution_role_cannot_bootstrap(task: TaskDefinition):
@@ -177,13 +193,17 @@ def execution_role_cannot_bootstrap(task: TaskDefinition):
         if missing:
             parts.append(f"does not allow {_requirement_text(missing)}")
             count = len(role.permissions.policies)
-            context.append(Related(role.location.document, role.location.pointer, f"None of the {count} {'policy' if count == 1 else 'policies'} of role '{role.name}' allows {_requirement_text(missing)}"))
+            context.append(Related(role.location.document, role.location.pointer, f"None of the {count} {'policy' if count == 1 else 'policies'} of role '{quote_text(role.name)}' allows {_requirement_text(missing)}"))
         if denials:
             policy, statement = denials[0][1].denies[0]
             parts.append(f"denies {_requirement_text([requirement for requirement, _ in denials])} ({policy.where(statement)}; an explicit Deny wins over any Allow)")
             context.append(related(policy, statement, f"{statement_text(policy, statement)} denies it"))
-        message = f"Execution role '{role.name}' {' and '.join(parts)}, which {need.subject} needs {need.purpose}; the task cannot start until the execution role allows it."
+        message = f"Execution role '{quote_text(role.name)}' {' and '.join(parts)}, which {need.subject} needs {need.purpose}; the task cannot start until the execution role allows it."
         yield Finding("ECS105", task.ptr(EXECUTION), message, related=tuple(context))
+
+
+def _uses_awslogs(task: TaskDefinition) -> bool:
+    return any((container.get("logConfiguration", dict) or {}).get("logDriver") == "awslogs" for container in task.containers)
 
 
 def _firelens_cloudwatch(task: TaskDefinition) -> bool:
@@ -226,10 +246,13 @@ def sidecar_permissions_on_execution_role(task: TaskDefinition):
         else:
             sources = [pattern for pattern in statement.actions if any(action_matches(pattern, action) for action in granted)]
             via = "" if all(pattern.lower() in granted for pattern in sources) else f" through {quoted(sources)}"
+        # awslogs containers still need `logs:PutLogEvents` on the execution role: the task role needs it as well, not instead.
+        also = "logs:putlogevents" in granted and _uses_awslogs(task)
+        advice = f"also grant {'them' if plural else 'it'} to the task role" + (f" '{quote_text(roles.task_role_name())}'" if roles.task_role_name() else "") if also else roles.move_to_task_role(plural)
         message = (
-            f"Execution role '{role.name}' {verb} {quoted([spelling[action] for action in granted], limit=8)}{via} ({where(policy, statement)}), "
+            f"Execution role '{quote_text(role.name)}' {verb} {quoted([spelling[action] for action in granted], limit=8)}{via} ({where(policy, statement)}), "
             f"which {' and '.join(users)} {'call' if len(users) > 1 else 'calls'} from inside the task with the task role, never the execution role: "
-            f"{roles.move_to_task_role(plural)}."
+            f"{advice}."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {quoted([spelling[action] for action in granted], limit=8)}")
         yield Finding("ECS106", task.ptr(EXECUTION), message, related=(context,))
@@ -255,12 +278,12 @@ def unscoped_secret_access(task: TaskDefinition):
             continue
         scope = "every resource (`Resource: \"*\"`)" if statement.resources is not None else f"every resource except {quoted(statement.not_resources, noun='resources')} (`NotResource`)"
         if referenced:
-            target = f"the secrets this task definition references ({', '.join(f'`{arn}`' for arn in list(dict.fromkeys(referenced))[:3])}{', ...' if len(set(referenced)) > 3 else ''})"
+            target = f"the secrets this task definition references ({', '.join(quote(arn) for arn in list(dict.fromkeys(referenced))[:3])}{', ...' if len(set(referenced)) > 3 else ''})"
         else:
             target = "the secrets the task definitions using this role reference"
         keys = " and the KMS keys that encrypt them" if "kms:Decrypt" in granted else ""
         message = (
-            f"Execution role '{role.name}' allows {quoted(granted)} on {scope} ({where(policy, statement)}), "
+            f"Execution role '{quote_text(role.name)}' allows {quoted(granted)} on {scope} ({where(policy, statement)}), "
             f"so any task using it can read every secret it can reach; limit `Resource` to {target}{keys}."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {quoted(granted)} on every resource")

@@ -92,6 +92,21 @@ class RolePlan:
     kind: str = "execution"
     # token -> the Terraform expression the input wrote for it, for the Terraform writer.
     expressions: Expressions = field(default_factory=Expressions)
+    # References to resources the input defines (`${DbSecret}`, `${aws_kms_key.db.arn}`), written in the
+    # input's syntax ("cloudformation" or "terraform"); a writer of another syntax shows them as `<...>`.
+    own_expressions: tuple[str, ...] = ()
+    expression_syntax: str | None = None
+    # The document leaves some of partition, Region and account to deployment (pseudo parameters, data sources).
+    deploy_time: bool = False
+
+    def foreign(self, text: str, syntax: str) -> str:
+        """The text with references of another syntax than the writer's made visible placeholders."""
+        if self.expression_syntax == syntax:
+            return text
+        for expression in self.own_expressions:
+            for reference in re.findall(r"\$\{[^}]*\}", expression):
+                text = text.replace(reference, f"<{reference[2:-1]}>")
+        return text
 
     @property
     def needed(self) -> bool:
@@ -246,7 +261,11 @@ def _defined_secrets(task: TaskDefinition):
 
 def _add_defined_secrets(statements: _Statements, task: TaskDefinition, plan: RolePlan) -> None:
     for container, name, arn, key in _defined_secrets(task):
-        label = camel(arn.strip("${}"))
+        plan.expression_syntax = getattr(task, "expression_syntax", None)
+        plan.own_expressions += tuple(text for text in (arn, key) if text and text not in plan.own_expressions)
+        # `${Secret}` (CloudFormation) or `${aws_secretsmanager_secret.db.arn}` (Terraform): the resource's name.
+        parts = arn.strip("${}").split(".")
+        label = camel(parts[-2] if len(parts) >= 3 else parts[0])
         statements.add("secret", f"ReadSecret{label}", ["secretsmanager:GetSecretValue"], [arn], container.label)
         if key is not None:
             statements.add("kms", f"DecryptSecret{label}", ["kms:Decrypt"], [key], container.label)
@@ -344,10 +363,11 @@ def restored(place: Place) -> Place:
 def plan_execution_role(task: TaskDefinition, family: str | None = None) -> RolePlan:
     """The execution role this task definition needs (an empty plan when it needs none)."""
     family = family or family_of(task, "task")
+    original = task
     task, expressions = with_stand_ins(task)
     role_name, role_arn = _role(task, family)
     place = place_of(task)
-    plan = RolePlan(family, restore(role_name), restore(role_arn) if role_arn else None, restored(place), expressions=expressions)
+    plan = RolePlan(family, restore(role_name), restore(role_arn) if role_arn else None, restored(place), expressions=expressions, deploy_time=task is not original)
     statements = _Statements()
     needs = bootstrap_needs(task, place, every_launch_type=True)
     for need in needs:
@@ -375,10 +395,14 @@ def plan_execution_role(task: TaskDefinition, family: str | None = None) -> Role
 def placeholder_note(plan: RolePlan) -> str | None:
     """For outputs that show tokens as they are (JSON): which ones to replace."""
     tokens = plan.placeholders
-    return f"Replace {', '.join(f'`{token}`' for token in tokens)}: the task definition does not say {_which(tokens)}." if tokens else None
+    if not tokens:
+        return None
+    if plan.deploy_time:
+        return f"Replace {', '.join(quote(token) for token in tokens)}: the template leaves {_which(tokens, 'and')} to deployment (`--format cloudformation` and `--format terraform` write them as pseudo parameters and data sources)."
+    return f"Replace {', '.join(quote(token) for token in tokens)}: the task definition does not say {_which(tokens)}."
 
 
-def _which(tokens: list[str]) -> str:
+def _which(tokens: list[str], conjunction: str = "or") -> str:
     words = {PARTITION: "the partition", REGION: "the Region", ACCOUNT: "the account"}
     names = [words[token] for token in tokens]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {conjunction} " + names[-1]

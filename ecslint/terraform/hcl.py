@@ -1,7 +1,7 @@
 """Terraform `.tf` text -> resources as plain data with a position for every value, evaluating only what needs no run.
 
-Literals, lists, objects, blocks, `jsonencode(...)`, heredocs and `file(...)` / `templatefile(...)` of a file beside
-the `.tf` file are evaluated; references to variables, locals, data sources, modules and most resource attributes are
+Literals, lists, objects, blocks, `jsonencode(...)`, heredocs and `file(...)` / `templatefile(...)` of a file of the tree
+(the module folder or its repository) are evaluated; references to variables, locals, data sources, modules and most resource attributes are
 `Unknown`. A reference to an IAM role or policy (`aws_iam_role.app.arn`) becomes the string `${aws_iam_role.app.arn}`,
 which the front end resolves against the roles of the same module. python-hcl2 (imported only here, ~100 ms) parses;
 its raw Lark tree carries the line and column of every node.
@@ -10,14 +10,18 @@ its raw Lark tree carries the line and column of every node.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.jsontext import LineIndex
+from ecslint.documents.paths import repository_root
 from ecslint.subjects.placeholders import contains_deploy_time_value
 from ecslint.terraform.template import Unknown, parse_template_json
+from ecslint.subjects.quoting import quote
 
 # Attributes whose string value is a JSON document (the AWS provider decodes them): decoded where written.
 JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy"})
@@ -27,7 +31,56 @@ RESOLVABLE_REFERENCES = re.compile(r"^(aws_iam_role|aws_iam_policy|data\.aws_iam
 RESOLVABLE_REFERENCE_TEXT = re.compile(r"^\$\{[^${}]*\}$")
 # Files read by file()/templatefile() are task definitions or policies: bigger ones are not what we look for.
 MAX_INCLUDED_BYTES = 1024 * 1024
+# Never read through file(), even inside the linted tree: credentials and remotes live there.
+VERSION_CONTROL_FOLDERS = frozenset({".git", ".hg", ".svn"})
 Span = tuple[int, int, int, int]
+
+
+class Deferred:
+    """Marks a value the file alone cannot tell but the module may (`var.x` with a default, `local.y`): it keeps
+    the expression, so ecslint.terraform.scope can evaluate it again with the module's values."""
+
+    __slots__ = ()
+
+    def again(self, scope, bindings=None):
+        return self.evaluator.with_scope(scope, bindings).evaluate_again(self.node, self.pointer)
+
+
+class DeferredUnknown(Unknown, Deferred):
+
+
+    def __new__(cls, text: str, node=None, evaluator=None, pointer: str = ""):
+        instance = super().__new__(cls, text)
+        instance.node, instance.evaluator, instance.pointer = node, evaluator, pointer
+        return instance
+
+
+class DeferredText(str, Deferred):
+    """A string with `${...}` parts the file cannot fill (`"${var.env}-app"`): read as text, evaluated again in scope."""
+
+
+
+    def __new__(cls, text: str, node=None, evaluator=None, pointer: str = ""):
+        instance = super().__new__(cls, text)
+        instance.node, instance.evaluator, instance.pointer = node, evaluator, pointer
+        return instance
+
+
+class DeferredBlocks(DeferredUnknown):
+    """A `dynamic` block: the blocks it makes, when its `for_each` is known in the module."""
+
+
+
+    def again(self, scope, bindings=None):
+        evaluator = self.evaluator.with_scope(scope, bindings)
+        try:
+            return scope.expand_dynamic(evaluator, self.node, self.label, self.pointer)
+        except (Failed, RecursionError):
+            return Unknown(str(self))
+
+
+class Failed(Exception):
+    """An expression Terraform would reject (an index past the end, a resource with `count = 0`): `try()` moves on."""
 
 
 class HclError(Exception):
@@ -93,6 +146,23 @@ class _Evaluator:
         self.folder = folder
         self.lines = LineIndex(text)
         self.spans: dict[str, tuple[Span | None, Span, bool]] = {}
+        # Set when evaluating again within a module (ecslint.terraform.scope.Scope); None while parsing one file.
+        self.scope = None
+        # Names bound by `for` expressions, `each` and `count` (name -> value).
+        self.bindings: dict = {}
+        self.trying = 0
+
+    def with_scope(self, scope, bindings=None) -> "_Evaluator":
+        other = object.__new__(_Evaluator)
+        other.__dict__.update(self.__dict__)
+        other.scope, other.bindings, other.trying = scope, dict(bindings or {}), 0
+        return other
+
+    def evaluate_again(self, node, pointer: str):
+        try:
+            return self._evaluate(node, pointer)
+        except (Failed, RecursionError):
+            return self.unknown(node)
 
     def source(self, node) -> str:
         start, end = _offsets(node)
@@ -111,7 +181,18 @@ class _Evaluator:
     def expression(self, node, pointer: str, key: Span | None = None):
         value = self._evaluate(node, pointer)
         self.record(pointer, key, node, value)
+        if self.scope is None:
+            if isinstance(value, Unknown) and not isinstance(value, Deferred):
+                return DeferredUnknown(value, node, self, pointer)
+            if type(value) is str and "${" in value and self._has_interpolation(node):
+                return DeferredText(value, node, self, pointer)
         return value
+
+    def _has_interpolation(self, node) -> bool:
+        inner = _children(node)
+        while node.data == "expr_term" and len(inner) == 1:
+            node, inner = inner[0], _children(inner[0])
+        return node.data == "string" and any(getattr(child, "data", None) == "string_part" and getattr(child.children[0], "data", None) == "interpolation" for child in node.children)
 
     def _evaluate(self, node, pointer: str):
         from lark import Token
@@ -142,13 +223,51 @@ class _Evaluator:
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
 
     def _on_identifier(self, node, pointer):
+        name = str(node.children[0])
+        if name in self.bindings:
+            return self.bindings[name]
         return self.unknown(node)
 
     def _on_conditional(self, node, pointer):
-        branches = [self._evaluate(child, pointer) for child in _children(node)[1:]]
+        parts = _children(node)
+        if self.scope is not None:
+            decided = self.scope.truth(self._evaluate(parts[0], pointer))
+            if decided is not None:
+                return self._evaluate(parts[1] if decided else parts[2], pointer)
+        branches = [self._evaluate(child, pointer) for child in parts[1:]]
         if len(branches) == 2 and branches[0] == branches[1] and not contains_deploy_time_value(branches[0]):
             return branches[0]
         return self.unknown(node)
+
+    def _on_binary_op(self, node, pointer):
+        if self.scope is None:
+            return self.unknown(node)
+        left, term = _children(node)
+        operator_node, right_node = _children(term)
+        operator = str(operator_node.children[0])
+        return self.scope.binary(operator, self._evaluate(left, pointer), lambda: self._evaluate(right_node, pointer), self.source(node))
+
+    def _on_for_tuple_expr(self, node, pointer):
+        return self._for(node, pointer, tuple_result=True)
+
+    def _on_for_object_expr(self, node, pointer):
+        return self._for(node, pointer, tuple_result=False)
+
+    def _for(self, node, pointer, tuple_result: bool):
+        if self.scope is None:
+            return self.unknown(node)
+        return self.scope.for_expression(self, node, pointer, tuple_result)
+
+    def _on_attr_splat_expr_term(self, node, pointer):
+        return self._splat(node, pointer)
+
+    def _on_full_splat_expr_term(self, node, pointer):
+        return self._splat(node, pointer)
+
+    def _splat(self, node, pointer):
+        if self.scope is None:
+            return self.unknown(node)
+        return self.scope.splat(self, node, pointer)
 
     def _on_unary_op(self, node, pointer):
         operator, operand = str(node.children[0]), self._evaluate(node.children[1], pointer)
@@ -239,16 +358,17 @@ class _Evaluator:
         return None
 
     def _on_get_attr_expr_term(self, node, pointer):
-        return self._reference(node)
+        return self._reference(node) if self.scope is None else self.scope.reference(self, node, pointer)
 
     def _on_index_expr_term(self, node, pointer):
-        return self._reference(node)
+        return self._reference(node) if self.scope is None else self.scope.reference(self, node, pointer)
 
     def _reference(self, node):
         text = "".join(self.source(node).split())
         if RESOLVABLE_REFERENCES.match(text):
             kind, name, attribute = RESOLVABLE_REFERENCES.match(text).groups()
-            return "${" + f"{kind}.{name}.{attribute}" + "}"
+            # Deferred: inside a child module, the module's scope qualifies it (`module.iam.aws_iam_role.app`).
+            return DeferredText("${" + f"{kind}.{name}.{attribute}" + "}", node, self, "")
         if text == "path.module" or text == "path.root":
             return "."
         return Unknown(text)
@@ -262,6 +382,9 @@ class _Evaluator:
         if name == "jsonencode" and len(nodes) == 1:
             value = self.expression(nodes[0], pointer)
             return value if isinstance(value, Unknown) else Encoded(value)
+        if self.scope is not None:
+            if name in self.scope.FUNCTIONS:
+                return self.scope.call(self, name, nodes, pointer, self.unknown(node))
         values = [self._evaluate(child, pointer) for child in nodes]
         if name == "jsondecode" and len(values) == 1:
             if isinstance(values[0], Encoded):
@@ -270,13 +393,17 @@ class _Evaluator:
                 parsed = parse_template_json(values[0])
                 return parsed.data if parsed is not None else self.unknown(node)
         if name in ("file", "templatefile") and values and isinstance(values[0], str) and not isinstance(values[0], Unknown):
+            # A file's content is read only as the JSON document of an attribute that holds one: as a name,
+            # an image or any other string it would be echoed in messages (`name = file("/proc/self/environ")`).
+            if not pointer or jp.split(pointer)[-1] not in JSON_ATTRIBUTES:
+                return self.unknown(node)
             text = self._read(values[0])
             if text is None:
                 return self.unknown(node)
             if name == "templatefile":
                 variables = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
                 text = _render(text, variables)
-            return TextAt(text, None)
+            return FileText(text, None)
         if name in ("tostring", "tonumber", "tolist", "toset", "tomap", "tobool") and len(values) == 1:
             return values[0] if not isinstance(values[0], Encoded) else _as_string(values[0])
         if name == "concat" and values and all(isinstance(value, list) for value in values):
@@ -286,15 +413,17 @@ class _Evaluator:
         return self.unknown(node)
 
     def _read(self, name: str) -> str | None:
-        if self.folder is None or "${" in name:
+        """A file of the linted tree, or None: never an absolute path, a path out of the tree, a device or a FIFO."""
+        if self.folder is None or "${" in name or "\x00" in name or Path(name).is_absolute():
             return None
-        path = Path(name) if Path(name).is_absolute() else self.folder / name
         try:
-            if path.stat().st_size > MAX_INCLUDED_BYTES:
-                return None
-            return path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError, ValueError):
+            module = self.folder.resolve(strict=True)
+            path = (module / name).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
             return None
+        if not _inside_tree(path, module):
+            return None
+        return read_regular_file(path, MAX_INCLUDED_BYTES)
 
     # Structure ---------------------------------------------------------------------------------------
 
@@ -316,7 +445,9 @@ class _Evaluator:
                     kind = labels[1] if len(labels) > 1 else "dynamic"
                     entries = self._block_list(result, kind)
                     block_pointer = jp.join(pointer, kind, len(entries))
-                    entries.append(Unknown(f"dynamic {json.dumps(kind)} block"))
+                    deferred = DeferredBlocks(f"dynamic {json.dumps(kind)} block", child, self, block_pointer)
+                    deferred.label = kind
+                    entries.append(deferred if self.scope is None else self._expand(deferred))
                     self.record(block_pointer, _span(child.children[0]), child, None)
                     continue
                 kind = labels[0] if labels else "block"
@@ -334,6 +465,9 @@ class _Evaluator:
             entries = result[kind] = []
         return entries
 
+    def _expand(self, deferred):
+        return self.scope.expand_dynamic(self, deferred.node, deferred.label, deferred.pointer)
+
     def _labels(self, block) -> list[str]:
         out = []
         for child in _children(block)[:-1]:
@@ -348,6 +482,8 @@ class _Evaluator:
         written = value.raw if isinstance(value, TextAt) else value
         parsed = parse_template_json(written)
         if parsed is None:
+            if isinstance(value, FileText):
+                return Unknown("the content of a file that is not JSON")
             return Unknown("a JSON document Terraform renders at apply time") if "${" in value or "%{" in value else value
         offset = value.offset if isinstance(value, TextAt) else None
         if offset is not None:
@@ -363,6 +499,36 @@ class _Evaluator:
         return (*self.lines.position(start), *self.lines.position(end))
 
 
+def _inside_tree(path: Path, module: Path) -> bool:
+    """Inside the module's folder, or its repository (the checkout being linted), and not in version-control data."""
+    for root in (module, repository_root(module)):
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            continue
+        return not any(part in VERSION_CONTROL_FOLDERS for part in parts)
+    return False
+
+
+def read_regular_file(path: Path, limit: int) -> str | None:
+    """The UTF-8 text of a regular file of at most `limit` bytes, or None (opened without blocking, so a FIFO cannot hang us)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        return data.decode("utf-8-sig") if len(data) <= limit else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(descriptor)
+
+
 class TextAt(str):
     """A string read verbatim from a file (heredoc, file()); `offset` is where it starts in the `.tf` text, when it is there."""
 
@@ -375,6 +541,10 @@ class TextAt(str):
         instance.offset = offset
         instance.raw = text if raw is None else raw
         return instance
+
+
+class FileText(TextAt):
+    """The content of a file read by file()/templatefile(): used only as a JSON document, never echoed."""
 
 
 _PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
@@ -423,6 +593,9 @@ def parse_hcl(text: str, path: str | None) -> HclFile:
         if block.data != "block":
             continue
         labels = evaluator._labels(block)
+        if labels and labels[0] in MODULE_BLOCKS:
+            _module_block(evaluator, block, labels, data)
+            continue
         if len(labels) != 3 or labels[0] not in ("resource", "data"):
             continue
         section, kind, name = labels
@@ -438,11 +611,37 @@ def parse_hcl(text: str, path: str | None) -> HclFile:
     return HclFile(data, evaluator.spans)
 
 
+# Tokens a parse error may show in full: punctuation and HCL words, never quoted or free text.
+_SHOWN_TOKEN = re.compile(r"[^\w\s'\"`]{1,3}|[A-Za-z_][A-Za-z0-9_-]{0,15}")
+
+
+# Blocks that give a module its values: `variable "x" { default = ... }`, `locals { ... }`, `module "m" { ... }`
+# (a call: its source and inputs) and `output "o" { value = ... }`; kept as {kind: {name: body}}.
+MODULE_BLOCKS = ("variable", "locals", "module", "output")
+
+
+def _module_block(evaluator: _Evaluator, block, labels: list[str], data: dict) -> None:
+    kind = labels[0]
+    try:
+        if kind == "locals":
+            named = data.setdefault("locals", {})
+            for name, value in evaluator.body(_children(block)[-1], jp.join("", "locals")).items():
+                named.setdefault(name, value)
+        elif len(labels) == 2:
+            data.setdefault(kind, {}).setdefault(labels[1], evaluator.body(_children(block)[-1], jp.join("", kind, labels[1])))
+    except RecursionError:
+        pass
+
+
 def _describe(error) -> str:
     token = getattr(error, "token", None)
     if token is not None and getattr(token, "type", "") == "$END":
         return "unexpected end of file (a block or bracket is not closed)"
     if token is not None and str(token).strip():
-        shown = str(token).strip().splitlines()[0][:30]
-        return f"unexpected `{shown}`"
+        text = str(token).strip()
+        # Punctuation and short words are shown; anything else only by its first character and length,
+        # since an unparsable token may be a secret (`password = 'hunter2'`: single quotes are not HCL).
+        if _SHOWN_TOKEN.fullmatch(text):
+            return f"unexpected {quote(text)}"
+        return f"unexpected text starting with {quote(text[0])} ({len(text)} characters)"
     return "unexpected end of input" if type(error).__name__ == "UnexpectedEOF" else "unexpected text"

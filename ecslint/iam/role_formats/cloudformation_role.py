@@ -85,13 +85,13 @@ def _inline(value) -> str:
     return json.dumps(value)
 
 
-def _substituted(value):
+def _substituted(value, plan):
     if isinstance(value, str):
-        return _value(value)
+        return _value(plan.foreign(value, "cloudformation"))
     if isinstance(value, dict):
-        return {key: _substituted(item) for key, item in value.items()}
+        return {key: _substituted(item, plan) for key, item in value.items()}
     if isinstance(value, list):
-        return [_substituted(item) for item in value]
+        return [_substituted(item, plan) for item in value]
     return value
 
 
@@ -109,7 +109,7 @@ def _resource(plan) -> dict:
     properties = {"RoleName": plan.role_name, "AssumeRolePolicyDocument": plan.trust_document()}
     if plan.statements:
         properties["Policies"] = [{"PolicyName": plan.role_name, "PolicyDocument": plan.policy_document()}]
-    return {"Type": "AWS::IAM::Role", "Properties": _substituted(properties)}
+    return {"Type": "AWS::IAM::Role", "Properties": _substituted(properties, plan)}
 
 
 def _kms_comment(plan, indent: int) -> list[str]:

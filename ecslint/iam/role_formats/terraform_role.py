@@ -31,20 +31,33 @@ class _Writer:
     def __init__(self):
         self.lines: list[str] = []
         self.data_blocks: set[str] = set()
+        self.plan = None
 
     def string(self, text: str, expressions: dict) -> str:
-        """An HCL string; `${` and `%{` in the text are escaped, tokens become interpolations."""
+        """An HCL string; `${` and `%{` in the text are escaped, tokens and the module's own references become interpolations."""
+        own = self._own_references()
+        if self.plan is not None:
+            text = self.plan.foreign(text, "terraform")
+        pattern = re.compile("|".join([_TOKEN.pattern] + [re.escape(reference) for reference in own]))
+        whole = pattern.fullmatch(text)
+        if whole:
+            return self._interpolation(whole.group(), expressions)
         parts = []
         position = 0
-        for match in _TOKEN.finditer(text):
+        for match in pattern.finditer(text):
             parts.append(self._literal(text[position : match.start()]))
-            parts.append("${" + self.expression(match.group(), expressions) + "}")
+            parts.append("${" + self._interpolation(match.group(), expressions) + "}")
             position = match.end()
         parts.append(self._literal(text[position:]))
-        joined = "".join(parts)
-        if _TOKEN.fullmatch(text):
-            return self.expression(text, expressions)
-        return f'"{joined}"'
+        return '"' + "".join(parts) + '"'
+
+    def _own_references(self) -> list[str]:
+        if self.plan is None or self.plan.expression_syntax != "terraform":
+            return []
+        return sorted({reference for expression in self.plan.own_expressions for reference in re.findall(r"\$\{[^}]*\}", expression)})
+
+    def _interpolation(self, found: str, expressions: dict) -> str:
+        return self.expression(found, expressions) if found in DEFAULTS else found[2:-1]
 
     def expression(self, token: str, expressions: dict) -> str:
         if token in expressions:
@@ -87,6 +100,7 @@ class _Writer:
 
     def role(self, plan) -> None:
         name = _name(f"{plan.family}_{plan.kind}")
+        self.plan = plan
         expressions = plan.expressions
         self.lines.append(f"# {plan.family}: {plan.kind} role")
         self.lines.extend(f"# Note: {_TOKEN.sub(lambda m: '${' + self.expression(m.group(), expressions) + '}', note)}" for note in plan.notes)
