@@ -179,9 +179,14 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
     live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
     sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename)
+    late_sources = None
     if arguments.aws or arguments.aws_all:
+        from ecslint.aws.ecr import registry_sources
+
         sources = _with_live_sources(sources, session, arguments)
-    report = run(sources, Options(frozenset(enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam))
+        # The repositories the run's task definitions pull from (all of them with --aws-all), once they are read.
+        late_sources = registry_sources(session, arguments.aws_all)
+    report = run(sources, Options(frozenset(enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, late_sources=late_sources))
     root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:
         _apply_baseline(report, arguments, cwd, root)

@@ -11,6 +11,7 @@ from ecslint.checks import load_all
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
@@ -48,12 +49,14 @@ class Options(NamedTuple):
     inline_ignores: bool = True
     # Roles and policies from --iam (ecslint.iam.context.IamContext); None when none were given.
     iam: object | None = None
+    # Run -> more sources, read after the others and before the second pass; None for none.
+    late_sources: object | None = None
 
 
 def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
     found: list[Finding] = []
     for rule_id, registered in load_all().items():
-        if rule_id not in options.enabled or not isinstance(subject, registered.subject):
+        if rule_id not in options.enabled or not registered.applies_to(subject):
             continue
         try:
             found.extend(registered.function(subject))
@@ -87,10 +90,10 @@ def _locate(finding: Finding, document: Document | None, source: Source) -> Loca
 
 
 class _RunSoFar:
-    """What a run keeps for its second pass: its task definitions, and the subjects that check against them (AppSpec)."""
+    """What a run keeps for its second pass: all its subjects, and those judged together with others."""
 
     def __init__(self):
-        self.task_definitions: list = []
+        self.run = Run()
         self.waiting: list = []  # (subject, source, document)
 
 
@@ -124,11 +127,11 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
                 # Roles from the template itself come first; --iam and --aws-iam add to them.
                 own = subject.iam.roles if subject.iam is not None else []
                 subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles))
-            if so_far is not None:
-                so_far.task_definitions.append(subject)
-        if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
-            so_far.waiting.append((subject, source, parsed))
-            continue
+        if so_far is not None:
+            so_far.run.add(subject)
+            if getattr(subject, "needs_run", False):
+                so_far.waiting.append((subject, source, parsed))
+                continue
         _check_subject(subject, source, parsed, options, report)
 
 
@@ -161,17 +164,25 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
             report.findings.append(_locate(finding, document, source))
 
 
-def run(sources, options: Options) -> Report:
-    report = Report()
-    so_far = _RunSoFar()
+def _read(sources, options: Options, report: Report, so_far: _RunSoFar) -> None:
     for source in sources:
         if isinstance(source, InputError):
             report.input_errors.append(source)
         else:
             lint_source(source, options, report, so_far)
-    # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
-    # with the one it deploys, ECS902) are checked once every document has been read.
+
+
+def run(sources, options: Options) -> Report:
+    report = Report()
+    so_far = _RunSoFar()
+    _read(sources, options, report, so_far)
+    if options.late_sources is not None:
+        # Sources that depend on what the run has read (with --aws, the repositories its task definitions pull from).
+        _read(options.late_sources(so_far.run), options, report, so_far)
+    # Second pass: subjects judged together with others (an AppSpec with the task definition it
+    # deploys, ECS902; a repository with the registry's scanning configuration, ECS810) are checked
+    # once every document has been read.
     for subject, source, document in so_far.waiting:
-        _check_subject(subject.with_run_task_definitions(so_far.task_definitions), source, document, options, report)
+        _check_subject(subject.with_run(so_far.run), source, document, options, report)
     report.findings.sort(key=Located.sort_key)
     return report

@@ -23,13 +23,14 @@ RECOGNISERS: list[shapes.Recogniser] = [
     ("ecslint.terraform.front_end", "terraform_task_definitions", shapes.any_document),  # .tf, templates, plans
     ("ecslint.subjects.task_definition", "task_definitions", shapes.any_document),
     ("ecslint.cloudformation.template", "cloudformation_task_definitions", shapes.has_resources),
+    ("ecslint.subjects.ecr_outputs", "ecr_outputs", shapes.is_ecr_output),  # aws ecr describe-repositories, get-*-policy, ...
     ("ecslint.subjects.lifecycle_policy", "lifecycle_policies", shapes.any_document),
     ("ecslint.subjects.appspec", "appspec_files", shapes.any_document),
 ]
 
 # A YAML (or other non-JSON) file found by walking is parsed only if its text holds one of
 # these: YAML parsing is slow, and most YAML in a repository is CI config or Kubernetes.
-WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService"]
+WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService", "AWS::ECR::", "aws_ecr_"]
 
 
 def parse(path: str, raw: bytes):

@@ -24,6 +24,17 @@ def is_plan_or_state(data) -> bool:
     return isinstance(data, dict) and "format_version" in data and isinstance(data.get("planned_values", data.get("values")), dict)
 
 
+# Top-level keys only `aws ecr` outputs have: describe-repositories, get-lifecycle-policy, get-repository-policy,
+# describe-registry, get-registry-scanning-configuration, describe-pull-through-cache-rules (botocore ECR model).
+ECR_OUTPUT_KEYS = ("repositories", "lifecyclePolicyText", "policyText", "replicationConfiguration", "scanningConfiguration", "pullThroughCacheRules")
+
+
+def is_ecr_output(document) -> bool:
+    """A JSON object with a top-level key of an `aws ecr` output."""
+    data = document.data
+    return isinstance(data, dict) and getattr(document, "syntax", "json") == "json" and any(key in data for key in ECR_OUTPUT_KEYS)
+
+
 def any_document(document) -> bool:
     return True
 

@@ -6,8 +6,9 @@ ECS002 finding) never crashes a rule: accessors return None or empty lists inste
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import ClassVar
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
@@ -117,6 +118,18 @@ class TaskDefinition(Subject):
     tags_pointer: str | None = None
     # The roles and policies known for this run (ecslint.iam.context.IamContext), or None.
     iam: object | None = field(default=None, compare=False, repr=False)
+    # The ECR repositories and pull-through cache rules of the run (ecslint.subjects.ecr_registry.Registry), or None.
+    registry: object | None = field(default=None, compare=False, repr=False)
+    kind: ClassVar[str] = "task-definition"
+    # Checked once the whole run is read, so that image rules know the repositories defined beside it.
+    needs_run: ClassVar[bool] = True
+
+    def with_run(self, run) -> TaskDefinition:
+        if not run.has("repository", "pull-through-cache-rule"):
+            return self  # nothing to pair with: the ECR code is not even imported
+        from ecslint.subjects.ecr_registry import Registry
+
+        return replace(self, registry=run.shared("ecr-registry", Registry.of_run))
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)

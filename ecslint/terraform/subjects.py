@@ -15,6 +15,7 @@ from ecslint.selection import matches
 from ecslint.terraform.template import Unknown, unknown_pointers
 
 TASK_TYPE = "aws_ecs_task_definition"
+ECR_PREFIX = "aws_ecr_"
 POLICY_DOCUMENT = "aws_iam_policy_document"
 IAM_TYPES = frozenset({"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_policy", f"data.{POLICY_DOCUMENT}"})
 
@@ -179,11 +180,36 @@ def _sibling_documents(document) -> list:
     return found
 
 
+def _ecr_subjects(resources: list, document=None) -> list:
+    """Subjects of the `aws_ecr_*` resources (ecslint.terraform.ecr, imported only when there are some)."""
+    if not any(resource.type.startswith(ECR_PREFIX) for resource in resources):
+        return []
+    from ecslint.terraform.ecr import ecr_subjects
+
+    return ecr_subjects(resources, _ignore_from_tags, _module_text(document) if document is not None else "")
+
+
+def _module_text(document) -> str:
+    """The text of the other `.tf` files of the document's folder (bounded), for what references to it they hold."""
+    if not document.path or document.path.startswith("<"):
+        return ""
+    here = Path(document.path)
+    texts = []
+    try:
+        for path in sorted(here.parent.glob("*.tf")):
+            if path.is_file() and path.resolve() != here.resolve() and path.stat().st_size <= 1024 * 1024:
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return ""
+    return "\n".join(texts)
+
+
 def hcl_subjects(document) -> list:
     own = _hcl_resources(document)
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
+    registry = _ecr_subjects(own, document)
     if not tasks:
-        return []
+        return registry
     module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
     declared_in: dict[str, set[str]] = {}
     for resource in module:
@@ -192,7 +218,7 @@ def hcl_subjects(document) -> list:
         # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
         # this file's own resources can be trusted to be the ones its references mean.
         module = own
-    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES])
+    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES]) + registry
 
 
 # Plans and state -------------------------------------------------------------------------------------
@@ -257,7 +283,7 @@ def _rendered_json(value):
 
 
 def _plan_resources(document) -> list:
-    from ecslint.terraform.locate import EmbeddedJsonLocator
+    from ecslint.documents.embedded_json import EmbeddedJsonLocator
     from ecslint.terraform.resources import Resource
 
     data = document.data
@@ -279,7 +305,7 @@ def _plan_resources(document) -> list:
             if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed" or not isinstance(entry.get("values"), dict):
                 continue
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
-            if kind not in IAM_TYPES and kind != TASK_TYPE or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind != TASK_TYPE and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
@@ -287,7 +313,7 @@ def _plan_resources(document) -> list:
             references = _references(configuration, module_address, f"{kind}.{name}")
             values = _resolve_references(values, references, module_address)
             values_pointer = jp.join(pointer, "resources", index, "values")
-            for attribute in ("container_definitions", "policy", "assume_role_policy"):
+            for attribute in ("container_definitions", "policy", "assume_role_policy", "lifecycle_policy", "repository_policy"):
                 locator.embed(jp.join(values_pointer, attribute))
                 if attribute in values:
                     values[attribute] = _rendered_json(values[attribute])
@@ -307,7 +333,8 @@ def _plan_resources(document) -> list:
 def plan_subjects(document) -> list:
     resources = _plan_resources(document)
     tasks = [resource for resource in resources if resource.type == TASK_TYPE]
-    return _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    registry = _ecr_subjects(resources)
+    return (_subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []) + registry
 
 
 # Container templates (.json.tpl) ---------------------------------------------------------------------
