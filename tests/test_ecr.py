@@ -207,10 +207,6 @@ Resources:
 
 @pytest.fixture
 def aws_env(monkeypatch):
-    import ecslint.aws.ecr as live_ecr
-
-    # moto does not implement DescribePullThroughCacheRules; test_live_pull_through_cache_rules stubs it.
-    monkeypatch.setattr(live_ecr, "REGISTRY_OPERATIONS", live_ecr.REGISTRY_OPERATIONS[:2])
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
         monkeypatch.setenv(name, value)
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
@@ -306,6 +302,7 @@ def test_live_pull_through_cache_rules_feed_ecs105():
         stub.add_response("describe_registry", {"registryId": "210987654321", "replicationConfiguration": {"rules": []}})
         stub.add_response("describe_pull_through_cache_rules", {"pullThroughCacheRules": [rule]})
         sources = list(_Reader(None, lambda session, region: ecr).registry(REGION))
+    # (moto does not implement DescribePullThroughCacheRules, hence the stubbed client; the moto tests pull no `prefix/` image.)
     assert [source.display_path for source in sources] == [
         "ecr:us-east-1:210987654321:registry-scanning-configuration",
         "ecr:us-east-1:210987654321:registry",

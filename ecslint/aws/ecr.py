@@ -87,8 +87,10 @@ class _Reader:
             for repository in (response or {}).get("repositories", []):
                 yield repository
 
-    def registry(self, region: str):
+    def registry(self, region: str, pull_through: bool = True):
         for operation, name in REGISTRY_OPERATIONS:
+            if operation == "describe_pull_through_cache_rules" and not pull_through:
+                continue
             response, problem = self.call(region, operation)
             if problem is not None:
                 yield problem
@@ -106,7 +108,8 @@ def registry_sources(live_session, all_repositories: bool, make_client=None):
 
         region = live_session.region_name
         reader = _Reader(live_session, make_client or (lambda session, where: _client(session, where)))
-        targets: dict[tuple[str, str | None], list[str] | None] = dict(_wanted(run, region).items())
+        wanted = _wanted(run, region)
+        targets: dict[tuple[str, str | None], list[str] | None] = dict(wanted.items())
         if all_repositories:
             targets[(region, None)] = None
         regions = sorted({place[0] for place in targets})
@@ -118,7 +121,9 @@ def registry_sources(live_session, all_repositories: bool, make_client=None):
                         continue
                     yield from _repository_sources(reader, where, repository)
             for where in regions:
-                yield from reader.registry(where)
+                # Pull-through cache repositories are always `prefix/name`: without such an image the rules change nothing.
+                nested = any("/" in name for (place, _), names in wanted.items() if place == where for name in names)
+                yield from reader.registry(where, pull_through=nested)
         except botocore.exceptions.NoCredentialsError as error:
             yield InputError("--aws", str(error))
 
