@@ -126,7 +126,8 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
             if options.iam is not None:
                 # Roles from the template itself come first; --iam and --aws-iam add to them.
                 own = subject.iam.roles if subject.iam is not None else []
-                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles))
+                # Without roles of its own the subject shares the run's context (and its role index) as it is.
+                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles) if own else options.iam)
         if so_far is not None:
             so_far.run.add(subject)
             if getattr(subject, "needs_run", False):

@@ -54,6 +54,21 @@ def test_violation_messages(document, expected):
     assert _messages(json.dumps(document)) == expected
 
 
+def test_fields_added_to_the_ecs_model_since_1_43_are_accepted():
+    # trustedExecutionConfiguration, resourceRequirements[].sharingStrategy (value no longer required)
+    # and the NeuronDevice resource type arrived in the ECS model after botocore 1.43.11.
+    text = json.dumps({
+        "family": "w",
+        "requiresCompatibilities": ["MANAGED_INSTANCES"],
+        "trustedExecutionConfiguration": {"isolationMode": "CONFIDENTIAL_SANDBOX", "attestationPolicy": "arn:aws:ecs:us-east-1:123456789012:attestation-policy/p"},
+        "containerDefinitions": [
+            {"name": "w", "image": "x", "resourceRequirements": [{"type": "GPU", "sharingStrategy": {"nvidiaMps": {"memory": 4096, "maxComputePercent": 50}}}]},
+            {"name": "n", "image": "y", "resourceRequirements": [{"type": "NeuronDevice", "value": "1"}]},
+        ],
+    })
+    assert _messages(text) == []
+
+
 def test_describe_only_fields_are_not_schema_violations():
     text = json.dumps({"family": "w", "revision": 1, "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/w:1", "containerDefinitions": []})
     assert _messages(text, ("ECS002", "ECS003")) == [("/revision", lint_text(text, select=["ECS003"])[0].message)]

@@ -13,7 +13,7 @@ import pytest
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document, parse
-from ecslint.checks.secret_patterns import (
+from ecslint.subjects.secret_patterns import (
     IDENTIFIER_PREFIXES,
     access_key_ids,
     embedded_credentials,

@@ -19,7 +19,7 @@ from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
 from ecslint.subjects.placeholders import is_templated
 
-# Partitions IAM role ARNs can live in (botocore 1.43 data/partitions.json, verified 2026-11-30).
+# Partitions IAM role ARNs can live in (botocore 1.44.8 data/partitions.json, verified 2026-12-02).
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"})
 
 # Launch types on which there is no container instance role to pull ECR images and write awslogs,

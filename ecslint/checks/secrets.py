@@ -19,7 +19,7 @@ from ecslint.documents import pointer as jp
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
-from ecslint.checks.secret_patterns import (
+from ecslint.subjects.secret_patterns import (
     SecretMatch,
     access_key_ids,
     embedded_credentials,

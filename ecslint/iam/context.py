@@ -32,10 +32,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
 from ecslint.documents import pointer as jp
+from ecslint.documents.jsonseek import SeekingJsonLocator
 from ecslint.documents.parse import Document, Unparsable, parse
 from ecslint.iam import managed
 from ecslint.subjects.task_definition import dict_entries
@@ -87,18 +89,38 @@ class Role:
         return parts[4] if len(parts) > 5 and _ACCOUNT.match(parts[4]) else None
 
 
+class _RoleIndex:
+    """Roles by ARN (the first copy wins) and by case-folded name, so a lookup costs the same with 5 or 5,000 roles."""
+
+    def __init__(self, roles: list[Role]):
+        self.size = len(roles)
+        self.by_arn: dict[str, Role] = {}
+        self.by_name: dict[str, list[Role]] = {}
+        for role in roles:
+            if role.arn is not None:
+                self.by_arn.setdefault(role.arn, role)
+            self.by_name.setdefault(role.name.casefold(), []).append(role)
+
+
 @dataclass
 class IamContext:
     roles: list[Role] = field(default_factory=list)
+    _index: _RoleIndex | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _lookup(self) -> _RoleIndex:
+        # Front ends append roles while they build a context; an index of another length is stale.
+        if self._index is None or self._index.size != len(self.roles):
+            self._index = _RoleIndex(self.roles)
+        return self._index
 
     def role(self, reference: str) -> Role | None:
         """The role a `taskRoleArn`/`executionRoleArn` value names: by ARN, or by name (unique in the input)."""
         if not isinstance(reference, str) or not reference.strip():
             return None
         reference = reference.strip()
-        for role in self.roles:
-            if role.arn == reference:
-                return role
+        index = self._lookup()
+        if reference in index.by_arn:
+            return index.by_arn[reference]
         account = None
         if reference.startswith("arn:"):
             parts = reference.split(":", 5)
@@ -109,7 +131,7 @@ class IamContext:
         if not name or any(mark in name for mark in "${}<>#"):
             return None  # a template placeholder names no role yet
         # IAM role names are unique regardless of case (IAM CreateRole, verified 2026-11-30).
-        candidates = [role for role in self.roles if role.name.casefold() == name.casefold()]
+        candidates = index.by_name.get(name.casefold(), [])
         if account is not None:
             candidates = [role for role in candidates if role.account in (account, None)]
         return candidates[0] if len(candidates) == 1 else None
@@ -137,6 +159,7 @@ class _ManagedSource:
     data: dict
     location: Location
     locate: bool
+    parsed: Policy | None = None
 
 
 def _default_version(entry: dict, pointer: str, document: Document) -> _ManagedSource | None:
@@ -176,13 +199,64 @@ def _collect_managed(document: Document, sources: dict[str, _ManagedSource]) -> 
 def _resolve(arn: str, attachment: Location, sources: dict[str, _ManagedSource]) -> Policy | None:
     source = sources.get(arn)
     if source is not None:
-        kind = "aws-managed" if managed.policy_path(arn) else "managed"
-        return parse_policy(source.name, kind, source.data, source.location, locate_statements=source.locate, arn=arn)
+        # A managed policy in the input reads the same for every role that attaches it: parse it once.
+        if source.parsed is None:
+            kind = "aws-managed" if managed.policy_path(arn) else "managed"
+            source.parsed = parse_policy(source.name, kind, source.data, source.location, locate_statements=source.locate, arn=arn)
+        return source.parsed
     offline = managed.known(arn)
     if offline is not None:
         # Statements of an offline copy have no place in the user's files: point at the attachment instead.
         return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.version_id)
     return None
+
+
+class _DeferredRole(Role):
+    """A role of an `--iam` file whose policies are parsed when a rule first asks: an export holds thousands, a run names a few.
+
+    Everything that can make the input unusable (names, undecodable documents) is checked when the file is
+    read; what is left for later is the parsing of valid documents into statements.
+    """
+
+    def __init__(self, name: str, arn: str | None, location: Location, attachments: tuple[Attachment, ...], trust, inline: list, boundary, sources: dict[str, _ManagedSource]):
+        self.name, self.arn, self.location, self.attachments = name, arn, location, attachments
+        self._trust_source, self._inline, self._boundary, self._sources = trust, inline, boundary, sources
+
+    @cached_property
+    def trust(self) -> Policy | None:
+        if self._trust_source is None:
+            return None
+        data, locate, location = self._trust_source
+        return parse_policy("trust policy", "trust", data, location, locate_statements=locate)
+
+    @cached_property
+    def _resolved(self) -> tuple[PolicySet, tuple[str, ...]]:
+        policies = [parse_policy(policy_name, "inline", data, location, locate_statements=locate) for policy_name, data, locate, location in self._inline]
+        missing: list[str] = []
+        for attachment in self.attachments:
+            policy = _resolve(attachment.arn, attachment.location, self._sources)
+            if policy is None:
+                missing.append(attachment.arn)
+            else:
+                policies.append(policy)
+        boundary, boundary_unknown = None, False
+        if self._boundary is not None:
+            boundary_arn, location = self._boundary
+            policy = _resolve(boundary_arn, location, self._sources)
+            if policy is None:
+                boundary_unknown = True
+                missing.append(boundary_arn)
+            else:
+                boundary = PolicySet((policy,))
+        return PolicySet(tuple(policies), boundary, boundary_unknown), tuple(missing)
+
+    @property
+    def permissions(self) -> PolicySet:
+        return self._resolved[0]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return self._resolved[1]
 
 
 def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str, _ManagedSource], extra: dict) -> Role:
@@ -194,43 +268,26 @@ def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str
     if "AssumeRolePolicyDocument" in entry:
         location = Location(document, jp.join(pointer, "AssumeRolePolicyDocument"))
         data, locate = _decode(entry["AssumeRolePolicyDocument"], location, "the trust policy")
-        trust = parse_policy("trust policy", "trust", data, location, locate_statements=locate)
-    policies: list[Policy] = []
-    inline = [(jp.join(pointer, "RolePolicyList"), entry.get("RolePolicyList")), ("/RolePolicies", extra.get("RolePolicies"))]
-    for base, items in inline:
+        trust = (data, locate, location)
+    inline = []
+    for base, items in [(jp.join(pointer, "RolePolicyList"), entry.get("RolePolicyList")), ("/RolePolicies", extra.get("RolePolicies"))]:
         for index, item in dict_entries(items):
             location = Location(document, jp.join(base, index, "PolicyDocument"))
             data, locate = _decode(item.get("PolicyDocument"), location, "the inline policy")
             policy_name = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else f"inline #{index + 1}"
-            policies.append(parse_policy(policy_name, "inline", data, location, locate_statements=locate))
+            inline.append((policy_name, data, locate, location))
     attachments: list[Attachment] = []
-    missing: list[str] = []
-    attached = [(jp.join(pointer, "AttachedManagedPolicies"), entry.get("AttachedManagedPolicies")), ("/AttachedPolicies", extra.get("AttachedPolicies"))]
-    for base, items in attached:
+    for base, items in [(jp.join(pointer, "AttachedManagedPolicies"), entry.get("AttachedManagedPolicies")), ("/AttachedPolicies", extra.get("AttachedPolicies"))]:
         for index, item in dict_entries(items):
             policy_arn = item.get("PolicyArn")
-            if not isinstance(policy_arn, str):
-                continue
-            label = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else policy_arn.rsplit("/", 1)[-1]
-            location = Location(document, jp.join(base, index))
-            attachments.append(Attachment(policy_arn, label, location))
-            policy = _resolve(policy_arn, location, sources)
-            if policy is None:
-                missing.append(policy_arn)
-            else:
-                policies.append(policy)
-    boundary, boundary_unknown = None, False
+            if isinstance(policy_arn, str):
+                label = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else policy_arn.rsplit("/", 1)[-1]
+                attachments.append(Attachment(policy_arn, label, Location(document, jp.join(base, index))))
+    boundary = None
     limit = entry.get("PermissionsBoundary")
     if isinstance(limit, dict) and isinstance(limit.get("PermissionsBoundaryArn"), str):
-        boundary_arn = limit["PermissionsBoundaryArn"]
-        policy = _resolve(boundary_arn, Location(document, jp.join(pointer, "PermissionsBoundary")), sources)
-        if policy is None:
-            boundary_unknown = True
-            missing.append(boundary_arn)
-        else:
-            boundary = PolicySet((policy,))
-    permissions = PolicySet(tuple(policies), boundary, boundary_unknown)
-    return Role(name, arn, Location(document, pointer), trust, permissions, tuple(attachments), tuple(missing))
+        boundary = (limit["PermissionsBoundaryArn"], Location(document, jp.join(pointer, "PermissionsBoundary")))
+    return _DeferredRole(name, arn, Location(document, pointer), tuple(attachments), trust, inline, boundary, sources)
 
 
 def _role_entries(document: Document) -> list[tuple[dict, str, dict]]:
@@ -273,5 +330,9 @@ def load_iam_files(paths: list[Path]) -> IamContext:
             raw = Path(path).read_bytes()
         except OSError as error:
             raise IamInputError(f"{path}: cannot read the --iam file: {error.strerror or error}") from None
-        documents.append(parse(str(path), raw))
+        document = parse(str(path), raw)
+        if isinstance(document, Document) and document.syntax == "json":
+            # Findings cite a few statements of what may be a whole account's export: find just those.
+            document._locator = SeekingJsonLocator(document.text, document.has_duplicate_keys)
+        documents.append(document)
     return context_from_documents(documents)

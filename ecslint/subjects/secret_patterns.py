@@ -9,6 +9,8 @@ example is sorted out before a value counts as a secret.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import NamedTuple
 
@@ -43,6 +45,46 @@ _EMBEDDED_CREDENTIALS = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^\s:/?#@\"'
 _PEM_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)(?:-----END|$)", re.S)
 # A real key body is hundreds of base64 characters; a few dozen means an elided example.
 _PEM_MIN_BODY = 64
+
+# Tokens that announce themselves by a documented prefix and shape, whatever variable holds
+# them. Each pattern may start only where a token starts (the look-behind), and its body
+# cannot contain that boundary, so each character is scanned from one start at most:
+# linear on any input. Bounded repeats keep a match short.
+_START = r"(?<![A-Za-z0-9_.+/-])"
+_END = r"(?![A-Za-z0-9_-])"
+
+
+class TokenPattern(NamedTuple):
+    description: str
+    pattern: re.Pattern
+
+
+TOKEN_PATTERNS = (
+    # Source: GitHub Docs, "About authentication to GitHub", GitHub's token formats (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), 2026-11.
+    TokenPattern("a GitHub token", re.compile(_START + r"(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,251})" + _END)),
+    # Source: GitLab Docs, "GitLab token overview", token prefixes (glpat-, gldt-, glrt-, glptt-, gloas-), 2026-11.
+    TokenPattern("a GitLab token", re.compile(_START + r"gl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{20,300}" + _END)),
+    # Source: Slack API docs, "Token types" (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-, xapp-), 2026-11.
+    TokenPattern("a Slack token", re.compile(_START + r"(?:xox[abpre]-[0-9]{6,20}-[A-Za-z0-9-]{10,250}|xapp-[0-9]-[A-Za-z0-9-]{10,250})" + _END)),
+    # Source: Slack API docs, "Sending messages using incoming webhooks" (hooks.slack.com/services/T…/B…/…), 2026-11.
+    TokenPattern("a Slack webhook URL", re.compile(r"(?<![A-Za-z0-9.-])hooks\.slack\.com/services/T[A-Z0-9]{6,15}/B[A-Z0-9]{6,15}/[A-Za-z0-9]{20,40}" + _END)),
+    # Source: Stripe Docs, "API keys" (secret sk_live_/sk_test_ and restricted rk_live_/rk_test_ keys), 2026-11.
+    TokenPattern("a Stripe secret key", re.compile(_START + r"[rs]k_(?:live|test)_[A-Za-z0-9]{20,247}" + _END)),
+    # Source: Google Cloud docs, "Manage API keys" (keys are `AIza` and 35 more characters), 2026-11.
+    TokenPattern("a Google API key", re.compile(_START + r"AIza[0-9A-Za-z_-]{35}" + _END)),
+    # Source: GitHub blog, "npm access tokens now have a new format" (npm_ and 36 characters), 2021-09, checked 2026-11.
+    TokenPattern("an npm access token", re.compile(_START + r"npm_[A-Za-z0-9]{36}" + _END)),
+    # Source: PyPI docs, "API tokens" (pypi- and a macaroon whose base64 starts `AgEIcHlwaS5vcmc`), 2026-11.
+    TokenPattern("a PyPI API token", re.compile(_START + r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,500}" + _END)),
+    # Source: Twilio SendGrid docs, "API Keys" (SG. and two dot-separated base64url parts), 2026-11.
+    TokenPattern("a SendGrid API key", re.compile(_START + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _END)),
+    # Source: Hugging Face docs, "User access tokens" (hf_ and 34 letters), 2026-11.
+    TokenPattern("a Hugging Face token", re.compile(_START + r"hf_[A-Za-z]{34}" + _END)),
+)
+# RFC 7519 (JWT) in the compact serialisation of RFC 7515 section 7.1: base64url header, payload
+# and signature joined by dots; a JSON header starts `{"` so its base64url starts `eyJ`.
+# Counted only when the header decodes to a JSON object with `alg`.
+_JWT = re.compile(r"(?<![A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{5,2000})\.eyJ[A-Za-z0-9_-]{2,20000}\.[A-Za-z0-9_-]{0,2000}" + _END)
 
 # A value spelled like a variable name (`YOUR_API_KEY`, `DB_PASSWORD`) stands for one.
 _SHOUTED_NAME = re.compile(r"^[A-Z]+(?:_[A-Z]+)+$")
@@ -87,11 +129,11 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 class SecretMatch(NamedTuple):
     """One secret found in a string: what kind, and the secret part itself (for masking)."""
 
-    kind: str  # aws-access-key-id | aws-secret-access-key | embedded-credentials | private-key
+    kind: str  # aws-access-key-id | aws-secret-access-key | embedded-credentials | private-key | token
     secret: str
     # True when the secret part is an obvious example (AKIAIOSFODNN7EXAMPLE, `changeme`).
     example: bool
-    # For embedded credentials: the URL scheme, which is safe to show.
+    # For embedded credentials: the URL scheme, which is safe to show; for tokens, what issued them.
     scheme: str = ""
 
     @property
@@ -102,6 +144,8 @@ class SecretMatch(NamedTuple):
             return "an AWS secret access key"
         if self.kind == "private-key":
             return "a PEM private key"
+        if self.kind == "token":
+            return self.scheme
         return f"a `{self.scheme}://` URL with an embedded password"
 
     @property
@@ -244,6 +288,27 @@ def private_keys(text: str) -> list[tuple[str, bool]]:
     return found
 
 
+def _is_jwt_header(segment: str) -> bool:
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(header, dict) and isinstance(header.get("alg"), str)
+
+
+def service_tokens(text: str) -> list[SecretMatch]:
+    """Tokens recognised by their documented prefix and shape (GitHub, Slack, Stripe, ...) and JWTs."""
+    found = []
+    for token_pattern in TOKEN_PATTERNS:
+        for match in token_pattern.pattern.finditer(text):
+            token = match.group()
+            found.append(SecretMatch("token", token, placeholder_kind(token) == "example", token_pattern.description))
+    for match in _JWT.finditer(text):
+        if _is_jwt_header(match.group(1)):
+            found.append(SecretMatch("token", match.group(), placeholder_kind(match.group()) == "example", "a JSON Web Token"))
+    return found
+
+
 def find_secrets(text: str, *, key_id_nearby: bool = False) -> list[SecretMatch]:
     """Every secret in free text (a command, a label), with no help from a variable name."""
     matches: list[SecretMatch] = []
@@ -256,4 +321,5 @@ def find_secrets(text: str, *, key_id_nearby: bool = False) -> list[SecretMatch]
         matches.append(SecretMatch("private-key", block, example))
     for scheme, password in embedded_credentials(text):
         matches.append(SecretMatch("embedded-credentials", password, placeholder_kind(password) == "example", scheme))
+    matches += service_tokens(text)
     return matches

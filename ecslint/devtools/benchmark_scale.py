@@ -1,0 +1,230 @@
+"""Scale benchmarks: how ecslint's cost grows with Terraform folders, IAM exports and big repositories.
+
+Run `python -m ecslint.devtools.benchmark_scale` (from an environment where ecslint is installed, with
+`../shared/corpus/real` beside the checkout for the Terraform inputs, or `--tf-source FOLDER`).
+Every input is generated deterministically, every figure is a whole process (best of `--runs`), and
+each figure is printed with the ratio the scale targets are stated in, so a loaded machine changes the
+absolute times more than the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ecslint.devtools.benchmark import TASK_DEFINITION, ecslint_command
+
+DEFAULT_TF_SOURCE = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
+# The blocks whose names Terraform requires to be unique in a module: renamed per copy, with their references.
+_DECLARATION = re.compile(r'^(\s*)(resource|data)\s+"([\w-]+)"\s+"([\w-]+)"', re.MULTILINE)
+_NAMED_BLOCK = re.compile(r'^(\s*)(variable|output|module)\s+"([\w-]+)"', re.MULTILINE)
+
+
+class Measured:
+    """One process: its wall time in seconds and its peak resident memory in MiB."""
+
+    def __init__(self, seconds: float, peak_mib: float):
+        self.seconds = seconds
+        self.peak_mib = peak_mib
+
+
+def run_once(command: list[str], cwd: Path, cores: str | None = None) -> Measured:
+    environment = dict(os.environ)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    if cores is not None and shutil.which("taskset"):
+        command = ["taskset", "-c", cores, *command]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+    # wait4 gives this child's own rusage; ru_maxrss is in KiB on Linux.
+    _, _, usage = os.wait4(process.pid, 0)
+    return Measured(time.perf_counter() - start, usage.ru_maxrss / 1024)
+
+
+def best_of(command: list[str], cwd: Path, runs: int, cores: str | None = None) -> Measured:
+    run_once(command, cwd, cores)  # warm the bytecode and file caches
+    results = [run_once(command, cwd, cores) for _ in range(runs)]
+    return Measured(min(r.seconds for r in results), max(r.peak_mib for r in results))
+
+
+# Generated inputs ---------------------------------------------------------------------------------------
+
+
+def renamed_terraform(text: str, suffix: str) -> str:
+    """A `.tf` file whose resources, data sources, variables, outputs and modules all carry `suffix`."""
+    renames: dict[str, str] = {}
+    for match in _DECLARATION.finditer(text):
+        kind, type_, name = match.group(2), match.group(3), match.group(4)
+        prefix = "data." if kind == "data" else ""
+        renames[f"{prefix}{type_}.{name}"] = f"{prefix}{type_}.{name}{suffix}"
+    for match in _NAMED_BLOCK.finditer(text):
+        kind, name = match.group(2), match.group(3)
+        reference = {"variable": "var", "output": "output", "module": "module"}[kind]
+        renames[f"{reference}.{name}"] = f"{reference}.{name}{suffix}"
+    text = _DECLARATION.sub(lambda m: f'{m.group(1)}{m.group(2)} "{m.group(3)}" "{m.group(4)}{suffix}"', text)
+    text = _NAMED_BLOCK.sub(lambda m: f'{m.group(1)}{m.group(2)} "{m.group(3)}{suffix}"', text)
+    if renames:
+        pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(name) for name in sorted(renames, key=len, reverse=True)) + r")(?![\w-])")
+        text = pattern.sub(lambda m: renames[m.group(1)], text)
+    return text
+
+
+def terraform_folder(folder: Path, count: int, source: Path) -> list[Path]:
+    """`count` `.tf` files made from the source folder's `.tf` files, renamed per copy so the module stays valid."""
+    sources = sorted(source.glob("*.tf"))
+    if not sources:
+        raise SystemExit(f"no .tf files in {source} (give --tf-source)")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number in range(count):
+        original = sources[number % len(sources)]
+        path = folder / f"copy{number:04d}_{original.name}"
+        path.write_text(renamed_terraform(original.read_text(encoding="utf-8"), f"_c{number}"), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _policy_document(number: int, wildcards: bool) -> dict:
+    if wildcards:
+        actions = ["s3:*", "dynamodb:*", "ec2:Describe*", "logs:*", "ecr:*", "sqs:*", "sns:*", "kms:*", "iam:Get*", "ssm:*"]
+        resources = ["*"]
+    else:
+        actions = ["s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:PutItem", "sqs:SendMessage"]
+        resources = [f"arn:aws:s3:::bucket-{number}/*", f"arn:aws:dynamodb:us-east-1:123456789012:table/t{number}", f"arn:aws:sqs:us-east-1:123456789012:q{number}"]
+    return {"Version": "2012-10-17", "Statement": [{"Sid": f"S{number}", "Effect": "Allow", "Action": actions, "Resource": resources}, {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]}
+
+
+def authorization_details(roles: int, policies: int, wildcards: bool) -> dict:
+    """An `aws iam get-account-authorization-details` export: `roles` roles sharing `policies` managed policies."""
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    managed = [
+        {
+            "PolicyName": f"policy-{number}",
+            "Arn": f"arn:aws:iam::123456789012:policy/policy-{number}",
+            "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": True, "Document": _policy_document(number, wildcards)}],
+        }
+        for number in range(policies)
+    ]
+    role_list = []
+    for number in range(roles):
+        attached = [{"PolicyName": f"policy-{(number * 7 + k) % policies}", "PolicyArn": f"arn:aws:iam::123456789012:policy/policy-{(number * 7 + k) % policies}"} for k in range(3)]
+        attached.append({"PolicyName": "AmazonECSTaskExecutionRolePolicy", "PolicyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"})
+        role_list.append(
+            {
+                "RoleName": f"role-{number}",
+                "Arn": f"arn:aws:iam::123456789012:role/role-{number}",
+                "AssumeRolePolicyDocument": trust,
+                "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": _policy_document(number + policies, wildcards)}],
+                "AttachedManagedPolicies": attached,
+            }
+        )
+    return {"RoleDetailList": role_list, "Policies": managed}
+
+
+def task_definition_files(folder: Path, count: int, role: str | None = None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        document = dict(TASK_DEFINITION, family=f"bench-{number}")
+        if role is not None:
+            document["executionRoleArn"] = document["taskRoleArn"] = role
+        (folder / f"service-{number:05d}.task-definition.json").write_text(json.dumps(document, indent=2))
+
+
+# Measurements -----------------------------------------------------------------------------------------
+
+
+def _check(*arguments: str) -> list[str]:
+    return [*ecslint_command(), "check", "--isolated", "--exit-zero", *arguments]
+
+
+def measure_terraform(work: Path, runs: int, source: Path) -> dict:
+    figures = {}
+    for count in (30, 100, 300):
+        folder = work / f"tf{count}"
+        terraform_folder(folder, count, source)
+        measured = best_of(_check(str(folder)), work, runs if count < 300 else 1)
+        figures[f"tf_{count}_files_s"], figures[f"tf_{count}_files_peak_mib"] = measured.seconds, measured.peak_mib
+    figures["ratio_tf_100_over_30"] = figures["tf_100_files_s"] / figures["tf_30_files_s"]
+    alone = work / "tf_alone"
+    (first,) = terraform_folder(alone, 1, source)
+    in_folder = sorted((work / "tf100").glob("copy0000_*.tf"))[0]
+    figures["tf_one_file_alone_s"] = best_of(_check(str(first)), work, runs).seconds
+    figures["tf_one_file_in_folder_of_100_s"] = best_of(_check(str(in_folder)), work, runs).seconds
+    figures["ratio_tf_one_in_100_over_alone"] = figures["tf_one_file_in_folder_of_100_s"] / figures["tf_one_file_alone_s"]
+    return figures
+
+
+def measure_iam(work: Path, runs: int, roles: int, policies: int) -> dict:
+    figures = {}
+    task = work / "iam_task"
+    task_definition_files(task, 1, role="arn:aws:iam::123456789012:role/role-42")
+    for kind, wildcards in (("concrete", False), ("wildcards", True)):
+        export = work / f"iam_{kind}.json"
+        export.write_text(json.dumps(authorization_details(roles, policies, wildcards)))
+        figures[f"iam_{kind}_export_mib"] = export.stat().st_size / (1024 * 1024)
+        figures[f"iam_{kind}_json_load_s"] = best_of([sys.executable, "-c", f"import json; json.load(open({str(export)!r}))"], work, runs).seconds
+        measured = best_of(_check("--iam", str(export), str(task)), work, runs)
+        figures[f"iam_{kind}_check_s"], figures[f"iam_{kind}_check_peak_mib"] = measured.seconds, measured.peak_mib
+        figures[f"ratio_iam_{kind}_over_json_load"] = figures[f"iam_{kind}_check_s"] / figures[f"iam_{kind}_json_load_s"]
+    figures["ratio_iam_wildcards_over_concrete"] = figures["iam_wildcards_check_s"] / figures["iam_concrete_check_s"]
+    return figures
+
+
+def measure_repository(work: Path, runs: int, files: int) -> dict:
+    folder = work / "many"
+    task_definition_files(folder, files)
+    one_core = best_of(_check(str(folder)), work, runs, cores="0")
+    two_cores = best_of(_check(str(folder)), work, runs, cores="0,1")
+    return {
+        f"files_{files}_one_core_s": one_core.seconds,
+        f"files_{files}_two_cores_s": two_cores.seconds,
+        f"files_{files}_peak_mib": max(one_core.peak_mib, two_cores.peak_mib),
+        "ratio_one_core_over_two": one_core.seconds / two_cores.seconds,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (best reported)")
+    parser.add_argument("--only", choices=("terraform", "iam", "repository"), action="append", help="measure only these paths (repeatable)")
+    parser.add_argument("--tf-source", type=Path, default=DEFAULT_TF_SOURCE, help="folder whose .tf files are copied")
+    parser.add_argument("--roles", type=int, default=5000)
+    parser.add_argument("--policies", type=int, default=2000)
+    parser.add_argument("--files", type=int, default=10000, help="task definitions in the repository case")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    arguments = parser.parse_args(argv)
+    paths = arguments.only or ["terraform", "iam", "repository"]
+    work = Path(tempfile.mkdtemp(prefix="ecslint-scale-"))
+    figures: dict = {"runs": arguments.runs}
+    try:
+        if "terraform" in paths:
+            figures.update(measure_terraform(work, arguments.runs, arguments.tf_source))
+        if "iam" in paths:
+            figures.update(measure_iam(work, arguments.runs, arguments.roles, arguments.policies))
+        if "repository" in paths:
+            figures.update(measure_repository(work, arguments.runs, arguments.files))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if arguments.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for name, value in figures.items():
+            if name.endswith("_s"):
+                print(f"{name:<36} {value * 1000:10.1f} ms")
+            elif isinstance(value, float):
+                print(f"{name:<36} {value:10.2f}")
+            else:
+                print(f"{name:<36} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

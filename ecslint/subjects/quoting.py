@@ -1,0 +1,117 @@
+"""The one way a message shows a value taken from the input: secrets masked, control characters escaped, long values cut.
+
+Input is untrusted: a linter runs on pull requests in CI, where its output lands in logs,
+annotations and uploaded reports. So a quoted value never carries a secret in full, never
+a character that moves the cursor, rings, erases lines or starts a GitHub workflow command
+on a line of its own, and never a lone surrogate, which cannot be encoded as UTF-8.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from ecslint.subjects.secret_patterns import find_secrets, is_secret_access_key_shape, mask
+
+# Values longer than this are cut (after escaping) and end in `…`.
+QUOTE_LIMIT = 80
+
+# Long opaque tokens look random whatever their source: mixed case and digits over 32 or more
+# base64 characters. `-` and `_` separate words in names, so they end such a token here.
+_OPAQUE = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{32,}(?![A-Za-z0-9+/])")
+# Base64 padding, so that `…==` does not hide a token from the boundaries above.
+_PADDING = re.compile(r"=+")
+# Invisible characters that reorder or hide text (Trojan Source, CVE-2021-42574), besides Cc and Cs.
+_INVISIBLE = frozenset("\u061c\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Printable ASCII passes unchanged; anything else is looked at one character at a time.
+_PLAIN = re.compile(r"[ -~]*")
+
+
+def _needs_escape(char: str) -> bool:
+    return char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs")
+
+
+def _escaped_char(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escape(text: str) -> str:
+    """Control characters, invisible reordering characters and lone surrogates as `\\x1b`, `\\u202e`, `\\ud800`."""
+    if _PLAIN.fullmatch(text):
+        return text
+    return "".join(_escaped_char(char) if _needs_escape(char) else char for char in text)
+
+
+def _opaque(token: str) -> bool:
+    if len(token) == 40 and is_secret_access_key_shape(token):
+        return True
+    has_digit = any(char.isdigit() for char in token)
+    return has_digit and any(char.isupper() for char in token) and any(char.islower() for char in token) and token.count("/") < 4
+
+
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text holds something the secret detectors recognise, or a long random-looking token; merged and sorted."""
+    spans = []
+    for match in find_secrets(text, key_id_nearby=True):
+        start = text.find(match.secret)
+        while start >= 0:
+            spans.append((start, start + len(match.secret)))
+            start = text.find(match.secret, start + len(match.secret))
+    unpadded = _PADDING.sub(" ", text) if "=" in text else text
+    spans += [match.span() for match in _OPAQUE.finditer(unpadded) if _opaque(match.group())]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _pieces(text: str):
+    """(shown text, is_mask) pieces of the text with every secret replaced by its mask."""
+    position = 0
+    for start, end in secret_spans(text):
+        if start > position:
+            yield text[position:start], False
+        yield mask(text[start:end]), True
+        position = end
+    if position < len(text):
+        yield text[position:], False
+
+
+def quote_text(value, limit: int | None = QUOTE_LIMIT) -> str:
+    """The value as a message may show it, without the backticks (container labels, lists)."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    if not text:
+        return ""
+    shown = []
+    length = 0
+    for raw, is_mask in _pieces(text):
+        piece = raw if is_mask else escape(raw)
+        if limit is not None and length + len(piece) > limit:
+            if not is_mask:
+                # Cut between characters, never inside an escape sequence.
+                for char in raw:
+                    char = escape(char)
+                    if length + len(char) > limit:
+                        break
+                    shown.append(char)
+                    length += len(char)
+            shown.append("…")
+            break
+        shown.append(piece)
+        length += len(piece)
+    return "".join(shown)
+
+
+def quote(value, limit: int | None = QUOTE_LIMIT) -> str:
+    """An input value in backticks for a message: secrets masked (`AKIA…(20 chars)`), control characters escaped, cut to `limit`."""
+    return f"`{quote_text(value, limit)}`"
