@@ -21,7 +21,8 @@ from ecslint.documents.files import InputError, Source, path_matches
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
     'describe-task-definition output or a list of container definitions), a CloudFormation template or '
-    "Terraform configuration or plan with one, an ECR lifecycle policy, or an ECS AppSpec file."
+    "Terraform configuration or plan with one, an ECR lifecycle policy, `aws ecr` output (repositories, policies, "
+    "registry settings), or an ECS AppSpec file."
 )
 
 

@@ -17,6 +17,7 @@ import re
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.image_reference import ImageReference, is_real_account, is_region, parse_image
+from ecslint.subjects.quoting import quote
 from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # Registries AWS publishes sidecar images from, readable by every account by design: a
@@ -66,7 +67,7 @@ def mutable_image_tag(task: TaskDefinition):
         )
         level = None
         if mutable is True:
-            message += f" {repository.label}, defined in this run, lets a push move the tag (`imageTagMutability: {repository.mutability}`)."
+            message += f" {repository.label}, defined in this run, lets a push move the tag (`imageTagMutability` {quote(repository.mutability)})."
         elif mutable is False:
             # An immutable tag cannot move: the tag still does not say which build runs, a lesser problem.
             level = "note"
@@ -94,7 +95,7 @@ def image_not_pinned(task: TaskDefinition):
         if mutable is True:
             # Not a possibility but the repository's setting: a push of the same tag replaces what runs.
             level = "warning"
-            message += f" {repository.label}, defined in this run, has mutable tags (`imageTagMutability: {repository.mutability}`)."
+            message += f" {repository.label}, defined in this run, has mutable tags (`imageTagMutability` {quote(repository.mutability)})."
         yield Finding("ECS602", container.ptr("image"), message, level=level)
 
 

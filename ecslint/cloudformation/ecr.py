@@ -17,6 +17,7 @@ from ecslint.documents.embedded_json import EmbeddedJsonLocator
 from ecslint.documents.parse import Document
 from ecslint.subjects import ecr
 from ecslint.subjects.lifecycle_policy import is_lifecycle_policy
+from ecslint.subjects.quoting import quote_text
 
 REPOSITORY = "AWS::ECR::Repository"
 _API_NAMES = {
@@ -111,25 +112,25 @@ class _Reader:
                 lifecycle = properties.get("LifecyclePolicy")
                 text = lifecycle.get("LifecyclePolicyText") if isinstance(lifecycle, dict) else None
                 has_policy = text is not None and self.lifecycle(text, jp.join(base, "LifecyclePolicy", "LifecyclePolicyText"), ignore)
-                repository = self.subject(ecr.Repository, logical_id, resource, f"Repository '{logical_id}'", has_own_lifecycle_policy=has_policy)
+                repository = self.subject(ecr.Repository, logical_id, resource, f"Repository '{quote_text(logical_id)}'", has_own_lifecycle_policy=has_policy)
                 self.found.append(repository)
                 if "RepositoryPolicyText" in properties:
                     self.repository_policy(properties["RepositoryPolicyText"], jp.join(base, "RepositoryPolicyText"), logical_id, ignore)
             elif kind == "AWS::ECR::RegistryScanningConfiguration":
-                self.found.append(self.subject(ecr.RegistryScanningConfiguration, logical_id, resource, f"Registry scanning configuration '{logical_id}'"))
+                self.found.append(self.subject(ecr.RegistryScanningConfiguration, logical_id, resource, f"Registry scanning configuration '{quote_text(logical_id)}'"))
             elif kind == "AWS::ECR::ReplicationConfiguration":
-                subject = self.subject(ecr.ReplicationConfiguration, logical_id, resource, f"Replication configuration '{logical_id}'")
+                subject = self.subject(ecr.ReplicationConfiguration, logical_id, resource, f"Replication configuration '{quote_text(logical_id)}'")
                 inner = subject.data.get("replicationConfiguration")
                 if isinstance(inner, dict):
                     self.found.append(ecr.ReplicationConfiguration(self.document, inner, subject.label, "/replicationConfiguration", sources=subject.sources, address=logical_id, ignore=ignore))
             elif kind == "AWS::ECR::PullThroughCacheRule":
-                self.found.append(self.subject(ecr.PullThroughCacheRule, logical_id, resource, f"Pull-through cache rule '{logical_id}'"))
+                self.found.append(self.subject(ecr.PullThroughCacheRule, logical_id, resource, f"Pull-through cache rule '{quote_text(logical_id)}'"))
             elif kind == "AWS::ECR::RepositoryCreationTemplate":
-                self.found.append(self.subject(ecr.RepositoryCreationTemplate, logical_id, resource, f"Repository creation template '{logical_id}'"))
+                self.found.append(self.subject(ecr.RepositoryCreationTemplate, logical_id, resource, f"Repository creation template '{quote_text(logical_id)}'"))
                 if "LifecyclePolicy" in properties:
                     self.lifecycle(properties["LifecyclePolicy"], jp.join(base, "LifecyclePolicy"), ignore)
                 if "RepositoryPolicy" in properties:
-                    self.repository_policy(properties["RepositoryPolicy"], jp.join(base, "RepositoryPolicy"), None, ignore, label=f"The repository policy of template '{logical_id}'")
+                    self.repository_policy(properties["RepositoryPolicy"], jp.join(base, "RepositoryPolicy"), None, ignore, label=f"The repository policy of template '{quote_text(logical_id)}'")
         if self.embedded is not None and self.found:
             self.document._locator = self.embedded
         return self.found
@@ -137,7 +138,7 @@ class _Reader:
     def repository_policy(self, value, pointer: str, repository, ignore, label: str | None = None) -> None:
         policy, at = self.policy_document(value, pointer)
         if isinstance(policy, dict):
-            label = label or f"The repository policy of '{repository}'"
+            label = label or f"The repository policy of '{quote_text(repository)}'"
             self.found.append(ecr.RepositoryPolicy(self.document, policy, label, at, repository=repository, ignore=ignore))
 
 

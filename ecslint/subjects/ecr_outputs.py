@@ -18,6 +18,7 @@ from ecslint.documents.parse import Document
 from ecslint.documents.shapes import is_ecr_output
 from ecslint.subjects import ecr
 from ecslint.subjects.lifecycle_policy import is_lifecycle_policy
+from ecslint.subjects.quoting import quote_text
 from ecslint.subjects.task_definition import dict_entries
 
 _REPOSITORY_ARN = re.compile(r"^arn:aws[a-z-]*:ecr:([a-z0-9-]+):(\d{12}):repository/")
@@ -57,17 +58,17 @@ def ecr_outputs(document: Document) -> list | None:
     if isinstance(data.get("repositories"), list):
         for index, entry in dict_entries(data["repositories"]):
             owner, region = _place(entry)
-            label = f"Repository '{entry.get('repositoryName')}'" if isinstance(entry.get("repositoryName"), str) else f"Repository #{index + 1}"
+            label = f"Repository '{quote_text(entry['repositoryName'])}'" if isinstance(entry.get("repositoryName"), str) else f"Repository #{index + 1}"
             found.append(ecr.Repository(document, entry, label, jp.join("", "repositories", index), account=owner, region=region))
     if "lifecyclePolicyText" in data and name is not None:
-        found.append(ecr.LifecycleAttachment(document, {}, f"The lifecycle policy of '{name}'", repository=name, account=account))
+        found.append(ecr.LifecycleAttachment(document, {}, f"The lifecycle policy of '{quote_text(name)}'", repository=name, account=account))
         policy = _json_string(document, locator, "/lifecyclePolicyText", data["lifecyclePolicyText"])
         if is_lifecycle_policy(policy):
             found.append(ecr.AttachedLifecyclePolicy(document, policy, "/lifecyclePolicyText"))
     if "policyText" in data:
         policy = _json_string(document, locator, "/policyText", data["policyText"])
         if isinstance(policy, dict):
-            label = f"The repository policy of '{name}'" if name else "The repository policy"
+            label = f"The repository policy of '{quote_text(name)}'" if name else "The repository policy"
             found.append(ecr.RepositoryPolicy(document, policy, label, "/policyText", repository=name, account=account))
     if isinstance(data.get("replicationConfiguration"), dict):
         found.append(ecr.ReplicationConfiguration(document, data["replicationConfiguration"], "The replication configuration", "/replicationConfiguration", account=account))
@@ -75,7 +76,7 @@ def ecr_outputs(document: Document) -> list | None:
         found.append(ecr.RegistryScanningConfiguration(document, data["scanningConfiguration"], "The registry scanning configuration", "/scanningConfiguration", account=account))
     if isinstance(data.get("pullThroughCacheRules"), list):
         for index, entry in dict_entries(data["pullThroughCacheRules"]):
-            label = f"Pull-through cache rule '{entry.get('ecrRepositoryPrefix')}'"
+            label = f"Pull-through cache rule '{quote_text(entry.get('ecrRepositoryPrefix'))}'"
             owner = entry.get("registryId") if isinstance(entry.get("registryId"), str) else None
             found.append(ecr.PullThroughCacheRule(document, entry, label, jp.join("", "pullThroughCacheRules", index), account=owner))
     document._locator = locator

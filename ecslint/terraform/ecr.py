@@ -14,6 +14,7 @@ from ecslint.documents import pointer as jp
 from ecslint.subjects import ecr
 from ecslint.subjects.lifecycle_policy import is_lifecycle_policy
 from ecslint.subjects.placeholders import DeployTimeValue
+from ecslint.subjects.quoting import quote
 from ecslint.terraform.hcl import Encoded
 
 TYPES = frozenset(
@@ -95,7 +96,7 @@ def ecr_subjects(resources: list, ignores, module_text: str = "") -> list:
             continue
         values = resource.values
         ignore = ignores(values.get("tags") or values.get("resource_tags"))
-        label = f"`{resource.address}`"
+        label = quote(resource.address)
         if resource.type == "aws_ecr_repository":
             reference = f"aws_ecr_repository.{resource.name}"
             # A lifecycle policy in another file of the module, for this repository: seen without parsing that file.

@@ -14,7 +14,7 @@ import re
 
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import dict_entries as entries
-from ecslint.subjects.lifecycle_policy import shown
+from ecslint.subjects.quoting import quote
 
 MAX_RULES = 10
 MAX_FILTERS = 100
@@ -52,7 +52,7 @@ def invalid_replication_configuration(configuration):
                 )
             key = (str(region), str(account))
             if key in seen:
-                yield Finding("ECS814", pointer, f"{configuration.label}: rule #{index + 1} names the destination {shown(region)} / {shown(account)} twice (destinations #{seen[key] + 1} and #{number + 1}).")
+                yield Finding("ECS814", pointer, f"{configuration.label}: rule #{index + 1} names the destination {quote(region)} / {quote(account)} twice (destinations #{seen[key] + 1} and #{number + 1}).")
             else:
                 seen[key] = number
             if _literal(region) and _literal(account):
@@ -70,9 +70,9 @@ def _is_own_registry(configuration, region, account) -> bool:
 
 def _destination_values(configuration, pointer, region, account):
     if _literal(region) is not None and not _REGION.match(region):
-        yield Finding("ECS814", pointer + "/region", f"{configuration.label}: destination `region` {shown(region)} is not a Region name.")
+        yield Finding("ECS814", pointer + "/region", f"{configuration.label}: destination `region` {quote(region)} is not a Region name.")
     if _literal(account) is not None and not _ACCOUNT.match(account):
-        yield Finding("ECS814", pointer + "/registryId", f"{configuration.label}: destination `registryId` {shown(account)} is not a 12-digit account ID.")
+        yield Finding("ECS814", pointer + "/registryId", f"{configuration.label}: destination `registryId` {quote(account)} is not a 12-digit account ID.")
 
 
 def _filters(configuration, index, rule):
@@ -85,10 +85,10 @@ def _filters(configuration, index, rule):
         pointer = configuration.ptr("rules", index, "repositoryFilters", number)
         kind, value = entry.get("filterType"), entry.get("filter")
         if _literal(kind) is not None and kind != "PREFIX_MATCH":
-            yield Finding("ECS814", pointer + "/filterType", f"{configuration.label}: repository filter `filterType` {shown(kind)} is not one ECR replication takes; use `PREFIX_MATCH`.")
+            yield Finding("ECS814", pointer + "/filterType", f"{configuration.label}: repository filter `filterType` {quote(kind)} is not one ECR replication takes; use `PREFIX_MATCH`.")
         if _literal(value) is not None and not (2 <= len(value) <= 256 and _FILTER.match(value)):
             yield Finding(
                 "ECS814",
                 pointer + "/filter",
-                f"{configuration.label}: repository filter {shown(value)} is not a repository name prefix ECR accepts (2 to 256 lower-case letters, digits, `.`, `_`, `-` and `/`; no wildcards).",
+                f"{configuration.label}: repository filter {quote(value)} is not a repository name prefix ECR accepts (2 to 256 lower-case letters, digits, `.`, `_`, `-` and `/`; no wildcards).",
             )

@@ -11,7 +11,7 @@ reverse, is what the user guide describes; the API reference does not spell the 
 from __future__ import annotations
 
 from ecslint.report.findings import Finding
-from ecslint.subjects.lifecycle_policy import shown
+from ecslint.subjects.quoting import quote
 
 EXCLUSION_MODES = ("IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION")
 
@@ -28,7 +28,7 @@ def mutable_image_tags(subject):
         yield Finding(
             "ECS811",
             subject.ptr("imageTagMutabilityExclusionFilters"),
-            f"{subject.label} has `imageTagMutabilityExclusionFilters` but `imageTagMutability` is {shown(mode)}{'' if written else ' (the default)'}; "
+            f"{subject.label} has `imageTagMutabilityExclusionFilters` but `imageTagMutability` is {quote(mode)}{'' if written else ' (the default)'}; "
             "ECR takes exclusion filters only with `IMMUTABLE_WITH_EXCLUSION` or `MUTABLE_WITH_EXCLUSION`.",
             level="error",
         )
@@ -37,7 +37,7 @@ def mutable_image_tags(subject):
         yield Finding(
             "ECS811",
             mode_pointer,
-            f"{subject.label}: `imageTagMutability` {shown(mode)} needs `imageTagMutabilityExclusionFilters` naming the tags it excludes.",
+            f"{subject.label}: `imageTagMutability` {quote(mode)} needs `imageTagMutabilityExclusionFilters` naming the tags it excludes.",
             level="error",
         )
         return

@@ -14,6 +14,7 @@ import re
 
 from ecslint.iam.patterns import action_matches
 from ecslint.report.findings import Finding
+from ecslint.subjects.quoting import quote_text
 
 PUSH_ACTIONS = ("ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload")
 # Condition keys that limit who the principal `*` can be (lower case; IAM compares keys without case).
@@ -94,7 +95,7 @@ def public_repository_policy(policy):
             yield Finding(
                 "ECS813",
                 where + "/Principal",
-                f"{policy.label}: {name} lets account {', '.join(others)} push images ({', '.join(f'`{action}`' for action in push)}) into a repository of account {policy.account}. "
+                f"{policy.label}: {name} lets account {quote_text(', '.join(others))} push images ({', '.join(f'`{action}`' for action in push)}) into a repository of account {quote_text(policy.account)}. "
                 "Grant another account pull only, and replicate or push from the repository's own account.",
             )
 
@@ -102,5 +103,5 @@ def public_repository_policy(policy):
 def shown_sid(statement: dict, index: int | None) -> str:
     sid = statement.get("Sid")
     if isinstance(sid, str) and 0 < len(sid) <= 40:
-        return f"'{sid}'"
+        return f"'{quote_text(sid)}'"
     return f"#{(index or 0) + 1}"

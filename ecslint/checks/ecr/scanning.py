@@ -12,7 +12,7 @@ stated clearly: such a repository is taken as scanned (fewer false positives).
 from __future__ import annotations
 
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.lifecycle_policy import shown
+from ecslint.subjects.quoting import quote, quote_text
 
 PUSH_FREQUENCIES = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 
@@ -50,9 +50,9 @@ def image_scanning_disabled(subject):
     where = configuration.source_pointer(rule_pointer or configuration.ptr())
     related = (Related(configuration.document, where, f"{configuration.label} ({scan_type})"),)
     if frequency is None:
-        reason = f"no rule of the registry's `{scan_type}` scanning configuration has a filter matching '{name}'"
+        reason = f"no rule of the registry's `{scan_type}` scanning configuration has a filter matching '{quote_text(name)}'"
     else:
-        reason = f"the registry's `{scan_type}` scanning rule matching '{name}' scans only `{frequency}`"
+        reason = f"the registry's `{scan_type}` scanning rule matching '{quote_text(name)}' scans only {quote(frequency)}"
     own = " (with `ENHANCED` scanning its own `scanOnPush` is not used)" if scan_type == "ENHANCED" and on_push else ""
     yield Finding("ECS810", repository.ptr(), f"{repository.label} is not scanned on push{own}: {reason}. Add a filter for it to a `SCAN_ON_PUSH` or `CONTINUOUS_SCAN` rule.", related=related)
 
@@ -67,5 +67,5 @@ def _basic_rules(configuration):
             yield Finding(
                 "ECS810",
                 configuration.ptr("rules", index, "scanFrequency"),
-                f"{configuration.label}: a `BASIC` rule with `scanFrequency` {shown(frequency)} {meaning}, so the repositories it matches are not scanned on push. Use `SCAN_ON_PUSH`.",
+                f"{configuration.label}: a `BASIC` rule with `scanFrequency` {quote(frequency)} {meaning}, so the repositories it matches are not scanned on push. Use `SCAN_ON_PUSH`.",
             )
