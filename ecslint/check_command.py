@@ -13,8 +13,8 @@ from ecslint.report.findings import LEVEL_RANK
 from ecslint.report.formatters import FORMATS, FormatContext, render
 from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
-from ecslint.selection import UnknownSelector, enabled_rules, validate
-from ecslint.documents.files import DEFAULT_EXCLUDE, collect
+from ecslint.selection import UnknownSelector, enabled_rules, parse_level_options, refuse_ignoring_always_enabled, resolve_levels, validate
+from ecslint.documents.files import DEFAULT_EXCLUDE, Source, collect
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -50,6 +50,12 @@ class CheckArguments(NamedTuple):
     aws_iam: bool = False
     profile: str | None = None
     region: str | None = None
+    levels: tuple[str, ...] = ()
+    detail: str | None = None  # text findings: concise (default) or full
+    statistics: bool = False
+    quiet: bool = False
+    skip_unrecognised: bool = False
+    respect_gitignore: bool | None = None
 
     @property
     def uses_aws(self) -> bool:
@@ -87,19 +93,52 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _enabled_rules(arguments: CheckArguments, config: Config) -> list[str]:
+class RuleSettings(NamedTuple):
+    enabled: list[str]
+    # Rule ID -> level, for rules whose level the config or --level changed ("off" ones are not enabled).
+    levels: dict[str, str]
+
+
+def _rule_settings(arguments: CheckArguments, config: Config) -> RuleSettings:
     rules = all_rules()
     try:
         chosen = validate(split_selectors(arguments.select) if arguments.select else (config.select or ["ECS"]), rules)
         chosen += validate(config.extend_select + split_selectors(arguments.extend_select), rules)
         ignored = validate(config.ignore + config.extend_ignore + split_selectors(arguments.ignore) + split_selectors(arguments.extend_ignore), rules)
-        for selectors in config.per_file_ignores.values():
-            validate(selectors, rules)
-        for entry in config.ignore_entries:
-            validate([entry.rule], rules)
+        refuse_ignoring_always_enabled(ignored)
+        _normalise_config_selectors(config, rules)
+        levels = resolve_levels([*config.levels.items(), *parse_level_options(arguments.levels).items()], rules)
     except UnknownSelector as error:
         raise UsageProblem(str(error)) from None
-    return enabled_rules(rules, chosen, ignored)
+    enabled = [rule_id for rule_id in enabled_rules(rules, chosen, ignored) if levels.get(rule_id) != "off"]
+    return RuleSettings(enabled, {rule_id: level for rule_id, level in levels.items() if level != "off"})
+
+
+def _normalise_config_selectors(config: Config, rules) -> None:
+    """Per-file ignores and ignore entries may name rules; the engine matches IDs and prefixes."""
+    config.per_file_ignores = {pattern: validate(selectors, rules) for pattern, selectors in config.per_file_ignores.items()}
+    config.ignore_entries = [entry._replace(rule=validate([entry.rule], rules)[0]) for entry in config.ignore_entries]
+
+
+def effective_levels(levels: tuple[str, ...], config_path: Path | None, isolated: bool) -> list:
+    """Every rule at the level `check` would give it with this config and --level; "off" for disabled ones."""
+    config = _config(Path.cwd(), config_path, isolated)
+    settings = _rule_settings(CheckArguments(levels=levels), config)
+    catalogue = effective_catalogue(settings)
+    return [catalogue.get(rule_id, rule._replace(level="off")) for rule_id, rule in all_rules().items()]
+
+
+def _config(cwd: Path, explicit: Path | None, isolated: bool) -> Config:
+    try:
+        return discover(cwd, explicit, isolated)
+    except ConfigError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def effective_catalogue(settings: RuleSettings) -> dict:
+    """The enabled rules as formatters see them: each at its effective level."""
+    rules = all_rules()
+    return {rule_id: rules[rule_id]._replace(level=settings.levels.get(rule_id, rules[rule_id].level)) for rule_id in settings.enabled}
 
 
 def _iam_context(paths: tuple[Path, ...]):
@@ -157,13 +196,29 @@ def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: 
         report.findings, report.baseline_hidden, report.baseline_stale = applied.kept, applied.hidden, applied.stale
 
 
+def _with_config_paths(arguments: CheckArguments, config: Config) -> CheckArguments:
+    """`iam` and `baseline` from config, unless given on the command line (--write-baseline replaces the configured one)."""
+    baseline = arguments.baseline
+    if baseline is None and arguments.write_baseline is None and config.baseline is not None:
+        baseline = Path(os.path.relpath(config.baseline))
+    return arguments._replace(iam_files=arguments.iam_files or tuple(Path(os.path.relpath(path)) for path in config.iam), baseline=baseline)
+
+
+def _as_if_walked(sources):
+    """--skip-unrecognised: files named on the command line that are no ECS document are skipped quietly, as when walking."""
+    for source in sources:
+        yield source._replace(explicit=False) if isinstance(source, Source) else source
+
+
+def _respect_gitignore(arguments: CheckArguments, config: Config) -> bool:
+    return config.respect_gitignore if arguments.respect_gitignore is None else arguments.respect_gitignore
+
+
 def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     cwd = Path.cwd()
-    try:
-        config = discover(cwd, arguments.config_path, arguments.isolated)
-    except ConfigError as error:
-        raise UsageProblem(str(error)) from None
-    enabled = _enabled_rules(arguments, config)
+    config = _config(cwd, arguments.config_path, arguments.isolated)
+    arguments = _with_config_paths(arguments, config)
+    settings = _rule_settings(arguments, config)
     targets = [ReportTarget(arguments.output_format or config.format or "text", arguments.output)]
     targets += [parse_report_option(value) for value in arguments.reports]
     if sum(target.path is None for target in targets) > 1:
@@ -178,7 +233,9 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
 
     exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
     live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
-    sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename)
+    sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config))
+    if arguments.skip_unrecognised:
+        sources = _as_if_walked(sources)
     late_sources = None
     if arguments.aws or arguments.aws_all:
         from ecslint.aws.ecr import registry_sources
@@ -186,16 +243,20 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
         sources = _with_live_sources(sources, session, arguments)
         # The repositories the run's task definitions pull from (all of them with --aws-all), once they are read.
         late_sources = registry_sources(session, arguments.aws_all)
-    report = run(sources, Options(frozenset(enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, late_sources=late_sources))
+    detail = arguments.detail or config.output_format or "concise"
+    keep_sources = detail == "full" and any(target.format == "text" for target in targets)
+    options = Options(
+        frozenset(settings.enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, levels=settings.levels, keep_sources=keep_sources, late_sources=late_sources
+    )
+    report = run(sources, options)
     root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:
         _apply_baseline(report, arguments, cwd, root)
 
-    rules = all_rules()
-    enabled_catalogue = {rule_id: rules[rule_id] for rule_id in enabled}
+    enabled_catalogue = effective_catalogue(settings)
     for target in targets:
         color = target.path is None and stdout.isatty() and not arguments.no_color and not os.environ.get("NO_COLOR")
-        context = FormatContext(color=color, cwd=cwd, repository_root=root, category=arguments.sarif_category)
+        context = FormatContext(color=color, cwd=cwd, repository_root=root, category=arguments.sarif_category, detail=detail, statistics=arguments.statistics, quiet=arguments.quiet)
         text = render(target.format, report, enabled_catalogue, context)
         if target.path is None:
             stdout.write(text)

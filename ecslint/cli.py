@@ -41,6 +41,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), help="Report format (default: text).")
+@click.option("--output-format", "detail", type=click.Choice(["concise", "full"]), help="Text findings as one line (concise, the default) or with the whole message, related locations and a source excerpt (full).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, without the summary.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE (atomically) instead of stdout.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT[:FILE]", help="Another report from the same run, e.g. sarif:ecslint.sarif (repeatable).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="Lowest level that makes the exit code 1 (default: warning).")
@@ -49,6 +52,7 @@ def cli() -> None:
 @click.option("--extend-select", multiple=True, help="Rule IDs or prefixes to enable in addition.")
 @click.option("--ignore", multiple=True, help="Rule IDs or prefixes to disable.")
 @click.option("--extend-ignore", multiple=True, help="Rule IDs or prefixes to disable in addition.")
+@click.option("--level", "levels", multiple=True, metavar="RULE=LEVEL", help="Set a rule's level: error, warning, note or off (e.g. ECS702=off; repeatable).")
 @click.option("--iam", "iam_files", multiple=True, type=click.Path(path_type=Path), help="IAM roles and policies (aws iam get-account-authorization-details output; repeatable).")
 @click.option("--aws", multiple=True, metavar="TASKDEF", help="Also lint a registered task definition: ARN, FAMILY:REVISION or FAMILY (latest ACTIVE); repeatable. Implies --aws-iam.")
 @click.option("--aws-all", is_flag=True, help="Also lint the latest revision of every ACTIVE task definition family in the region. Implies --aws-iam.")
@@ -60,7 +64,9 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this config file instead of searching for one.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--stdin-filename", help="File name to report for input read from stdin (-).")
-@click.option("--force-exclude", is_flag=True, help="Apply configured excludes to files named on the command line too.")
+@click.option("--force-exclude", is_flag=True, help="Apply configured excludes to files named on the command line (and to --stdin-filename) too.")
+@click.option("--skip-unrecognised", is_flag=True, help="Skip files named on the command line that are not ECS documents, instead of reporting ECS001 (pre-commit).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None, help="Skip files that .gitignore excludes when walking folders (default: on).")
 @click.option("--no-inline-ignores", is_flag=True, help="Disregard `ecslint:ignore` tags (for audits).")
 @click.option("--sarif-category", help="Set SARIF runs[0].automationDetails.id (otherwise the upload's category applies).")
 @click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too).")
@@ -77,13 +83,19 @@ def check(**options) -> int:
 
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def list_rules(output_format: str) -> int:
-    """List every rule: ID, name, level and summary."""
+@click.option("--level", "levels", multiple=True, metavar="RULE=LEVEL", help="Show the levels as `check --level` would set them.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this config file instead of searching for one.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files (show the default levels).")
+def list_rules(output_format: str, levels: tuple[str, ...], config_path: Path | None, isolated: bool) -> int:
+    """List every rule: ID, name, effective level (after config and --level) and summary."""
     import json
 
-    from ecslint.rulebook import all_rules
+    from ecslint.check_command import UsageProblem, effective_levels
 
-    rules = all_rules().values()
+    try:
+        rules = effective_levels(levels, config_path, isolated)
+    except UsageProblem as problem:
+        _fail(str(problem))
     if output_format == "json":
         data = [{"id": r.id, "name": r.name, "level": r.level, "summary": r.summary, "tags": list(r.tags), "securitySeverity": r.security_severity} for r in rules]
         click.echo(json.dumps(data, indent=2))
@@ -108,7 +120,15 @@ def explain(rule_id: str) -> int:
     return EXIT_CLEAN
 
 
+def _print_help_for_no_arguments(argv: list[str] | None) -> None:
+    """`ecslint` alone prints the normal help, as `ecslint --help` does."""
+    if not (sys.argv[1:] if argv is None else argv):
+        click.echo(cli.get_help(click.Context(cli, info_name="ecslint")))
+        sys.exit(EXIT_CLEAN)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _print_help_for_no_arguments(argv)
     try:
         code = cli.main(args=argv, prog_name="ecslint", standalone_mode=False)
     except click.UsageError as error:

@@ -39,6 +39,13 @@ class Config:
     extend_exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     ignore_entries: list[IgnoreEntry] = field(default_factory=list)
+    output_format: str | None = None
+    # Rule selector -> level ("off" disables), as written.
+    levels: dict[str, str] = field(default_factory=dict)
+    # Paths resolved against the config file's folder.
+    iam: list[Path] = field(default_factory=list)
+    baseline: Path | None = None
+    respect_gitignore: bool = True
 
 
 def _validator() -> SchemaValidator:
@@ -77,10 +84,21 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"invalid TOML in config file {path}: {error}") from None
 
 
-def load_config(path: Path) -> Config:
-    data = _read_toml(path)
+def _settings_table(data: dict, path: Path) -> dict:
+    """The ecslint table: `[tool.ecslint]` in pyproject.toml; top-level keys, or a `[tool.ecslint]` table, elsewhere."""
+    tool = data.get("tool")
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("ecslint", {})
+        return tool.get("ecslint", {}) if isinstance(tool, dict) else {}
+    if isinstance(tool, dict) and "ecslint" in tool:
+        others = sorted(key for key in data if key != "tool")
+        if others:
+            raise ConfigError(f"invalid config in {path}: settings both at the top level ({', '.join(others)}) and in [tool.ecslint]; in {path.name} write them at the top level only")
+        return tool["ecslint"]
+    return data
+
+
+def load_config(path: Path) -> Config:
+    data = _settings_table(_read_toml(path), path)
     violations = _validator().validate(data)
     if violations:
         first = violations[0]
@@ -94,6 +112,11 @@ def load_config(path: Path) -> Config:
     config.exclude = data.get("exclude")
     config.extend_exclude = data.get("extend-exclude", [])
     config.per_file_ignores = data.get("per-file-ignores", {})
+    config.output_format = data.get("output-format")
+    config.levels = data.get("levels", {})
+    config.iam = [config.root / name for name in data.get("iam", [])]
+    config.baseline = config.root / data["baseline"] if "baseline" in data else None
+    config.respect_gitignore = data.get("respect-gitignore", True)
     entry_validator = _validator()
     for index, item in enumerate(data.get("ignore", [])):
         if isinstance(item, str):

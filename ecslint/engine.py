@@ -15,7 +15,7 @@ from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
-from ecslint.selection import matches
+from ecslint.selection import ALWAYS_ENABLED, matches
 from ecslint.documents.files import InputError, Source, path_matches
 
 NOT_A_TASK_DEFINITION = (
@@ -34,6 +34,10 @@ class Report:
         self.input_errors: list[InputError] = []
         self.internal_errors: list[str] = []
         self.files_checked = files_checked
+        # Task definitions fetched from AWS (--aws): counted apart, since they are not files.
+        self.live_checked = 0
+        # Display path -> source bytes, for files with findings when the report shows source excerpts.
+        self.sources: dict[str, bytes] = {}
         self.task_definitions = 0
         self.suppressed = 0
         self.skipped: list[str] = []
@@ -50,6 +54,10 @@ class Options(NamedTuple):
     inline_ignores: bool = True
     # Roles and policies from --iam (ecslint.iam.context.IamContext); None when none were given.
     iam: object | None = None
+    # Rule ID -> level set by config or --level; it replaces every level the rule gives.
+    levels: dict[str, str] = {}
+    # Keep the bytes of files with findings (report.sources), for source excerpts.
+    keep_sources: bool = False
     # Run -> more sources, read after the others and before the second pass; None for none.
     late_sources: object | None = None
 
@@ -67,7 +75,7 @@ def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
 
 
 def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -> bool:
-    if source.real_path is None:
+    if source.real_path is None or finding.rule_id == ALWAYS_ENABLED:
         return False
     for pattern, selectors in config.per_file_ignores.items():
         if matches(finding.rule_id, [s.upper() for s in selectors]) and path_matches(source.real_path, config.root, [pattern]):
@@ -82,12 +90,13 @@ def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -
     return False
 
 
-def _locate(finding: Finding, document: Document | None, source: Source) -> Located:
+def _locate(finding: Finding, document: Document | None, source: Source, levels: dict[str, str]) -> Located:
     rule = all_rules()[finding.rule_id]
+    level = levels.get(rule.id) or finding.level or rule.level
     region = finding.region or (document.region(finding.pointer) if document else None)
     related = tuple(RelatedLocation(r.document.path, r.pointer, r.document.region(r.pointer), r.message) for r in finding.related)
     logical = source.display_path if source.live else None
-    return Located(source.display_path, rule.id, rule.name, finding.level or rule.level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
+    return Located(source.display_path, rule.id, rule.name, level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
 
 
 class _RunSoFar:
@@ -96,6 +105,13 @@ class _RunSoFar:
     def __init__(self):
         self.run = Run()
         self.waiting: list = []  # (subject, source, document)
+
+
+def _count(source: Source, report: Report) -> None:
+    if source.live:
+        report.live_checked += 1
+    else:
+        report.files_checked += 1
 
 
 def lint_source(source: Source, options: Options, report: Report, so_far: _RunSoFar | None = None) -> None:
@@ -107,7 +123,7 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
         if not source.explicit and not parsed.looks_relevant:
             report.skipped.append(f"{source.display_path}: {parsed.finding.message}")
             return
-        report.files_checked += 1
+        _count(source, report)
         kept = [parsed.finding] if "ECS001" in options.enabled else []
         _keep(kept, source, None, options, report)
         return
@@ -116,11 +132,11 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
         if not source.explicit:
             report.skipped.append(f"{source.display_path}: not a task definition")
             return
-        report.files_checked += 1
+        _count(source, report)
         kept = [Finding("ECS001", "", NOT_A_TASK_DEFINITION)] if "ECS001" in options.enabled else []
         _keep(kept, source, parsed, options, report)
         return
-    report.files_checked += 1
+    _count(source, report)
     for subject in subjects:
         if isinstance(subject, TaskDefinition):
             report.task_definitions += 1
@@ -135,6 +151,8 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
                 so_far.waiting.append((subject, source, parsed))
                 continue
         _check_subject(subject, source, parsed, options, report)
+    # Findings are located; what the second pass may still need is the data, not the index of positions.
+    parsed.forget_positions()
 
 
 def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
@@ -159,11 +177,13 @@ def _check_subject(subject, source: Source, document: Document, options: Options
 
 
 def _keep(found: list[Finding], source: Source, document: Document | None, options: Options, report: Report) -> None:
+    if options.keep_sources and found and not source.live:
+        report.sources[source.display_path] = source.raw
     for finding in found:
         if _is_suppressed_by_config(finding, source, options.config):
             report.suppressed += 1
         else:
-            report.findings.append(_locate(finding, document, source))
+            report.findings.append(_locate(finding, document, source, options.levels))
 
 
 def _read(sources, options: Options, report: Report, so_far: _RunSoFar) -> None:
@@ -186,5 +206,6 @@ def run(sources, options: Options) -> Report:
     # once every document has been read.
     for subject, source, document in so_far.waiting:
         _check_subject(subject.with_run(so_far.run), source, document, options, report)
+        document.forget_positions()  # rebuilt from the text if another subject of the document needs them
     report.findings.sort(key=Located.sort_key)
     return report

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,19 +124,104 @@ def load_action() -> dict:
     return yaml.safe_load(REPO.joinpath("action.yml").read_text())
 
 
+def action_step(step_id: str) -> dict:
+    return next(step for step in load_action()["runs"]["steps"] if step.get("id") == step_id)
+
+
 def test_action_structure():
     action = load_action()
-    assert set(action["inputs"]) == {"paths", "args", "fail-on", "sarif-file", "upload-sarif", "category"}
+    assert set(action["inputs"]) == {"paths", "args", "fail-on", "sarif-file", "upload-sarif", "category", "python-version"}
     assert all("description" in spec for spec in action["inputs"].values())
+    # Unset, --fail-on is not passed: the project's config decides.
+    assert action["inputs"]["fail-on"]["default"] == ""
     assert action["runs"]["using"] == "composite"
     steps = action["runs"]["steps"]
-    assert steps[1]["uses"].startswith("github/codeql-action/upload-sarif@")
-    assert steps[1]["with"]["category"] == "${{ inputs.category }}"
+    upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["with"]["category"] == "${{ inputs.category }}"
+    # A run that exited 2 (a typo in paths:) must not upload an empty report that closes every alert.
+    assert "steps.lint.outputs.exit-code != '2'" in upload["if"]
     for step in steps:
         if "run" in step:
             # Inputs reach scripts through env:, never interpolated into the script text.
             assert "${{" not in step["run"] and step["shell"] == "bash"
+        if "uses" in step:
+            # Pinned by commit SHA, with the version in a comment (zizmor's unpinned-uses).
+            assert re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+    assert any(step.get("uses", "").startswith("actions/setup-python@") and step["if"] == "steps.python.outputs.found != 'true'" for step in steps)
+    assert any(step.get("uses", "").startswith("actions/cache@") for step in steps)
     assert steps[-1]["if"] == "always()"
+    text = REPO.joinpath("action.yml").read_text()
+    assert re.findall(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+", text) and "@v3" not in text
+
+
+def fake_install(tmp_path: Path) -> Path:
+    """A cached venv whose `ecslint` records its arguments and runs this checkout's ecslint."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True, exist_ok=True)
+    script = venv / "bin" / "ecslint"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/args"\nexec "{sys.executable}" -m ecslint "$@"\n')
+    script.chmod(0o755)
+    return venv
+
+
+def run_lint_step(tmp_path: Path, workspace: Path, **inputs) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
+    output = tmp_path / "github_output"
+    output.write_text("")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "GITHUB_ACTION_PATH": str(REPO),
+        "GITHUB_OUTPUT": str(output),
+        "VENV": str(fake_install(tmp_path)),
+        "CACHE_HIT": "true",
+        "INPUT_PATHS": ".",
+        "INPUT_ARGS": "",
+        "INPUT_FAIL_ON": "",
+        "INPUT_SARIF_FILE": "ecslint.sarif",
+        **inputs,
+    }
+    result = subprocess.run(["bash", "-c", action_step("lint")["run"]], cwd=workspace, env=env, capture_output=True, text=True, timeout=300)
+    return result, output.read_text().splitlines(), (tmp_path / "args").read_text().splitlines()
+
+
+def test_action_passes_fail_on_only_when_set(tmp_path):
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    (workspace / "taskdef.json").write_text(task([8080]))
+    (workspace / ".ecslint.toml").write_text('select = ["ECS304"]\nfail-on = "error"\n')
+    result, outputs, args = run_lint_step(tmp_path, workspace)
+    assert result.returncode == 0, result.stderr
+    assert "--fail-on" not in args and outputs == ["exit-code=0", "sarif-file=ecslint.sarif"]
+    result, outputs, args = run_lint_step(tmp_path, workspace, INPUT_FAIL_ON="warning")
+    assert args[args.index("--fail-on") + 1] == "warning" and outputs[0] == "exit-code=1"
+
+
+def test_action_does_not_offer_the_sarif_of_a_run_that_exited_2(tmp_path):
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    (workspace / "taskdef.json").write_text(task([0]))
+    result, outputs, _ = run_lint_step(tmp_path, workspace, INPUT_PATHS="taskdef.json deploy/typo")
+    assert result.returncode == 0, result.stderr
+    assert outputs == ["exit-code=2"] and (workspace / "ecslint.sarif").is_file()
+
+
+def test_action_fails_clearly_without_a_supported_python(tmp_path):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python3").write_text("#!/bin/sh\ncase \"$1\" in --version) echo 'Python 3.8.10';; *) exit 1;; esac\n")
+    (fake / "python3").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:/usr/bin:/bin", "GITHUB_OUTPUT": str(tmp_path / "out"), "GITHUB_ACTION_PATH": str(REPO)}
+    result = subprocess.run(["bash", "-c", action_step("install-key")["run"]], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout.startswith("::error title=ecslint::ecslint needs Python 3.11 or newer, and this runner has Python 3.8.10;")
+
+
+def test_action_cache_key_follows_the_action_files_and_python(tmp_path):
+    env = {**os.environ, "GITHUB_OUTPUT": str(tmp_path / "out"), "GITHUB_ACTION_PATH": str(REPO), "RUNNER_OS": "Linux", "RUNNER_TEMP": str(tmp_path)}
+    result = subprocess.run(["bash", "-c", action_step("install-key")["run"]], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "out").read_text().splitlines()
+    assert re.fullmatch(r"key=ecslint-Linux-3\.\d+-[0-9a-f]{16}", lines[0]) and lines[1] == f"venv={tmp_path}/ecslint-action-venv"
 
 
 def test_action_script_runs_like_github_would(tmp_path):
@@ -142,12 +229,13 @@ def test_action_script_runs_like_github_would(tmp_path):
     workspace.mkdir()
     (workspace / "taskdef.json").write_text(task([8080, 8080]))
     (workspace / "good.task-definition.json").write_text(task([0]))
-    script = load_action()["runs"]["steps"][0]["run"]
+    script = action_step("lint")["run"]
     env = {
         **os.environ,
         "GITHUB_ACTION_PATH": str(REPO),
         "GITHUB_OUTPUT": str(output),
-        "RUNNER_TEMP": str(tmp_path),
+        "VENV": str(tmp_path / "venv"),
+        "CACHE_HIT": "",
         "INPUT_PATHS": "taskdef.json good.task-definition.json",
         "INPUT_ARGS": "--select ECS3",
         "INPUT_FAIL_ON": "error",

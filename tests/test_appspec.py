@@ -305,7 +305,7 @@ def test_combined_hook_files_pattern(path, matched):
 
     [hook] = [hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if hook["id"] == "ecslint-all"]
     assert bool(re.search(hook["files"], path)) is matched
-    assert hook["require_serial"] is True and hook["entry"] == "ecslint check --force-exclude"
+    assert hook["require_serial"] is True and hook["entry"] == "ecslint check --force-exclude --skip-unrecognised"
 
 
 @pytest.mark.parametrize("name", [{"Fn::Sub": "${Env}-web"}, "${var.container_name}"])

@@ -43,8 +43,7 @@ def test_text_output_is_exact(project, capsys):
     assert result.code == 1
     assert result.out == (
         "deploy/taskdef.json:4:3: ECS301 [error] Fargate tasks must use `networkMode: awsvpc`, not `bridge`.\n"
-        "deploy/taskdef.json:8:83: ECS304 [warning] Container 'web': `portMappings[0].hostPort` is fixed at 8080 in `bridge` mode, "
-        "so only one copy of this task fits on an instance and rolling deployments stall; use `hostPort: 0` (or leave it out) for dynamic port mapping.\n"
+        "deploy/taskdef.json:8:83: ECS304 [warning] Container 'web': `portMappings[0].hostPort` is fixed at 8080 in `bridge` mode.\n"
         "Found 2 problems (1 error, 1 warning) in 1 file.\n"
     )
     assert result.err == ""
@@ -83,7 +82,7 @@ def test_select_and_ignore_take_prefixes_and_the_most_specific_wins(project, cap
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("check", "--select", "XYZ1"), "ecslint: error: unknown rule selector 'XYZ1' (expected a rule ID such as ECS301 or a prefix such as ECS3)\n"),
+        (("check", "--select", "XYZ1"), "ecslint: error: unknown rule selector 'XYZ1' (expected a rule ID such as ECS301, a prefix such as ECS3, or a rule name such as fargate-requires-awsvpc)\n"),
         (("check", "--format", "xml", "."), None),
         (("check", "--bogus"), None),
         (("explain", "ECS999"), "ecslint: error: unknown rule 'ECS999' (see `ecslint rules`)\n"),
@@ -216,7 +215,7 @@ def test_explicit_config_path_and_missing_config(project, capsys):
 
 def test_exclude_and_force_exclude(project, capsys):
     Path(".ecslint.toml").write_text('extend-exclude = ["deploy/"]\n')
-    assert check(capsys, ".").out == "No problems found in 0 files.\n"
+    assert check(capsys, ".").out == "No ECS document found under the paths given: nothing was checked.\n"
     assert check(capsys, "deploy/taskdef.json").code == 1
     assert check(capsys, "--force-exclude", "deploy/taskdef.json").code == 0
 

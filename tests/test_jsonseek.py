@@ -90,3 +90,19 @@ def test_generated_documents(value, indent):
     seeking, full = SeekingJsonLocator(text), JsonLocator(text)
     for pointer in _pointers(value):
         assert seeking.region(pointer) == full.region(pointer), pointer
+
+
+def test_a_document_forgets_only_positions_it_can_rebuild():
+    from ecslint.documents.parse import parse
+    from ecslint.documents.jsontext import JsonLocator as Full
+
+    document = parse("t.json", TEXT.encode())
+    before = document.region("/RoleDetailList/1/n")
+    assert isinstance(document._locator, Full)
+    document.forget_positions()
+    assert document._locator is None
+    assert document.region("/RoleDetailList/1/n") == before
+    seeking = SeekingJsonLocator(TEXT)
+    document._locator = seeking
+    document.forget_positions()
+    assert document._locator is seeking

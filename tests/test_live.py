@@ -58,7 +58,7 @@ def test_fetch_by_family_revision_and_arn(aws_env, calls, capsys):
     lines = result.out.splitlines()
     assert f"{arn} /taskDefinition/containerDefinitions/0/image: ECS601 [warning] Container 'web': image `nginx:latest`" in result.out.replace("\n", " ") or any(line.startswith(f"{arn} /taskDefinition/containerDefinitions/0/image: ECS601") for line in lines)
     assert any(line.startswith(arn.replace(":2", ":1") + " /taskDefinition/containerDefinitions/0/portMappings/0/hostPort: ECS304") for line in lines)
-    assert lines[-1] == "Found 4 problems (4 warnings) in 2 files."
+    assert lines[-1] == "Found 4 problems (4 warnings) in 2 task definitions."
     assert set(calls) == {"ecs:DescribeTaskDefinition"}
 
 
@@ -66,7 +66,7 @@ def test_fetch_by_family_revision_and_arn(aws_env, calls, capsys):
 def test_tag_suppression_works_on_live_task_definitions(aws_env, capsys):
     register("quiet", tags=[{"key": "ecslint:ignore", "value": "ECS3 ECS6"}])
     result = cli(capsys, "check", "--isolated", "--select", "ECS304,ECS601", "--aws", "quiet")
-    assert (result.code, result.out) == (0, "No problems found in 1 file. 2 suppressed.\n")
+    assert (result.code, result.out) == (0, "No problems found in 1 task definition. 2 suppressed.\n")
 
 
 @mock_aws
@@ -76,6 +76,8 @@ def test_aws_all_paginates_over_more_than_100_families(aws_env, calls, capsys):
     report = json.loads(cli(capsys, "check", "--isolated", "--select", "ECS304", "--format", "json", "--aws-all").out)
     assert report["summary"]["taskDefinitions"] == 105
     assert len({f["logicalLocation"] for f in report["findings"]}) == 105
+    # Live findings have a logical location only: no line or column.
+    assert {(f["line"], f["column"], f["endLine"], f["endColumn"]) for f in report["findings"]} == {(None, None, None, None)}
     assert all(call.split(":")[1].startswith(READ_ONLY_PREFIXES) for call in calls)
 
 

@@ -69,8 +69,21 @@ def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError:
         return InputError(shown, error.strerror or str(error))
 
 
-def _walk(top: Path, cwd: Path, root: Path, exclude: list[str]):
+def _gitignore(top: Path, respect_gitignore: bool):
+    """The repository's .gitignore rules for a walk, when asked and when top is inside a git repository."""
+    if not respect_gitignore:
+        return None
+    from ecslint.documents.gitignore import GitIgnore
+    from ecslint.documents.paths import repository_root
+
+    start = top.resolve()
+    repository = repository_root(start)
+    return GitIgnore(repository) if (repository / ".git").exists() else None
+
+
+def _walk(top: Path, cwd: Path, root: Path, exclude: list[str], respect_gitignore: bool = True):
     seen: set[tuple[int, int]] = set()
+    ignore = _gitignore(top, respect_gitignore)
     for folder, subfolders, files in os.walk(top, followlinks=True, onerror=None):
         here = Path(folder)
         try:
@@ -82,22 +95,24 @@ def _walk(top: Path, cwd: Path, root: Path, exclude: list[str]):
             subfolders[:] = []
             continue
         seen.add((info.st_dev, info.st_ino))
-        subfolders[:] = sorted(name for name in subfolders if not path_matches(here / name, root, exclude))
+        subfolders[:] = sorted(name for name in subfolders if not path_matches(here / name, root, exclude) and not (ignore and ignore.ignores(here / name, True)))
         for name in sorted(files):
             path = here / name
-            if name.endswith(WALKED_SUFFIXES) and not path_matches(path, root, exclude):
+            if name.endswith(WALKED_SUFFIXES) and not path_matches(path, root, exclude) and not (ignore and ignore.ignores(path, False)):
                 yield _read(path, cwd, explicit=False)
 
 
-def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_exclude: bool, stdin_filename: str | None):
+def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_exclude: bool, stdin_filename: str | None, respect_gitignore: bool = True):
     """Yield a Source or InputError per input, in a stable order."""
     for given in paths or ["."]:
         if given == "-":
+            if force_exclude and stdin_filename and path_matches(cwd / stdin_filename, root, exclude):
+                continue  # as for a file named on the command line: the hook's excludes apply
             yield Source(stdin_filename or "<stdin>", sys.stdin.buffer.read(), True, (cwd / stdin_filename) if stdin_filename else None)
             continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, cwd, root, exclude)
+            yield from _walk(path, cwd, root, exclude, respect_gitignore)
         elif path.exists() or path.is_symlink():
             if force_exclude and path_matches(path, root, exclude):
                 continue

@@ -47,6 +47,11 @@ class Document:
     def region(self, pointer: str) -> Region:
         return self.locator.region(pointer)
 
+    def forget_positions(self) -> None:
+        """Drop the position index when the text can rebuild it: a large run keeps its documents for its second pass."""
+        if type(self._locator) is JsonLocator:
+            self._locator = None
+
 
 class Unparsable(NamedTuple):
     """A file that could not be read as a document: the ECS001 finding, and whether it looked like one."""

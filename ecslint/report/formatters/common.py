@@ -13,6 +13,10 @@ class FormatContext(NamedTuple):
     cwd: Path = Path(".")
     repository_root: Path = Path(".")
     category: str | None = None
+    # Text report: "concise" (one line per finding) or "full" (message, related locations, excerpt).
+    detail: str = "concise"
+    statistics: bool = False  # counts per rule instead of findings
+    quiet: bool = False  # findings only, no summary
 
 
 def plural(count: int, word: str) -> str:

@@ -11,13 +11,14 @@ SCHEMA_VERSION = 1
 
 
 def finding_to_dict(finding) -> dict:
-    region = finding.region
+    # A live task definition has a logical location only: no line or column to give.
+    region = None if finding.logical_location else finding.region
     return {
         "path": finding.path,
-        "line": region.start_line,
-        "column": region.start_column,
-        "endLine": region.end_line,
-        "endColumn": region.end_column,
+        "line": region and region.start_line,
+        "column": region and region.start_column,
+        "endLine": region and region.end_line,
+        "endColumn": region and region.end_column,
         "rule": finding.rule_id,
         "name": finding.rule_name,
         "level": finding.level,

@@ -66,6 +66,24 @@ def fingerprint(rule_id: str, uri: str, pointer: str, occurrence: int) -> str:
     return digest[:32]
 
 
+def _invocation(report, context: FormatContext) -> dict:
+    """A run that could not read an input or failed inside is not successful, and says why."""
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{error.display_path}: {error.message}"},
+            "descriptor": {"id": "input-error"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(error.display_path, context), "uriBaseId": "%SRCROOT%"}}}],
+        }
+        for error in report.input_errors
+    ]
+    notifications += [{"level": "error", "message": {"text": line}, "descriptor": {"id": "internal-error"}} for line in report.internal_errors]
+    invocation: dict = {"executionSuccessful": not notifications}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
+
+
 def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
     enabled = sorted(rules.values(), key=lambda rule: rule.id)
     index = {rule.id: position for position, rule in enumerate(enabled)}
@@ -113,7 +131,7 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
                 "rules": [_rule_descriptor(rule) for rule in enabled],
             }
         },
-        "invocations": [{"executionSuccessful": not report.internal_errors}],
+        "invocations": [_invocation(report, context)],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }

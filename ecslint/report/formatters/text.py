@@ -1,24 +1,55 @@
-"""Human-readable report: `path:line:col: ID [level] message`, then one summary line."""
+"""Human-readable report: `path:line:col: ID [level] first sentence`, then one summary line."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ecslint.report.formatters.common import FormatContext, level_counts, plural
+from ecslint.report.formatters.excerpt import excerpt
+from ecslint.report.formatters.sentences import split_first_sentence
 
 _COLORS = {"error": "31", "warning": "33", "note": "36"}
+INDENT = "    "
 
 
 def _paint(text: str, code: str, enabled: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if enabled else text
 
 
+def _checked(report) -> str:
+    """What the run read: files, and task definitions fetched from AWS."""
+    parts = []
+    if report.files_checked or not getattr(report, "live_checked", 0):
+        parts.append(plural(report.files_checked, "file"))
+    if getattr(report, "live_checked", 0):
+        parts.append(plural(report.live_checked, "task definition"))
+    return " and ".join(parts)
+
+
+def _incomplete(report) -> str:
+    """Why a run exits 2 although it printed findings: inputs it could not read, checks that failed."""
+    parts = []
+    if report.input_errors:
+        parts.append(f"{plural(len(report.input_errors), 'input')} could not be read")
+    if report.internal_errors:
+        parts.append(f"{plural(len(report.internal_errors), 'internal error')} stopped some checks")
+    return " and ".join(parts)
+
+
 def summary_line(report) -> str:
-    files = plural(report.files_checked, "file")
-    if not report.findings:
-        line = f"No problems found in {files}."
+    incomplete = _incomplete(report)
+    if not report.findings and incomplete:
+        line = f"Checked {_checked(report)}, but {incomplete} (listed on stderr): the run is incomplete."
+    elif not report.findings and not report.files_checked and not getattr(report, "live_checked", 0):
+        line = "No ECS document found under the paths given: nothing was checked."
+    elif not report.findings:
+        line = f"No problems found in {_checked(report)}."
     else:
         counts = level_counts(report.findings)
         parts = ", ".join(plural(counts[level], level) for level in ("error", "warning", "note") if counts[level])
-        line = f"Found {plural(len(report.findings), 'problem')} ({parts}) in {files}."
+        line = f"Found {plural(len(report.findings), 'problem')} ({parts}) in {_checked(report)}."
+        if incomplete:
+            line += f" The run is incomplete: {incomplete}."
     if report.suppressed:
         line += f" {report.suppressed} suppressed."
     if report.baseline_hidden:
@@ -29,19 +60,50 @@ def summary_line(report) -> str:
     return line
 
 
+def _where(finding) -> str:
+    if finding.logical_location:
+        # A live task definition has no file: name it by ARN and the field's pointer.
+        return f"{finding.logical_location} {finding.pointer or '/'}:"
+    return f"{finding.path}:{finding.region.start_line}:{finding.region.start_column}:"
+
+
+def finding_lines(finding, context: FormatContext, sources: dict) -> list[str]:
+    first, rest = split_first_sentence(finding.message)
+    rule = _paint(finding.rule_id, _COLORS[finding.level], context.color)
+    head = f"{_paint(_where(finding), '1', context.color)} {rule} [{finding.level}] {first}"
+    if context.detail != "full":
+        return [head]
+    lines = [head]
+    if rest:
+        lines.append(INDENT + rest)
+    for related in finding.related:
+        lines.append(f"{INDENT}related: {related.path}:{related.region.start_line}:{related.region.start_column}: {related.message}")
+    raw = sources.get(finding.path)
+    if raw is not None and not finding.logical_location:
+        lines += [INDENT + line for line in excerpt(raw, finding.region)]
+    return lines
+
+
+def statistics_lines(findings) -> list[str]:
+    """Findings per rule, most frequent first (ties by rule ID), as `ruff --statistics` prints them."""
+    counts = Counter((f.rule_id, f.rule_name) for f in findings)
+    levels = {f.rule_id: f.level for f in findings}
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    width = max((len(str(count)) for count in counts.values()), default=1)
+    return [f"{count:>{width}}  {rule_id}  {'[' + levels[rule_id] + ']':<9}  {name}" for (rule_id, name), count in ordered]
+
+
 def format_text(report, rules, context: FormatContext) -> str:
-    color = context.color
-    lines = []
-    for finding in report.findings:
-        if finding.logical_location:
-            # A live task definition has no file: name it by ARN and the field's pointer.
-            where = _paint(f"{finding.logical_location} {finding.pointer or '/'}:", "1", color)
-        else:
-            where = _paint(f"{finding.path}:{finding.region.start_line}:{finding.region.start_column}:", "1", color)
-        rule = _paint(finding.rule_id, _COLORS[finding.level], color)
-        lines.append(f"{where} {rule} [{finding.level}] {finding.message}")
-    lines.append(summary_line(report))
-    if report.unresolved_roles:
-        roles = ", ".join(sorted(report.unresolved_roles))
-        lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
-    return "\n".join(lines) + "\n"
+    sources = getattr(report, "sources", {})
+    lines: list[str] = []
+    if context.statistics:
+        lines += statistics_lines(report.findings)
+    else:
+        for finding in report.findings:
+            lines += finding_lines(finding, context, sources)
+    if not context.quiet:
+        lines.append(summary_line(report))
+        if report.unresolved_roles:
+            roles = ", ".join(sorted(report.unresolved_roles))
+            lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
+    return "\n".join(lines) + ("\n" if lines else "")
