@@ -48,6 +48,7 @@ class CheckArguments(NamedTuple):
     aws: tuple[str, ...] = ()
     aws_all: bool = False
     aws_iam: bool = False
+    clusters: tuple[str, ...] = ()
     profile: str | None = None
     region: str | None = None
     levels: tuple[str, ...] = ()
@@ -169,7 +170,13 @@ def _with_live_sources(sources, session, arguments: CheckArguments):
 
     def fetched():
         try:
-            yield from live.fetch_task_definitions(session, list(arguments.aws), arguments.aws_all)
+            if arguments.clusters:
+                # With --cluster, --aws names services (and --aws-all means every service of the clusters).
+                from ecslint.aws.services import fetch_services
+
+                yield from fetch_services(session, list(arguments.clusters), list(arguments.aws), arguments.aws_all)
+            else:
+                yield from live.fetch_task_definitions(session, list(arguments.aws), arguments.aws_all)
         except live.LiveError as error:
             raise UsageProblem(str(error)) from None
 
@@ -224,6 +231,8 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     if sum(target.path is None for target in targets) > 1:
         raise UsageProblem("only one report can go to stdout; give the others a file (--report FORMAT:FILE)")
     fail_on = "none" if arguments.exit_zero else (arguments.fail_on or config.fail_on or "warning")
+    if arguments.clusters and not (arguments.aws or arguments.aws_all):
+        raise UsageProblem("--cluster needs --aws SERVICE or --aws-all")
     iam = _iam_context(arguments.iam_files)
     session = _live_session(arguments) if arguments.uses_aws else None
     if session is not None:

@@ -56,6 +56,7 @@ def cli() -> None:
 @click.option("--iam", "iam_files", multiple=True, type=click.Path(path_type=Path), help="IAM roles and policies (aws iam get-account-authorization-details output; repeatable).")
 @click.option("--aws", multiple=True, metavar="TASKDEF", help="Also lint a registered task definition: ARN, FAMILY:REVISION or FAMILY (latest ACTIVE); repeatable. Implies --aws-iam.")
 @click.option("--aws-all", is_flag=True, help="Also lint the latest revision of every ACTIVE task definition family in the region. Implies --aws-iam.")
+@click.option("--cluster", "clusters", multiple=True, metavar="NAME", help="With --aws SERVICE or --aws-all: lint services of this cluster (with their task definitions) instead of task definitions; repeatable.")
 @click.option("--aws-iam", is_flag=True, help="Resolve the roles of every linted task definition live from IAM (read-only calls).")
 @click.option("--profile", help="AWS profile for --aws, --aws-all and --aws-iam.")
 @click.option("--region", help="AWS region for --aws and --aws-all.")
@@ -77,6 +78,30 @@ def check(**options) -> int:
 
     try:
         return run_check(CheckArguments(**options), sys.stdout, sys.stderr)
+    except UsageProblem as problem:
+        _fail(str(problem))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(["json", "iam", "cloudformation", "terraform"]), default="json", show_default=True, help="How to write the roles.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically) instead of stdout.")
+@click.option("--diff", is_flag=True, help="Compare with the current execution role (from --iam, the template or module, or --aws-iam); exit 1 when they differ.")
+@click.option("--task-role", is_flag=True, help="Add a task-role skeleton for the sidecars and features the task definition shows.")
+@click.option("--iam", "iam_files", multiple=True, type=click.Path(path_type=Path), help="IAM roles and policies, as `check --iam` takes them (for --diff; repeatable).")
+@click.option("--aws", multiple=True, metavar="TASKDEF", help="Also read a registered task definition: ARN, FAMILY:REVISION or FAMILY; repeatable.")
+@click.option("--aws-iam", is_flag=True, help="Read the current roles live from IAM (read-only calls), for --diff.")
+@click.option("--validate", is_flag=True, help="Check the generated policies with IAM Access Analyzer ValidatePolicy (read-only).")
+@click.option("--profile", help="AWS profile for --aws, --aws-iam and --validate.")
+@click.option("--region", help="AWS region for --aws and --validate.")
+@click.option("--stdin-filename", help="File name to report for input read from stdin (-).")
+def policy(**options) -> int:
+    """Write the least-privilege execution role each task definition in PATHS needs."""
+    from ecslint.check_command import UsageProblem
+    from ecslint.policy_command import PolicyArguments, run_policy
+
+    try:
+        return run_policy(PolicyArguments(**options), sys.stdout, sys.stderr)
     except UsageProblem as problem:
         _fail(str(problem))
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from dataclasses import replace
 
 from ecslint.documents import pointer as jp
-from ecslint.checks import load_all
+from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
@@ -21,8 +21,8 @@ from ecslint.documents.files import InputError, Source, path_matches
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
     'describe-task-definition output or a list of container definitions), a CloudFormation template or '
-    "Terraform configuration or plan with one, an ECR lifecycle policy, `aws ecr` output (repositories, policies, "
-    "registry settings), or an ECS AppSpec file."
+    "Terraform configuration or plan with one, an ECS service definition (create-service input or describe-services output), "
+    "an ECR lifecycle policy, `aws ecr` output (repositories, policies, registry settings), or an ECS AppSpec file."
 )
 
 
@@ -43,6 +43,8 @@ class Report:
         self.skipped: list[str] = []
         # Role ARNs (or names) whose policies no IAM input supplied: their IAM rules were skipped.
         self.unresolved_roles: set[str] = set()
+        # Terraform module calls not followed (registry, remote): address -> source.
+        self.unfollowed_modules: dict[str, str] = {}
         self.baseline_hidden = 0
         # Baseline entries that matched no finding: fixed problems the baseline can drop.
         self.baseline_stale: list[dict] = []
@@ -62,10 +64,10 @@ class Options(NamedTuple):
     late_sources: object | None = None
 
 
-def _run_checks(subject, options: Options, report: Report) -> list[Finding]:
+def _run_checks(subject, options: Options, report: Report, only: frozenset[str] | None = None) -> list[Finding]:
     found: list[Finding] = []
-    for rule_id, registered in load_all().items():
-        if rule_id not in options.enabled or not registered.applies_to(subject):
+    for rule_id, registered in checks_for(type(subject)):
+        if rule_id not in options.enabled or (only is not None and rule_id not in only):
             continue
         try:
             found.extend(registered.function(subject))
@@ -100,10 +102,14 @@ def _locate(finding: Finding, document: Document | None, source: Source, levels:
 
 
 class _RunSoFar:
-    """What a run keeps for its second pass: all its subjects, and those judged together with others."""
+    """What a run keeps for its second pass: its task definitions, and the subjects that check against them
+    (an AppSpec, a service); and all its subjects, for those judged with the whole run (ecslint.subjects.run)."""
 
     def __init__(self):
         self.run = Run()
+        self.task_definitions: list = []
+        # id(task definition) -> (source, document): where findings on a task definition in the second pass go.
+        self.task_definition_sources: dict[int, tuple] = {}
         self.waiting: list = []  # (subject, source, document)
 
 
@@ -145,9 +151,12 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
                 own = subject.iam.roles if subject.iam is not None else []
                 # Without roles of its own the subject shares the run's context (and its role index) as it is.
                 subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles) if own else options.iam)
+            if so_far is not None:
+                so_far.task_definitions.append(subject)
+                so_far.task_definition_sources[id(subject)] = (source, parsed)
         if so_far is not None:
             so_far.run.add(subject)
-            if getattr(subject, "needs_run", False):
+            if getattr(subject, "needs_run_task_definitions", False) or getattr(subject, "needs_run", False):
                 so_far.waiting.append((subject, source, parsed))
                 continue
         _check_subject(subject, source, parsed, options, report)
@@ -155,8 +164,10 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
     parsed.forget_positions()
 
 
-def _check_subject(subject, source: Source, document: Document, options: Options, report: Report) -> None:
-    found = _run_checks(subject, options, report)
+def _check_subject(subject, source: Source, document: Document, options: Options, report: Report, only: frozenset[str] | None = None, note: str = "") -> None:
+    found = _run_checks(subject, options, report, only)
+    if note:
+        found = [f._replace(message=f"{f.message} {note}") for f in found]
     # Front ends with values only known at deploy time (Terraform variables, CloudFormation
     # parameters) drop findings that would judge a placeholder.
     found = [f for f in found if subject.keeps(f)]
@@ -164,12 +175,13 @@ def _check_subject(subject, source: Source, document: Document, options: Options
         from ecslint.iam.task_roles import unresolved_roles
 
         report.unresolved_roles.update(unresolved_roles(subject))
+        report.unfollowed_modules.update(getattr(subject.iam, "unfollowed", None) or {})
     if options.inline_ignores and (selectors := subject.ignore_selectors()):
         before = len(found)
         found = [f for f in found if not matches(f.rule_id, selectors)]
         report.suppressed += before - len(found)
-    # Checks speak the API's field names; front ends map them back to the source's own keys.
-    found = [f._replace(pointer=subject.source_pointer(f.pointer)) for f in found]
+    # Checks speak the API's field names; front ends map them back to the source's own keys and spelling.
+    found = [f._replace(pointer=subject.source_pointer(f.pointer), message=subject.spell_message(f.message, f.pointer)) for f in found]
     # A Terraform plan names where the resource is declared; every finding on it links there.
     if (declaration := getattr(subject, "declaration", None)) is not None:
         found = [f._replace(related=f.related + (declaration,)) for f in found]
@@ -201,11 +213,23 @@ def run(sources, options: Options) -> Report:
     if options.late_sources is not None:
         # Sources that depend on what the run has read (with --aws, the repositories its task definitions pull from).
         _read(options.late_sources(so_far.run), options, report, so_far)
-    # Second pass: subjects judged together with others (an AppSpec with the task definition it
-    # deploys, ECS902; a repository with the registry's scanning configuration, ECS810) are checked
-    # once every document has been read.
+    # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
+    # with the one it deploys, ECS902), or with the whole run (a repository with the registry's
+    # scanning configuration, ECS810; a task definition with the repositories it pulls from), are
+    # checked once every document has been read.
+    done: set[tuple[int, str]] = set()
     for subject, source, document in so_far.waiting:
-        _check_subject(subject.with_run(so_far.run), source, document, options, report)
+        subject = subject.with_run(so_far.run) if getattr(subject, "needs_run", False) else subject.with_run_task_definitions(so_far.task_definitions)
+        _check_subject(subject, source, document, options, report)
         document.forget_positions()  # rebuilt from the text if another subject of the document needs them
+        # A subject can make task-definition rules apply that the task definition alone does not call for
+        # (a service on Fargate: ECS301, ECS401, ECS402); they run once per task definition and rule set.
+        for original, view, rules, note in getattr(subject, "partner_checks", lambda: ())():
+            key = (id(original), ",".join(sorted(rules)))
+            if key in done or id(original) not in so_far.task_definition_sources:
+                continue
+            done.add(key)
+            partner_source, partner_document = so_far.task_definition_sources[id(original)]
+            _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
     report.findings.sort(key=Located.sort_key)
     return report

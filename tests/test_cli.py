@@ -256,8 +256,9 @@ def test_colour_only_when_asked():
 
 def test_related_locations_reach_json_and_sarif(tmp_path, capsys, monkeypatch):
     """A check may name another place (e.g. an IAM policy statement); both reports carry it with its line."""
-    from ecslint.checks import Check, load_all
+    from ecslint.checks import CHECKS, Check, checks_for, load_all
     from ecslint.documents.parse import parse
+    from ecslint.subjects.task_definition import TaskDefinition
     from ecslint.report.findings import Finding, Related
 
     policy = parse("iam/roles.json", b'{\n  "Statement": [\n    {"Effect": "Allow"}\n  ]\n}\n')
@@ -265,8 +266,9 @@ def test_related_locations_reach_json_and_sarif(tmp_path, capsys, monkeypatch):
     def fake(task):
         yield Finding("ECS301", task.ptr("networkMode"), "Main message.", related=(Related(policy, "/Statement/0", "The statement."),))
 
-    registry = load_all()
-    monkeypatch.setitem(registry, "ECS301", Check(fake, registry["ECS301"].subject))
+    load_all()
+    monkeypatch.setitem(CHECKS, ("ECS301", TaskDefinition), Check(fake, TaskDefinition))
+    checks_for.cache_clear()
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     Path("taskdef.json").write_text(FARGATE_BRIDGE)
@@ -276,3 +278,5 @@ def test_related_locations_reach_json_and_sarif(tmp_path, capsys, monkeypatch):
     [related] = result["relatedLocations"]
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "iam/roles.json"
     assert related["physicalLocation"]["region"]["startLine"] == 3 and related["message"]["text"] == "The statement."
+    monkeypatch.undo()
+    checks_for.cache_clear()

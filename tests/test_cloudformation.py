@@ -12,6 +12,7 @@ from ecslint.cloudformation.template import cloudformation_task_definitions
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved
 from ecslint.cloudformation.properties import _CFN_NAMES, cfn_name, resolve_schema
 from ecslint.documents.parse import Unparsable
+from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import parse, recognise
 from ecslint.iam.task_roles import roles_of
 from tests.helpers import CORPUS, cli, lint_text, needs_shared
@@ -298,8 +299,9 @@ def test_schema_violations_in_a_template():
     found = {f.pointer: f.message for f in findings(text, ["ECS002"])}
     base = "/Resources/TaskDef/Properties"
     assert set(found) == {f"{base}/NetworkMode", f"{base}/ContainerDefinitions/0/Essentail", f"{base}/ContainerDefinitions/0/Privileged", f"{base}/ContainerDefinitions/0/PortMappings/0/Protocol"}
-    assert "did you mean 'essential'" in found[f"{base}/ContainerDefinitions/0/Essentail"]
-    assert found[f"{base}/ContainerDefinitions/0/PortMappings/0/Protocol"] == "Container 'web': 'portMappings[0].protocol' must be one of 'tcp', 'udp', got \"http\"."
+    assert found[f"{base}/ContainerDefinitions/0/Essentail"] == "Container 'web': 'Essentail' is not a field of the ECS API as of botocore 1.44.8 (2026-11); did you mean 'Essential'."
+    assert found[f"{base}/ContainerDefinitions/0/PortMappings/0/Protocol"] == "Container 'web': 'PortMappings[0].Protocol' must be one of 'tcp', 'udp', got \"http\"."
+    assert found[f"{base}/NetworkMode"] == "'NetworkMode' must be one of 'bridge', 'host', 'awsvpc', 'none', got \"awsvpcx\"."
 
 
 def test_cloudformation_conversions_raise_no_schema_errors():
@@ -816,7 +818,7 @@ def test_corpus_task_definitions_are_found_in_every_template():
     found = {}
     for name in CORPUS_TASK_DEFINITIONS:
         document = parse(name, (CORPUS / name).read_bytes())
-        found[name] = None if isinstance(document, Unparsable) else len([s for s in recognise(document) if s.kind == "task-definition"])
+        found[name] = None if isinstance(document, Unparsable) else len([subject for subject in recognise(document) if isinstance(subject, TaskDefinition)])
     assert found == CORPUS_TASK_DEFINITIONS
 
 
@@ -831,7 +833,103 @@ def test_corpus_templates_lint_without_internal_errors():
     report = run(sources, Options(frozenset(all_rules()), Config(root=Path(__file__).parents[1])))
     assert report.internal_errors == []
     assert report.task_definitions == sum(count or 0 for count in CORPUS_TASK_DEFINITIONS.values())
-    # Values only deployment decides raise no schema errors: the one left is a real one (protocol `http`).
-    assert [(f.path, f.pointer) for f in report.findings if f.rule_id == "ECS002"] == [
-        ("aws__aws-app-mesh-examples__blogs__ecs-ec2-crossvpc-with-tls__appmesh-nodejs.yml", "/Resources/NodejsTaskDefinition/Properties/ContainerDefinitions/0/PortMappings/0/Protocol")
+    # Values only deployment decides raise no schema errors: those left are real ones (protocol `http`, and
+    # one template writing the API's camelCase names, which CloudFormation rejects as unsupported properties).
+    redis = "aws-samples__amazon-cloudwatch-container-insights__ecs-task-definition-templates__deployment-mode__replica-service__cwagent-prometheus__sample_traffic__redis__redis-traffic-sample.yaml"
+    containers = "/Resources/ECSRedisTaskDefinition/Properties/ContainerDefinitions"
+    camel_case = [f"{containers}/{index}/{key}" for index in (0, 1) for key in ("portMappings", "dockerLabels", "LogConfiguration/logDriver", "LogConfiguration/options")]
+    assert sorted((f.path, f.pointer) for f in report.findings if f.rule_id == "ECS002") == sorted(
+        [("aws__aws-app-mesh-examples__blogs__ecs-ec2-crossvpc-with-tls__appmesh-nodejs.yml", "/Resources/NodejsTaskDefinition/Properties/ContainerDefinitions/0/PortMappings/0/Protocol")]
+        + [(redis, pointer) for pointer in camel_case + ["/Resources/ECSRedisTaskDefinition/Properties/requiresCompatibilities"]]
+    )
+
+
+def test_api_spellings_are_rejected_with_the_cloudformation_name():
+    text = template("""
+        family: web
+        ContainerDefinitions:
+          - name: web
+            Image: nginx:1.27
+            privileged: true
+        Volumes:
+          - Name: data
+            EFSVolumeConfiguration: {fileSystemId: fs-12345678}
+    """)
+    base = "/Resources/TaskDef/Properties"
+    found = sorted((f.pointer, f.message) for f in findings(text, ["ECS002", "ECS501"]))
+    assert found == [
+        (f"{base}/ContainerDefinitions/0/name", "Container #1: 'name' is the ECS API's spelling, which CloudFormation rejects; write 'Name'."),
+        (f"{base}/ContainerDefinitions/0/privileged", "Container #1: 'privileged' is the ECS API's spelling, which CloudFormation rejects; write 'Privileged'."),
+        (f"{base}/Volumes/0/EFSVolumeConfiguration/fileSystemId", "'Volumes[0].EFSVolumeConfiguration.fileSystemId' is the ECS API's spelling, which CloudFormation rejects; write 'FilesystemId'."),
+        (f"{base}/family", "'family' is the ECS API's spelling, which CloudFormation rejects; write 'Family'."),
     ]
+
+
+BOUNDARY_TEMPLATE = """
+Parameters:
+  Boundary:
+    Type: String
+    Default: {default}
+Conditions:
+  HasBoundary: !Not [!Equals [!Ref Boundary, '']]
+Resources:
+  TaskRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{{Effect: Allow, Principal: {{Service: ecs-tasks.amazonaws.com}}, Action: sts:AssumeRole}}]
+      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref 'AWS::NoValue']
+      Policies:
+        - PolicyName: admin
+          PolicyDocument:
+            Statement: [{{Effect: Allow, Action: 'iam:*', Resource: '*'}}]
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !GetAtt TaskRole.Arn
+      ContainerDefinitions: [{{Name: app, Image: 'nginx:1.25', Essential: true}}]
+"""
+
+
+@pytest.mark.parametrize(("default", "boundary_unknown"), [("''", False), ("arn:aws:iam::123456789012:policy/team", True)])
+def test_a_no_value_permissions_boundary_means_not_set(default, boundary_unknown):
+    text = BOUNDARY_TEMPLATE.format(default=default)
+    (task,) = subjects(text)
+    role = roles_of(task).task
+    # A boundary only takes away: the role stays complete whether or not the parameter sets one.
+    assert role.complete and role.permissions.boundary_unknown is boundary_unknown
+    (finding,) = findings(text, ["ECS107"])
+    assert ("may allow" in finding.message) is boundary_unknown
+
+
+def test_a_task_definition_without_containers_is_rejected():
+    text = template("Cpu: 256")
+    [finding] = findings(text, ["ECS002"])
+    assert (finding.pointer, finding.message) == ("/Resources/TaskDef/Properties/ContainerDefinitions", "'ContainerDefinitions' is required: ECS rejects a task definition without containers.")
+
+
+def test_conditions_that_remove_every_container_leave_an_empty_list():
+    text = template("""
+        ContainerDefinitions:
+          - !If [Never, {Name: web, Image: nginx}, !Ref AWS::NoValue]
+    """, extra="Conditions:\n  Never: !Equals [a, b]\n")
+    [finding] = findings(text, ["ECS002"])
+    assert (finding.pointer, finding.message) == ("/Resources/TaskDef/Properties/ContainerDefinitions", "'ContainerDefinitions' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
+
+
+def test_messages_name_fields_as_the_template_does():
+    text = template("""
+        RequiresCompatibilities: [FARGATE]
+        Cpu: 256
+        Memory: 512
+        ContainerDefinitions:
+          - Name: web
+            Image: nginx:1.27
+        Volumes:
+          - Name: data
+            EFSVolumeConfiguration: {FilesystemId: fs-12345678}
+    """)
+    found = {f.rule_id: f.message for f in findings(text, ["ECS301", "ECS503", "ECS506"])}
+    assert found["ECS301"] == "Fargate tasks must use `NetworkMode: awsvpc`, but `NetworkMode` is not set (it then defaults to `bridge`)."
+    assert found["ECS503"].startswith("Container 'web': `ReadonlyRootFilesystem` is not set")
+    assert found["ECS506"] == "Volume 'data': EFS `TransitEncryption` is not set (it defaults to `DISABLED`), so file data crosses the network unencrypted; set `TransitEncryption: ENABLED`."

@@ -91,8 +91,8 @@ def test_silent_on_a_bare_container_list(rule):
 def test_ecs103_message_names_role_policy_statement_and_task_role():
     text = iam(role("orders-exec", statement("s3:GetObject", f"arn:aws:s3:::config/*"), statement("dynamodb:PutItem", Sid="Orders"), attached=[EXECUTION_POLICY]))
     assert sorted(messages("ECS103", task(), text)) == [
-        "Execution role 'orders-exec' allows 'dynamodb:PutItem' (policy 'app', statement 2 'Orders'); the ECS agent never uses it: move it to the task role 'orders-task'.",
-        "Execution role 'orders-exec' allows 's3:GetObject' (policy 'app', statement 1); the ECS agent never uses it (`s3:GetObject` is needed only on this task's environment files): move it to the task role 'orders-task'.",
+        "Execution role 'orders-exec' allows 'dynamodb:PutItem' (policy 'app', statement 2 'Orders'); the ECS agent never uses it: remove it, or scope it down; move to the task role 'orders-task' only what the application calls.",
+        "Execution role 'orders-exec' allows 's3:GetObject' (policy 'app', statement 1); the ECS agent never uses it (`s3:GetObject` is needed only on this task's environment files): remove it, or scope it down; move to the task role 'orders-task' only what the application calls.",
     ]
 
 
@@ -109,7 +109,12 @@ def test_ecs103_without_task_role_says_where_to_move():
     document = json.loads(task())
     del document["taskRoleArn"]
     (message,) = messages("ECS103", json.dumps(document), iam(role("orders-exec", statement("sqs:SendMessage"))))
-    assert message.endswith("move it to a task role (`taskRoleArn`).")
+    assert message.endswith("remove it, or scope it down; move to a task role (`taskRoleArn`) only what the application calls.")
+
+
+def test_ecs103_never_advises_moving_whole_services_of_iam_or_ecr():
+    (message,) = messages("ECS103", task(), iam(role("orders-exec", statement("iam:*"))))
+    assert message.endswith("the ECS agent never uses them: remove them, or scope them down.")
 
 
 def test_ecs103_condition_says_may_allow():
@@ -333,3 +338,12 @@ def test_ecs113_unscoped_secret_reads(statements, count):
     assert len(found_messages) == count
     if count:
         assert f"limit `Resource` to the secrets this task definition references (`{SECRET}`)" in found_messages[0]
+
+
+def test_ecs106_says_also_grant_when_awslogs_containers_still_need_logs():
+    containers = [
+        {"name": "router", "image": "amazon/aws-for-fluent-bit:2.32.0", "firelensConfiguration": {"type": "fluentbit"}, "logConfiguration": AWSLOGS},
+        {"name": "web", "image": "nginx:1.27", "logConfiguration": {"logDriver": "awsfirelens", "options": {"Name": "cloudwatch_logs", "region": "us-east-1"}}},
+    ]
+    (message,) = messages("ECS106", task(containers), iam(role("orders-exec", attached=[EXECUTION_POLICY])))
+    assert message.endswith("never the execution role: also grant it to the task role 'orders-task'.")

@@ -332,3 +332,40 @@ def test_bare_container_list_cannot_know_fargate():
 )
 def test_malformed_input_never_crashes(document):
     lint_text(json.dumps(document), select=RULES)
+
+
+# ECS703: option names and values the awslogs driver accepts
+
+
+def _awslogs_messages(**options) -> list[tuple[str, str]]:
+    options = {"awslogs-group": "/ecs/web", **options}
+    text = task([container(logConfiguration={"logDriver": "awslogs", "options": options})])
+    return [(f.pointer.rsplit("/", 1)[-1], f.message) for f in findings(text, "ECS703")]
+
+
+def test_unknown_awslogs_option():
+    assert _awslogs_messages(**{"awslogs-bogus": "1"}) == [("awslogs-bogus", "Container 'web': `awslogs-bogus` is not an option of the `awslogs` log driver, which refuses to start the container with it.")]
+
+
+@pytest.mark.parametrize("name", ["awslogs-endpoint", "awslogs-create-stream", "awslogs-format", "tag", "awslogs-datetime-timezone", "${EXTRA_OPTION}"])
+def test_known_awslogs_options(name):
+    value = "true" if name == "awslogs-create-stream" else "x"
+    assert _awslogs_messages(**{name: value}) == []
+
+
+def test_awslogs_values():
+    assert _awslogs_messages(mode="async") == [("mode", "Container 'web': log `mode` must be `blocking` or `non-blocking`, not `async`.")]
+    assert _awslogs_messages(**{"awslogs-create-group": "yes"}) == [("awslogs-create-group", "Container 'web': `awslogs-create-group` must be `\"true\"` or `\"false\"`, not `yes`.")]
+    assert _awslogs_messages(**{"awslogs-create-group": "True", "awslogs-max-buffered-events": "${N}"}) == []
+    assert _awslogs_messages(**{"awslogs-force-flush-interval-seconds": "0"})[0][0] == "awslogs-force-flush-interval-seconds"
+
+
+def test_max_buffer_size_needs_non_blocking_mode():
+    assert _awslogs_messages(mode="blocking", **{"max-buffer-size": "4m"}) == [("max-buffer-size", "Container 'web': `max-buffer-size` works only with `mode: non-blocking`, and this container sets `mode: blocking`.")]
+    # ECS's default mode is non-blocking since 2025-06-25.
+    assert _awslogs_messages(**{"max-buffer-size": "4m"}) == []
+
+
+def test_datetime_format_and_multiline_pattern_together():
+    found = _awslogs_messages(**{"awslogs-datetime-format": "%Y", "awslogs-multiline-pattern": "^x"})
+    assert found == [("awslogs-multiline-pattern", "Container 'web': `awslogs-datetime-format` and `awslogs-multiline-pattern` cannot be set together; keep one.")]

@@ -37,6 +37,12 @@ def test_a_valid_policy_has_no_findings():
     assert lint(text) == []
 
 
+def test_since_image_pulled_only_moves_images_to_the_archive():
+    text = policy(rule(1, tagStatus="any", countType="sinceImagePulled", countUnit="days", countNumber=30))
+    findings = lint_text(text, "lifecycle-policy.json", select=RULES)
+    assert [(f.pointer, f.message) for f in findings] == [("/rules/0/action/type", "Rule #1: `countType: sinceImagePulled` works with `transition` actions only; ECR rejects it with `expire` (use `sinceImagePushed` to expire by age).")]
+
+
 def test_archive_policies_with_an_any_rule_per_storage_class_pass():
     # The shape of the terraform-provider-aws acceptance test that ECR accepts.
     text = policy(
@@ -58,7 +64,7 @@ def test_archive_policies_with_an_any_rule_per_storage_class_pass():
         ({"tagStatus": "any", "tagPatternList": ["v*"]}, "/rules/0/selection/tagPatternList"),
         ({"countType": "imageCountLessThan"}, "/rules/0/selection/countType"),
         ({"countType": None}, "/rules/0/selection"),
-        ({"countType": "sinceImagePulled"}, "/rules/0/selection/countType"),
+        ({"countType": "sinceImagePushed"}, "/rules/0/selection/countType"),
         ({"countType": "sinceImagePushed", "countUnit": "weeks"}, "/rules/0/selection/countUnit"),
         ({"countNumber": None}, "/rules/0/selection"),
         ({"countNumber": -3}, "/rules/0/selection/countNumber"),

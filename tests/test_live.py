@@ -229,3 +229,41 @@ def test_access_denied_is_a_note_on_the_role(aws_env, capsys, tmp_path, monkeypa
     result = cli(capsys, "check", "--isolated", "--select", "ECS103", "--aws-iam", str(_task_file(tmp_path, "app-exec")))
     assert result.code == 0
     assert "ecslint: note: policies of role app-exec could not be read: AccessDenied on iam:ListRolePolicies; IAM rules skipped for it\n" in result.err
+
+
+@mock_aws
+def test_services_of_a_cluster_with_their_task_definitions(aws_env, calls, capsys):
+    """--cluster with --aws-all: every service, judged with the task definition it runs; only read calls."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="prod")
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    awsvpc = ecs.register_task_definition(family="api", networkMode="awsvpc", containerDefinitions=[{"name": "web", "image": "nginx:1.27", "memory": 256}])["taskDefinition"]["taskDefinitionArn"]
+    bridge = register("web")
+    ecs.create_service(cluster="prod", serviceName="api", taskDefinition=awsvpc, desiredCount=2, launchType="EC2")
+    ecs.create_service(cluster="prod", serviceName="web", taskDefinition=bridge, desiredCount=2, launchType="EC2", networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [ec2.describe_security_groups()["SecurityGroups"][0]["GroupId"]]}})
+    result = cli(capsys, "check", "--isolated", "--select", "ECS310", "--format", "json", "--cluster", "prod", "--aws-all")
+    assert result.code == 1, result.err
+    found = sorted((f["path"].rsplit("/", 1)[-1], f["pointer"]) for f in json.loads(result.out)["findings"])
+    # moto reports an empty `networkConfiguration` for the service created without one.
+    assert found == [("api", "/services/0/networkConfiguration"), ("web", "/services/0/networkConfiguration")]
+    assert set(calls) == {"ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"}
+    assert all(call.split(":", 1)[1].startswith(READ_ONLY_PREFIXES) for call in calls)
+
+
+@mock_aws
+def test_one_named_service(aws_env, calls, capsys):
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="prod")
+    arn = register("web")
+    ecs.create_service(cluster="prod", serviceName="web", taskDefinition=arn, desiredCount=1, launchType="EC2", platformVersion="1.4.0")
+    result = cli(capsys, "check", "--isolated", "--select", "ECS415", "--cluster", "prod", "--aws", "web")
+    assert result.code == 1, result.err
+    assert ":service/prod/web /services/0/platformVersion: ECS415 [error]" in result.out
+    assert "ecs:ListServices" not in calls
+
+
+def test_cluster_without_aws_is_a_usage_error(capsys):
+    result = cli(capsys, "check", "--isolated", "--cluster", "prod", ".")
+    assert result.code == 2 and "--cluster needs --aws SERVICE or --aws-all" in result.err

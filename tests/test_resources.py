@@ -25,6 +25,35 @@ def pointers(text: str, rule: str) -> list[str]:
     return sorted(f.pointer for f in findings(text, rule))
 
 
+# ECS401 fargate-invalid-cpu-memory
+
+
+def fargate(cpu, memory, **fields) -> str:
+    return task([container()], requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu=cpu, memory=memory, **fields)
+
+
+@pytest.mark.parametrize("memory", ["61440", "122880", "249856", "60 GB", "244GB"])
+def test_fargate_32_vcpu_sizes(memory):
+    assert findings(fargate("32768", memory), "ECS401") == []
+    assert findings(fargate("32 vCPU", memory), "ECS401") == []
+
+
+def test_fargate_32_vcpu_offers_three_sizes_only():
+    [finding] = findings(fargate("32768", "65536"), "ECS401")
+    assert (finding.pointer, finding.message) == ("/memory", "Fargate does not offer 65536 MiB of memory with 32 vCPU (32768 CPU units); with that `cpu`, `memory` must be 61440, 122880 or 249856 MiB.")
+
+
+def test_fargate_32_vcpu_is_linux_only():
+    windows = {"operatingSystemFamily": "WINDOWS_SERVER_2022_FULL", "cpuArchitecture": "X86_64"}
+    [finding] = findings(fargate("32768", "61440", runtimePlatform=windows), "ECS401")
+    assert (finding.pointer, finding.message) == ("/cpu", "Fargate offers 32 vCPU (32768 CPU units) to Linux tasks only; this task runs Windows containers.")
+
+
+def test_fargate_unknown_cpu_lists_every_size():
+    [finding] = findings(fargate("65536", "249856"), "ECS401")
+    assert finding.message == "Fargate does not offer 65536 CPU units; valid task `cpu` values are 256, 512, 1024, 2048, 4096, 8192, 16384, 32768."
+
+
 # ECS403 container-memory-exceeds-task
 
 
@@ -215,3 +244,76 @@ def test_windows_bare_list_cannot_be_known():
 def test_windows_describe_shape():
     inner = json.loads(task([container(privileged=True)], runtimePlatform=WINDOWS))
     assert pointers(json.dumps({"taskDefinition": inner}), "ECS406") == ["/taskDefinition/containerDefinitions/0/privileged"]
+
+
+# ECS407 managed-instances-unsupported, and the network mode Managed Instances default to
+
+
+def test_managed_instances_without_network_mode_are_not_bridge():
+    text = task([container(memory=512, portMappings=[{"containerPort": 80, "hostPort": 8080}])], requiresCompatibilities=["MANAGED_INSTANCES"])
+    # bridge-only findings (a static host port) do not apply; awsvpc's own do (hostPort differs from containerPort).
+    assert pointers(text, "ECS304") == []
+    assert pointers(text, "ECS303") == ["/containerDefinitions/0/portMappings/0/hostPort"]
+    assert findings(text, "ECS407") == []
+
+
+def test_managed_instances_beside_ec2_have_no_single_default():
+    text = task([container(memory=512, portMappings=[{"containerPort": 80, "hostPort": 8080}])], requiresCompatibilities=["MANAGED_INSTANCES", "EC2"])
+    assert pointers(text, "ECS303") == [] and pointers(text, "ECS304") == []
+
+
+def test_managed_instances_reject_bridge_and_windows():
+    windows = {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}
+    found = findings(task([container(memory=512)], requiresCompatibilities=["MANAGED_INSTANCES"], networkMode="bridge", runtimePlatform=windows), "ECS407")
+    assert [(f.pointer, f.message) for f in found] == [
+        ("/networkMode", "ECS Managed Instances do not offer `networkMode: bridge`; use `awsvpc` (their default), `host` or `none`."),
+        ("/runtimePlatform/operatingSystemFamily", "ECS Managed Instances run Linux tasks only, not `WINDOWS_SERVER_2022_CORE`."),
+    ]
+
+
+def test_fargate_beside_managed_instances_still_needs_awsvpc_written():
+    [finding] = findings(task([container()], requiresCompatibilities=["FARGATE", "MANAGED_INSTANCES"], cpu="256", memory="512"), "ECS301")
+    assert finding.message == "Fargate tasks must use `networkMode: awsvpc`, but `networkMode` is not set."
+
+
+def test_trusted_execution_needs_managed_instances():
+    trusted = {"isolationMode": "CONFIDENTIAL_SANDBOX", "attestationPolicy": "eyJ2IjoxfQ=="}
+    assert findings(task([container(memory=512)], requiresCompatibilities=["MANAGED_INSTANCES"], trustedExecutionConfiguration=trusted), "ECS407") == []
+    [finding] = findings(task([container(memory=512)], trustedExecutionConfiguration=trusted), "ECS407")
+    assert finding.pointer == "/trustedExecutionConfiguration" and finding.message.startswith("`trustedExecutionConfiguration` works on ECS Managed Instances only")
+
+
+# ECS408 retired-or-misplaced-feature
+
+
+def test_ephemeral_storage_off_fargate_only_when_compatibilities_say_so():
+    storage = {"sizeInGiB": 50}
+    assert pointers(task([container(memory=512)], ephemeralStorage=storage), "ECS408") == []
+    assert pointers(task([container(memory=512)], requiresCompatibilities=["EC2"], ephemeralStorage=storage), "ECS408") == ["/ephemeralStorage"]
+    assert pointers(task([container()], requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512", ephemeralStorage=storage), "ECS408") == []
+
+
+def test_fault_injection_network_modes_and_windows():
+    assert pointers(task([container(memory=512)], enableFaultInjection=True, networkMode="host"), "ECS408") == []
+    assert pointers(task([container(memory=512)], enableFaultInjection=True, networkMode="none"), "ECS408") == ["/enableFaultInjection"]
+    [finding] = findings(task([container(memory=512)], enableFaultInjection=True, networkMode="awsvpc", runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"}), "ECS408")
+    assert finding.message == "Fault injection works on Linux tasks only; this task runs Windows containers."
+
+
+def test_gpu_options_mixed_between_containers():
+    shared = {"type": "GPU", "sharingStrategy": {"nvidiaMps": {"memory": 1024}}}
+    text = task([container("a", memory=512, resourceRequirements=[shared]), container("b", memory=512, resourceRequirements=[{"type": "GPU", "value": "1"}])])
+    [finding] = findings(text, "ECS408")
+    assert (finding.pointer, finding.message) == ("/containerDefinitions/1/resourceRequirements/0", "Container 'b': GPU containers of one task must all ask the same way; this one uses `value`, an earlier one `sharingStrategy`.")
+
+
+def test_inference_accelerator_requirement_and_volumes_at_launch():
+    volumes = [{"name": "a", "configuredAtLaunch": True}, {"name": "b", "configuredAtLaunch": True}, {"name": "c", "configuredAtLaunch": False}]
+    text = task([container(memory=512, resourceRequirements=[{"type": "InferenceAccelerator", "value": "eia"}])], volumes=volumes)
+    assert pointers(text, "ECS408") == ["/containerDefinitions/0/resourceRequirements/0", "/volumes/1/configuredAtLaunch"]
+
+
+def test_restart_policy_ranges():
+    policy = {"enabled": True, "restartAttemptPeriod": 1801, "ignoredExitCodes": list(range(51))}
+    assert pointers(task([container(memory=512, restartPolicy=policy)]), "ECS408") == ["/containerDefinitions/0/restartPolicy/ignoredExitCodes", "/containerDefinitions/0/restartPolicy/restartAttemptPeriod"]
+    assert pointers(task([container(memory=512, restartPolicy={"enabled": True, "restartAttemptPeriod": 1800, "ignoredExitCodes": [0]})]), "ECS408") == []

@@ -39,10 +39,10 @@ def test_messages_name_container_and_field():
 @pytest.mark.parametrize(
     ("document", "expected"),
     [
-        ({"containerDefinitions": []}, [("/family", "'family' is required.")]),
-        ({"family": "w", "containerDefinitions": [{"name": "w", "image": "x", "portMapping": []}]}, [("/containerDefinitions/0/portMapping", "Container 'w': 'portMapping' is not a field the ECS API accepts; did you mean 'portMappings'.")]),
-        ({"family": "w", "networkMode": "vpc", "containerDefinitions": []}, [("/networkMode", "'networkMode' must be one of 'bridge', 'host', 'awsvpc', 'none', got \"vpc\".")]),
-        ({"family": "w", "cpu": 256, "containerDefinitions": []}, [("/cpu", "'cpu' must be a string, got 256.")]),
+        ({"containerDefinitions": []}, [("/family", "'family' is required."), ("/containerDefinitions", "'containerDefinitions' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")]),
+        ({"family": "w", "containerDefinitions": [{"name": "w", "image": "x", "portMapping": []}]}, [("/containerDefinitions/0/portMapping", "Container 'w': 'portMapping' is not a field of the ECS API as of botocore 1.44.8 (2026-11); did you mean 'portMappings'.")]),
+        ({"family": "w", "networkMode": "vpc", "containerDefinitions": [{"name": "w", "image": "x"}]}, [("/networkMode", "'networkMode' must be one of 'bridge', 'host', 'awsvpc', 'none', got \"vpc\".")]),
+        ({"family": "w", "cpu": 256, "containerDefinitions": [{"name": "w", "image": "x"}]}, [("/cpu", "'cpu' must be a string, got 256.")]),
         ({"family": "w", "containerDefinitions": [{"image": "x"}]}, [("/containerDefinitions/0/name", "Container #1: 'name' is required.")]),
         ({"family": "w", "containerDefinitions": [{"name": "w", "image": "x", "environment": [{"name": "DB_PASSWORD", "value": 12345678}]}]}, [("/containerDefinitions/0/environment/0/value", "Container 'w': 'environment[0].value' must be a string, got an integer value.")]),
         ({"family": "w", "containerDefinitions": [{"name": "w", "image": "x", "user": None, "essential": None}]}, []),
@@ -70,7 +70,7 @@ def test_fields_added_to_the_ecs_model_since_1_43_are_accepted():
 
 
 def test_describe_only_fields_are_not_schema_violations():
-    text = json.dumps({"family": "w", "revision": 1, "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/w:1", "containerDefinitions": []})
+    text = json.dumps({"family": "w", "revision": 1, "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/w:1", "containerDefinitions": [{"name": "w", "image": "x"}]})
     assert _messages(text, ("ECS002", "ECS003")) == [("/revision", lint_text(text, select=["ECS003"])[0].message)]
 
 
@@ -156,3 +156,13 @@ def test_validator_agrees_with_jsonschema_on_the_corpus():
             _agree(data)
             checked += 1
     assert checked > 50
+
+
+def test_ecspresso_tags_inside_the_task_definition_are_tags():
+    text = json.dumps({"taskDefinition": {"family": "w", "containerDefinitions": [{"name": "w", "image": "x"}], "tags": [{"key": "team", "value": "web"}, {"key": "env", "valu": "prod"}]}})
+    assert _messages(text) == [("/taskDefinition/tags/1/valu", "'tags[1].valu' is not a field of the ECS API as of botocore 1.44.8 (2026-11); did you mean 'value'.")]
+
+
+def test_unknown_field_names_the_botocore_model():
+    text = json.dumps({"family": "w", "foo": 1, "containerDefinitions": [{"name": "w", "image": "x"}]})
+    assert _messages(text) == [("/foo", "'foo' is not a field of the ECS API as of botocore 1.44.8 (2026-11).")]

@@ -13,6 +13,7 @@ from ecslint.checks import load_all
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.front_ends import parse, recognise
 from ecslint.report.findings import Finding
+from ecslint.terraform.service import TerraformService
 from ecslint.terraform.subjects import TerraformTaskDefinition
 from ecslint.terraform.template import Unknown, parse_template_json
 from tests.helpers import CORPUS, REPO, lint_text, needs_shared, run_process
@@ -322,8 +323,8 @@ def test_corpus_task_definitions_per_file(name):
     if isinstance(document, Unparsable):
         assert CORPUS_TASK_DEFINITIONS[name] == 0, document.finding.message
         return
-    # ECR repositories beside the task definitions are subjects too; only the task definitions are counted here.
-    subjects = [subject for subject in recognise(document) or [] if subject.kind == "task-definition"]
+    # Services and ECR repositories beside the task definitions are subjects too; only task definitions are counted here.
+    subjects = [subject for subject in recognise(document) or [] if getattr(subject, "kind", None) == "task-definition"]
     assert len(subjects) == CORPUS_TASK_DEFINITIONS[name]
     assert all(isinstance(subject, TerraformTaskDefinition) for subject in subjects)
 
@@ -354,3 +355,51 @@ def test_walking_a_module_reads_tf_files(tmp_path):
     report = json.loads(result.stdout)
     assert report["summary"]["files"] == 1  # other.tf names no ECS resource: skipped when walking
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [("ECS501", 56)]
+
+
+def _messages(tmp_path, text: str, select: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    (tmp_path / "main.tf").write_text(text)
+    return sorted((finding.rule_id, finding.pointer, finding.message) for finding, _ in _lint(tmp_path / "main.tf", select))
+
+
+def test_requires_compatibilities_as_a_string_is_rejected_as_terraform_does(tmp_path):
+    text = 'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  requires_compatibilities = "FARGATE"\n  network_mode = "vpc"\n  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27" }])\n}\n'
+    base = "/resource/aws_ecs_task_definition/app"
+    assert _messages(tmp_path, text, ("ECS002",)) == [
+        ("ECS002", f"{base}/network_mode", "'network_mode' must be one of 'bridge', 'host', 'awsvpc', 'none', got \"vpc\"."),
+        ("ECS002", f"{base}/requires_compatibilities", "'requires_compatibilities' must be a list, got \"FARGATE\"."),
+    ]
+
+
+def test_an_empty_efs_block_is_still_a_volume(tmp_path):
+    text = 'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27" }])\n  volume {\n    name = "data"\n    efs_volume_configuration {}\n  }\n}\n'
+    found = _messages(tmp_path, text, ("ECS002", "ECS506"))
+    block = "/resource/aws_ecs_task_definition/app/volume/0/efs_volume_configuration/0"
+    assert [(rule, pointer) for rule, pointer, _ in found] == [("ECS002", f"{block}/file_system_id"), ("ECS506", f"{block}/transit_encryption")]
+    assert found[0][2] == "'volume[0].efs_volume_configuration.file_system_id' is required."
+
+
+def test_an_empty_container_list_is_rejected(tmp_path):
+    text = 'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([])\n}\n'
+    assert _messages(tmp_path, text, ("ECS002",)) == [
+        ("ECS002", "/resource/aws_ecs_task_definition/app/container_definitions", "'container_definitions' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
+    ]
+
+
+def test_container_fields_keep_their_camel_case_in_terraform(tmp_path):
+    text = 'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27", portMapping = [] }])\n}\n'
+    [(_, _, message)] = _messages(tmp_path, text, ("ECS002",))
+    assert message == "Container 'app': 'portMapping' is not a field of the ECS API as of botocore 1.44.8 (2026-11); did you mean 'portMappings'."
+
+
+def test_messages_name_terraform_arguments_in_snake_case_and_container_fields_as_written(tmp_path):
+    text = (
+        'resource "aws_ecs_task_definition" "app" {\n  family = "app"\n  requires_compatibilities = ["FARGATE"]\n  cpu = 256\n  memory = 512\n'
+        '  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27", readonlyRootFilesystem = false }])\n'
+        '  volume {\n    name = "data"\n    efs_volume_configuration {\n      file_system_id = "fs-1"\n    }\n  }\n}\n'
+    )
+    (tmp_path / "main.tf").write_text(text)
+    found = {f.rule_id: f.message for f in lint_text(text, str(tmp_path / "main.tf"), select=["ECS301", "ECS503", "ECS506"])}
+    assert found["ECS301"] == "Fargate tasks must use `network_mode: awsvpc`, but `network_mode` is not set (it then defaults to `bridge`)."
+    assert found["ECS503"].startswith("Container 'app': `readonlyRootFilesystem` is false")
+    assert found["ECS506"].endswith("set `transit_encryption: ENABLED`.")

@@ -38,7 +38,7 @@ def client(live_session, service: str):
     return live_session.client(service, config=config)
 
 
-def _describe(ecs, reference: str) -> Source | InputError:
+def describe_task_definition(ecs, reference: str) -> Source | InputError:
     import botocore.exceptions
 
     try:
@@ -80,7 +80,7 @@ def fetch_task_definitions(live_session, references: list[str], all_families: bo
     seen: set[str] = set()
     for reference in dict.fromkeys(wanted):
         try:
-            fetched = _describe(ecs, reference)
+            fetched = describe_task_definition(ecs, reference)
         except botocore.exceptions.NoCredentialsError as error:
             raise LiveError(str(error)) from None
         # `web` and the ARN of web's latest revision name one task definition: lint it once.

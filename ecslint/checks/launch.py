@@ -3,7 +3,8 @@
 Facts: "Amazon ECS task definition differences for Fargate"
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html) and the
 task size table (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html),
-verified 2026-11-30. No 32 vCPU Fargate size was documented on that date: add it here when it is.
+verified 2026-11-30; the 32 vCPU size, Linux only, from the same table as of 2026-11 (the botocore 1.44.8
+model text for `RegisterTaskDefinition.memory` does not list it yet).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ FARGATE_SIZES: dict[int, tuple[int, int, int]] = {
     8192: (16384, 61440, 4096),  # Linux platform version 1.4.0 or later
     16384: (32768, 122880, 8192),  # Linux platform version 1.4.0 or later
 }
+# Sizes offered as a short list rather than a range: CPU units -> the memory sizes in MiB.
+# Source: ECS developer guide, "Task CPU and memory" (fargate-tasks-services.html#fargate-tasks-size), 2026-11:
+# 32 vCPU with exactly 60, 120 or 244 GB, Linux only.
+FARGATE_LISTED_SIZES: dict[int, tuple[int, ...]] = {32768: (61440, 122880, 249856)}
+# Sizes Windows containers on Fargate cannot use (the same page: "Linux only").
+FARGATE_LINUX_ONLY_CPU = frozenset({32768})
 
 # Log drivers Fargate accepts (Linux; Windows accepts awslogs only, see ECS406).
 FARGATE_LOG_DRIVERS = ("awslogs", "splunk", "awsfirelens")
@@ -60,8 +67,20 @@ def memory_mib(value) -> int | None:
 
 
 def _describe_memory_options(cpu: int) -> str:
+    if cpu in FARGATE_LISTED_SIZES:
+        *rest, last = (str(size) for size in FARGATE_LISTED_SIZES[cpu])
+        return f"{', '.join(rest)} or {last} MiB"
     first, last, step = FARGATE_SIZES[cpu]
     return f"{first} to {last} MiB in steps of {step}"
+
+
+def fargate_offers(cpu: int, memory: int) -> bool:
+    if cpu in FARGATE_LISTED_SIZES:
+        return memory in FARGATE_LISTED_SIZES[cpu]
+    if cpu not in FARGATE_SIZES:
+        return False
+    first, last, step = FARGATE_SIZES[cpu]
+    return first <= memory <= last and (memory - first) % step == 0
 
 
 def _vcpu(units: int) -> str:
@@ -85,12 +104,14 @@ def fargate_invalid_cpu_memory(task: TaskDefinition):
     if memory is None:
         yield Finding("ECS401", task.ptr("memory"), "Task `memory` is not a memory value ECS understands; write MiB (`\"2048\"`) or GB (`\"2 GB\"`).")
         return
-    if cpu not in FARGATE_SIZES:
-        offered = ", ".join(str(units) for units in FARGATE_SIZES)
+    if cpu not in FARGATE_SIZES and cpu not in FARGATE_LISTED_SIZES:
+        offered = ", ".join(str(units) for units in sorted({*FARGATE_SIZES, *FARGATE_LISTED_SIZES}))
         yield Finding("ECS401", task.ptr("cpu"), f"Fargate does not offer {cpu} CPU units; valid task `cpu` values are {offered}.")
         return
-    first, last, step = FARGATE_SIZES[cpu]
-    if not (first <= memory <= last and (memory - first) % step == 0):
+    if cpu in FARGATE_LINUX_ONLY_CPU and task.is_windows:
+        yield Finding("ECS401", task.ptr("cpu"), f"Fargate offers {_vcpu(cpu)} ({cpu} CPU units) to Linux tasks only; this task runs Windows containers.")
+        return
+    if not fargate_offers(cpu, memory):
         message = f"Fargate does not offer {memory} MiB of memory with {_vcpu(cpu)} ({cpu} CPU units); with that `cpu`, `memory` must be {_describe_memory_options(cpu)}."
         yield Finding("ECS401", task.ptr("memory"), message)
 

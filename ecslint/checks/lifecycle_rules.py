@@ -3,7 +3,9 @@
 Facts: ECR user guide, "Lifecycle policy properties"
 (https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html),
 "Examples of lifecycle policies" (lifecycle_policy_examples.html), "Archiving an image"
-(archive-image.html) and "Automate the cleanup of images" (LifecyclePolicies.html), verified 2026-11-30.
+(archive-image.html) and "Automate the cleanup of images" (LifecyclePolicies.html), verified 2026-11-30;
+the grammar as ECR published it with archiving in November 2025, where `sinceImagePulled` counts only
+for rules that move images to the archive, not for rules that expire them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ STORAGE_CLASSES = ("standard", "archive")
 ACTION_TYPES = ("expire", "transition")
 # "There is a maximum limit of four wildcards (*) per string" in `tagPatternList`.
 MAX_WILDCARDS = 4
+# Count types ECR accepts only with a `transition` action (lifecycle_policy_parameters.html, 2025-11).
+TRANSITION_ONLY_COUNT_TYPES = ("sinceImagePulled",)
 # Archived images have a 90-day minimum storage duration: no policy may delete them sooner (archive-image.html).
 MIN_ARCHIVE_DAYS = 90
 TAG_LISTS = ("tagPatternList", "tagPrefixList")
@@ -160,6 +164,9 @@ def _action(rule: LifecycleRule) -> Iterator[Finding]:
     elif kind == "transition" and action.get("targetStorageClass") != "archive":
         where = rule.ptr("action", "targetStorageClass") if "targetStorageClass" in action else rule.ptr("action", "type")
         yield Finding("ECS801", where, f"{rule.label}: `action.type: transition` needs `targetStorageClass: archive`, the only class images move to.")
+    elif kind == "expire" and rule.selection.get("countType") in TRANSITION_ONLY_COUNT_TYPES:
+        count_type = rule.selection["countType"]
+        yield Finding("ECS801", rule.ptr("action", "type"), f"{rule.label}: `countType: {count_type}` works with `transition` actions only; ECR rejects it with `expire` (use `sinceImagePushed` to expire by age).")
     elif kind == "expire" and "targetStorageClass" in action:
         # ECR's schema rejects it, even as null (cloudposse/terraform-aws-ecr#158, verified 2026-11-30).
         yield Finding("ECS801", rule.ptr("action", "targetStorageClass"), f"{rule.label}: `targetStorageClass` belongs to `transition` actions; ECR rejects it on `expire`.")

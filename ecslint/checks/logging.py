@@ -7,13 +7,38 @@ the LogConfiguration options of the ECS API reference
 using Fargate"), the Fargate awslogs logger (https://github.com/aws/shim-loggers-for-containerd,
 README: `awslogs-region` required) and Docker's awslogs driver, which on an EC2 instance falls back
 to the instance's region (https://docs.docker.com/engine/logging/drivers/awslogs/), verified 2026-11-30.
+The options the driver accepts and their values: see AWSLOGS_OPTIONS below.
 """
 
 from __future__ import annotations
 
 from ecslint.checks import check
 from ecslint.report.findings import Finding
+from ecslint.subjects.placeholders import is_templated
+from ecslint.subjects.quoting import quote
 from ecslint.subjects.task_definition import Container, TaskDefinition
+
+# Options the awslogs driver accepts. Source: Docker's awslogs driver, ValidateLogOpt in moby
+# daemon/logger/awslogs/cloudwatchlogs.go (`tag`, `awslogs-group`, `-stream`, `-create-group`,
+# `-create-stream`, `-region`, `-endpoint`, `-datetime-format`, `-datetime-as-event-time`,
+# `-datetime-timezone`, `-multiline-pattern`, `-credentials-endpoint`, `-force-flush-interval-seconds`,
+# `-max-buffered-events`, `-format`); `mode` and `max-buffer-size`, which Docker takes for every driver;
+# and `awslogs-stream-prefix`, which ECS turns into the stream name (botocore 1.44.8 ECS model,
+# LogConfiguration.options). Checked 2026-11.
+AWSLOGS_OPTIONS = frozenset(
+    {
+        "awslogs-group", "awslogs-region", "awslogs-stream-prefix", "awslogs-stream", "awslogs-create-group",
+        "awslogs-create-stream", "awslogs-endpoint", "awslogs-datetime-format", "awslogs-datetime-as-event-time",
+        "awslogs-datetime-timezone", "awslogs-multiline-pattern", "awslogs-credentials-endpoint",
+        "awslogs-force-flush-interval-seconds", "awslogs-max-buffered-events", "awslogs-format", "tag", "mode", "max-buffer-size",
+    }
+)
+# `mode` values (botocore 1.44.8 ECS model: "Valid values: non-blocking | blocking").
+LOG_MODES = ("blocking", "non-blocking")
+# Go's strconv.ParseBool, which the driver reads `awslogs-create-group`/`-create-stream` with.
+_GO_BOOLEANS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"})
+_BOOLEAN_OPTIONS = ("awslogs-create-group", "awslogs-create-stream")
+_POSITIVE_INTEGER_OPTIONS = ("awslogs-force-flush-interval-seconds", "awslogs-max-buffered-events")
 
 
 def _is_missing(value) -> bool:
@@ -75,6 +100,38 @@ def _awslogs_findings(task: TaskDefinition, container: Container):
         if _is_missing(options.get(name)):
             message = f"{container.label}: the `awslogs` log driver needs the `{name}` option ({purpose}); {consequence}."
             yield Finding("ECS703", container.ptr("logConfiguration", "options", name), message)
+    yield from _awslogs_option_values(container, options)
+
+
+def _awslogs_option_values(container: Container, options: dict):
+    """Option names the driver does not know and values it rejects: Docker refuses to start the container."""
+    label = container.label
+
+    def at(name: str) -> str:
+        return container.ptr("logConfiguration", "options", name)
+
+    def given(name: str):
+        value = options.get(name)
+        return value if isinstance(value, str) and not is_templated(value) else None
+
+    for name in sorted(options):
+        if name not in AWSLOGS_OPTIONS and not is_templated(name):
+            yield Finding("ECS703", at(name), f"{label}: {quote(name)} is not an option of the `awslogs` log driver, which refuses to start the container with it.")
+    mode = given("mode")
+    if mode is not None and mode not in LOG_MODES:
+        yield Finding("ECS703", at("mode"), f"{label}: log `mode` must be `blocking` or `non-blocking`, not {quote(mode)}.")
+    if mode == "blocking" and "max-buffer-size" in options:
+        yield Finding("ECS703", at("max-buffer-size"), f"{label}: `max-buffer-size` works only with `mode: non-blocking`, and this container sets `mode: blocking`.")
+    for name in _BOOLEAN_OPTIONS:
+        value = given(name)
+        if value is not None and value not in _GO_BOOLEANS:
+            yield Finding("ECS703", at(name), f"{label}: `{name}` must be `\"true\"` or `\"false\"`, not {quote(value)}.")
+    for name in _POSITIVE_INTEGER_OPTIONS:
+        value = given(name)
+        if value is not None and not (value.isdigit() and int(value) > 0):
+            yield Finding("ECS703", at(name), f"{label}: `{name}` must be a positive whole number, not {quote(value)}.")
+    if "awslogs-datetime-format" in options and "awslogs-multiline-pattern" in options:
+        yield Finding("ECS703", at("awslogs-multiline-pattern"), f"{label}: `awslogs-datetime-format` and `awslogs-multiline-pattern` cannot be set together; keep one.")
 
 
 @check("ECS703")

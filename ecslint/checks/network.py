@@ -90,11 +90,13 @@ def _describe_ports(low: int, high: int, protocol: str) -> str:
 
 @check("ECS301")
 def fargate_requires_awsvpc(task: TaskDefinition):
-    if not task.is_fargate or task.network_mode == "awsvpc":
+    if not task.is_fargate:
         return
     if task.get("networkMode") is None:
-        yield Finding("ECS301", task.ptr("requiresCompatibilities"), "Fargate tasks must use `networkMode: awsvpc`, but `networkMode` is not set (it then defaults to `bridge`).")
-    else:
+        # Fargate wants `awsvpc` written out, even beside Managed Instances, whose default it is.
+        default = "" if task.network_mode == "awsvpc" else " (it then defaults to `bridge`)"
+        yield Finding("ECS301", task.ptr("requiresCompatibilities"), f"Fargate tasks must use `networkMode: awsvpc`, but `networkMode` is not set{default}.")
+    elif task.network_mode != "awsvpc":
         yield Finding("ECS301", task.ptr("networkMode"), f"Fargate tasks must use `networkMode: awsvpc`, not `{task.network_mode}`.")
 
 

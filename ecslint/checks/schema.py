@@ -8,7 +8,7 @@ from ecslint.documents import pointer as jp
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import DESCRIBE_ONLY_KEYS, TaskDefinition
-from ecslint.checks.schema_validator import SchemaValidator, task_definition_schema
+from ecslint.checks.schema_validator import SchemaValidator, did_you_mean, model_release, task_definition_schema
 
 # Values under these fields may hold credentials: messages show their type, never the value.
 _SENSITIVE_FIELDS = frozenset({"environment", "secrets", "command", "entryPoint", "dockerLabels", "options", "secretOptions", "healthCheck", "repositoryCredentials"})
@@ -18,25 +18,49 @@ def _is_sensitive(pointer: str) -> bool:
     return any(part in _SENSITIVE_FIELDS for part in jp.split(pointer))
 
 
+def unknown_field_problem() -> str:
+    """Names the model the schema comes from, so that a user can tell a typo from a field newer than ecslint."""
+    return f"is not a field of the ECS API as of {model_release(task_definition_schema())}"
+
+
 @cache
 def _validator() -> SchemaValidator:
-    return SchemaValidator(task_definition_schema(), _is_sensitive)
+    return SchemaValidator(task_definition_schema(), _is_sensitive, unknown_field_problem())
 
 
 def _subject(task: TaskDefinition, pointer: str) -> tuple[str, str]:
-    """(prefix naming the container, field path relative to it) for a message about pointer."""
+    """(prefix naming the container, field path relative to it, spelled as the file spells it) for a message about pointer."""
     for container in task.containers:
         if jp.is_within(pointer, container.pointer) and pointer != container.pointer:
-            return f"{container.label}: ", jp.to_path(pointer[len(container.pointer):])
+            return f"{container.label}: ", task.spell_path(pointer, container.pointer)
     # Fields of the task definition are named from it; other keys (describe output's `tags`) from the root.
     base = task.pointer if jp.is_within(pointer, task.pointer) else ""
-    return "", jp.to_path(pointer[len(base):])
+    return "", task.spell_path(pointer, base)
+
+
+def _container_list_problems(task: TaskDefinition):
+    """ECS rejects a task definition without containers, whatever the model says ("Container list cannot be empty")."""
+    if not task.knows_task_fields:
+        return
+    pointer = task.ptr("containerDefinitions")
+    containers = task.data.get("containerDefinitions")
+    name = task.spell_path(pointer, task.pointer)
+    if containers is None and task.shape == "describe":
+        # Register input gets this from the schema; describe output and templates (CloudFormation) do not.
+        yield Finding("ECS002", pointer, f"'{name}' is required: ECS rejects a task definition without containers.")
+    elif containers == []:
+        yield Finding("ECS002", pointer, f"'{name}' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
 
 
 def _violations(task: TaskDefinition):
     validator = _validator()
     if task.shape == "describe":
-        return validator.validate(task.document.data, validator.definition("DescribeTaskDefinitionResponse"))
+        found = validator.validate(task.document.data, validator.definition("DescribeTaskDefinitionResponse"))
+        own_tags = task.ptr("tags")
+        if isinstance(task.data, dict) and "tags" in task.data:
+            # ecspresso writes the tags inside `taskDefinition` and registers them with it: judge them as tags.
+            found = [violation for violation in found if violation.pointer != own_tags] + validator.validate(task.data["tags"], validator.definition("Tags"), own_tags)
+        return found
     if task.shape == "containers":
         container_schema = validator.definition("ContainerDefinition")
         return [v for c in task.containers for v in validator.validate(c.data, container_schema, c.pointer)]
@@ -50,9 +74,23 @@ def _violations(task: TaskDefinition):
 
 @check("ECS002")
 def schema_violation(task: TaskDefinition):
+    rejected_keys = task.rejected_keys()
+    # A required field written in the API's spelling is one problem, reported as the spelling.
+    respelled = {rejected.pointer for rejected in rejected_keys}
     for violation in _violations(task):
+        if violation.pointer in respelled:
+            continue
         prefix, path = _subject(task, violation.pointer)
         yield Finding("ECS002", violation.pointer, f"{prefix}'{path}' {violation.problem}.")
+    for rejected in rejected_keys:
+        prefix, path = _subject(task, rejected.pointer)
+        same = [name for name in rejected.known if name.lower() == rejected.key.lower()]
+        if same:
+            message = f"{prefix}'{path}' is the ECS API's spelling, which {rejected.format} rejects; write '{same[0]}'."
+        else:
+            message = f"{prefix}'{path}' {unknown_field_problem()}{did_you_mean(rejected.key, rejected.known)}."
+        yield Finding("ECS002", rejected.pointer, message)
+    yield from _container_list_problems(task)
     if task.document.has_duplicate_keys:
         for pointer, region in task.document.locator.duplicate_regions():
             if jp.is_within(pointer, task.pointer if task.shape != "describe" else ""):

@@ -123,7 +123,7 @@ class SchemaValidator:
                 if key in properties:
                     pending.append((member, properties[key], member_pointer))
                 elif additional is False:
-                    found.append(Violation(member_pointer, self._unknown_key + _did_you_mean(key, properties), unknown_key=True))
+                    found.append(Violation(member_pointer, self._unknown_key + did_you_mean(key, properties), unknown_key=True))
                 elif isinstance(additional, dict):
                     pending.append((member, additional, member_pointer))
         elif isinstance(value, list) and "items" in schema:
@@ -131,14 +131,28 @@ class SchemaValidator:
                 pending.append((member, schema["items"], jp.join(pointer, index)))
 
 
-def _did_you_mean(key: str, known) -> str:
+def did_you_mean(key: str, known) -> str:
+    """`; did you mean 'portMappings'` for the known name closest to key (the same name in other case first), or ""."""
     from difflib import get_close_matches
 
-    close = get_close_matches(key, list(known), n=1, cutoff=0.75)
+    same = [name for name in known if name.lower() == key.lower()]
+    close = same or get_close_matches(key, list(known), n=1, cutoff=0.75)
     return f"; did you mean '{close[0]}'" if close else ""
+
+
+def model_release(schema: dict) -> str:
+    """`botocore 1.44.8 (2026-11)`: which ECS model a generated schema comes from, for messages."""
+    return f"botocore {schema.get('x-botocore-version', '?')} ({schema.get('x-botocore-released', 'unknown date')})"
 
 
 @cache
 def task_definition_schema() -> dict:
     text = read_text("ecslint.schemas", "task-definition.schema.json")
+    return json.loads(text)
+
+
+@cache
+def service_schema() -> dict:
+    """The service shapes (create-service, update-service, describe-services, run-task, create-task-set)."""
+    text = read_text("ecslint.schemas", "service.schema.json")
     return json.loads(text)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from ecslint.documents import pointer as jp
-from ecslint.cloudformation.intrinsics import Template, Unresolved, is_intrinsic
+from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved, is_intrinsic
 from ecslint.subjects.placeholders import contains_deploy_time_value
 from ecslint.iam import managed
 from ecslint.iam.context import Attachment, IamContext, Role
@@ -134,12 +134,17 @@ class _Builder:
         if contains_deploy_time_value(arns) and not isinstance(arns, list):
             parts.missing.append("ManagedPolicyArns")
         if "PermissionsBoundary" in properties:
-            boundary = self._managed_policy(self.template.resolve(properties["PermissionsBoundary"]), properties["PermissionsBoundary"], jp.join(pointer, "PermissionsBoundary"))
-            if boundary is None:
-                parts.boundary_unknown = True
-                parts.missing.append("PermissionsBoundary")
-            else:
+            raw = properties["PermissionsBoundary"]
+            resolved = self.template.resolve(raw)
+            boundary = None if resolved is NO_VALUE else self._managed_policy(resolved, raw, jp.join(pointer, "PermissionsBoundary"))
+            if boundary is not None:
                 parts.boundary = PolicySet((boundary,))
+            elif resolved is not NO_VALUE:
+                parts.boundary_unknown = True
+                # `!If [cond, arn, !Ref AWS::NoValue]`: perhaps no boundary at all. A boundary only takes away, so the
+                # role stays complete (what its policies do not allow it cannot do); what they allow it only "may" do.
+                if not _optional(raw):
+                    parts.missing.append("PermissionsBoundary")
 
     def _managed_policy(self, arn, raw, pointer: str) -> Policy | None:
         """The document of a managed policy given by ARN: one defined in this template, or an AWS managed one known offline."""
@@ -154,7 +159,7 @@ class _Builder:
         if offline is None:
             return None
         # Statements of an offline copy are not in the template: point at the attachment instead.
-        return parse_policy(offline.name, "aws-managed", offline.document, self.location(pointer), locate_statements=False, arn=offline.arn, offline_version=offline.version_id)
+        return parse_policy(offline.name, "aws-managed", offline.document, self.location(pointer), locate_statements=False, arn=offline.arn, offline_version=offline.described_version)
 
     def _managed(self, parts: _RoleParts, arn, raw, pointer: str) -> None:
         label = arn.rsplit("/", 1)[-1] if isinstance(arn, str) else "policy"
@@ -213,3 +218,11 @@ class _Builder:
 def template_iam_context(template: Template, document) -> TemplateIamContext:
     """The roles the template defines, each with every policy the template attaches to it."""
     return _Builder(template, document).build()
+
+
+def _optional(raw) -> bool:
+    """`Fn::If` with an `AWS::NoValue` branch: a property that may not be set at all."""
+    branches = raw.get("Fn::If") if isinstance(raw, dict) and len(raw) == 1 else None
+    if not isinstance(branches, list) or len(branches) != 3:
+        return False
+    return any(isinstance(branch, dict) and branch == {"Ref": "AWS::NoValue"} for branch in branches[1:])

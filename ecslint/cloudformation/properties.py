@@ -5,7 +5,8 @@ the field with its first letter capitalised, except for the few listed in `_CFN_
 keys are the user's (`dockerLabels`, log `options`, `driverOpts`, `labels`) keep their keys as written.
 Scalars are converted as CloudFormation converts them before calling ECS (`Cpu: 256` is the string
 "256", `Memory: "512"` the integer 512, `Essential: "true"` a boolean), so that ECS002 judges what
-ECS receives. Properties CloudFormation does not know are kept as written, for ECS002 to report.
+ECS receives. Properties CloudFormation does not know (a misspelling, or the API's camelCase name,
+which CloudFormation rejects) are left out of the task definition and listed as rejected, for ECS002.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from functools import cache
 
 from ecslint.documents import pointer as jp
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved, as_text
-from ecslint.checks.schema_validator import task_definition_schema
+from ecslint.checks.schema_validator import service_schema, task_definition_schema
+from ecslint.subjects.task_definition import RejectedKey
 
 # CloudFormation property names that are not the API field with its first letter capitalised, by
 # (API schema definition, API field). Source: the AWS::ECS::TaskDefinition resource schema (as shipped
@@ -27,7 +29,14 @@ _CFN_NAMES = {
     ("Volume", "s3filesVolumeConfiguration"): "S3FilesVolumeConfiguration",
     ("EFSVolumeConfiguration", "fileSystemId"): "FilesystemId",
     ("EFSAuthorizationConfig", "iam"): "IAM",
+    # AWS::ECS::Service (CloudFormation user guide, aws-resource-ecs-service.html, 2026-12).
+    ("CreateServiceRequest", "placementStrategy"): "PlacementStrategies",
 }
+
+# Other spellings CloudFormation accepts, by (API schema definition, CloudFormation property): AWS::ECS::TaskSet
+# documents `AwsVpcConfiguration` where AWS::ECS::Service has `AwsvpcConfiguration`, and working service
+# templates use both (aws-properties-ecs-service-networkconfiguration.html, aws-properties-ecs-taskset-networkconfiguration.html, 2026-12).
+_CFN_ALIASES = {("NetworkConfiguration", "AwsVpcConfiguration"): "awsvpcConfiguration"}
 
 TASK_DEFINITION = "RegisterTaskDefinitionRequest"
 # Text fields that rules read as numbers (`"256"`, `"1 vCPU"`, `"2 GB"`): an unresolved value there is as unknown
@@ -45,21 +54,26 @@ def cfn_name(definition: str | None, api_field: str) -> str:
 @cache
 def _cfn_fields(definition_name: str | None) -> dict[str, str]:
     """CloudFormation property -> API field, for one schema definition's properties."""
-    schema = _definitions().get(definition_name, {}) if definition_name else {}
-    return {cfn_name(definition_name, field): field for field in schema.get("properties", {})}
+    schema = _definition(definition_name) if definition_name else {}
+    names = {cfn_name(definition_name, field): field for field in schema.get("properties", {})}
+    names.update({alias: field for (definition, alias), field in _CFN_ALIASES.items() if definition == definition_name})
+    return names
 
 
-def _definitions() -> dict:
-    return task_definition_schema()["definitions"]
+def _definition(name: str) -> dict:
+    """A schema definition by name: the task definition's, else (read only for services) the service shapes'."""
+    found = task_definition_schema()["definitions"].get(name)
+    if found is None:
+        found = service_schema()["definitions"].get(name)
+    return found if isinstance(found, dict) else {}
 
 
 def resolve_schema(node: dict) -> tuple[dict, str | None]:
     """(the schema a node stands for, the definition name it came from, if any)."""
     name = None
-    definitions = _definitions()
     while isinstance(node, dict) and "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[1]
-        node = definitions.get(name, {})
+        node = _definition(name)
     return (node if isinstance(node, dict) else {}), name
 
 
@@ -110,12 +124,17 @@ def stand_in(node: dict):
 class Converter:
     """Converts one resource's properties, recording API pointer -> template pointer as it goes."""
 
-    def __init__(self, template: Template):
+    def __init__(self, template: Template, rejects_unknown: bool = False):
         self.template = template
+        # True: a key that is no property where it stands is left out and listed in `rejected` (task
+        # definitions, for ECS002); False: it is kept as written, for the subject's schema check to report.
+        self.rejects_unknown = rejects_unknown
         self.pointers: dict[str, str] = {}
         self.nodes: dict[str, dict] = {}
         # API pointers of unresolved values in places that want a number, boolean, enum, object or list.
         self.unresolved: dict[str, dict] = {}
+        # Keys that are no CloudFormation property where they stand; CloudFormation rejects the template.
+        self.rejected: list[RejectedKey] = []
 
     def convert(self, raw, source: str, api: str, node: dict, depth: int = 0):
         value, source = self.template.step(raw, source)
@@ -156,6 +175,11 @@ class Converter:
         converted: dict = {}
         for key, member in value.items():
             field = names.get(key)
+            if field is None and properties is not None and self.rejects_unknown:
+                pointer = jp.join(api, key)
+                self.pointers[pointer] = jp.join(source, key)
+                self.rejected.append(RejectedKey(pointer, key, tuple(names), "CloudFormation"))
+                continue
             node = properties[field] if field is not None else member_node
             field = field or key
             result = self.convert(member, jp.join(source, key), jp.join(api, field), node, depth + 1)

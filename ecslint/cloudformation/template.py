@@ -22,9 +22,12 @@ from ecslint.documents import pointer as jp
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template
 from ecslint.cloudformation.properties import TASK_DEFINITION, Converter, definition
 from ecslint.documents.parse import Document
+from ecslint.cloudformation.resource_view import ApiLocator, metadata_ignores
 from ecslint.subjects.task_definition import TaskDefinition
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
+# Resources read by ecslint.cloudformation.service, imported only for templates that have one.
+SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 API_ROOT = "/taskDefinition"
 TAGS_ROOT = "/tags"
 
@@ -46,8 +49,51 @@ class CloudFormationTaskDefinition(TaskDefinition):
         return self.converter is not None and self.converter.is_unresolved(pointer)
 
     def keeps(self, finding) -> bool:
-        """False for a finding on such a value: the rule judged a placeholder, not what will be deployed."""
+        """False for a finding on such a value (the rule judged a placeholder, not what will be deployed), and
+        for another rule's finding on a property CloudFormation rejects: ECS002 reports it, once."""
+        if finding.rule_id != "ECS002" and self.converter is not None and any(finding.pointer == rejected.pointer for rejected in self.converter.rejected):
+            return False
         return not self.is_unresolved(finding.pointer)
+
+    def spell_path(self, pointer: str, base: str) -> str:
+        """The template's own property names: `PortMappings[0].HostPort`, read off the template pointers."""
+        if self.converter is None or not (jp.is_within(pointer, API_ROOT) or jp.is_within(pointer, TAGS_ROOT)):
+            return super().spell_path(pointer, base)
+        root = self.converter.source_pointer(base) if base else self.converter.pointers.get(API_ROOT, "")
+        source = self.converter.source_pointer(pointer)
+        if root and jp.is_within(source, root):
+            return jp.to_path(source[len(root):])
+        return super().spell_path(pointer, base)
+
+    def spell_message(self, message: str, pointer: str) -> str:
+        if not jp.is_within(pointer, API_ROOT):
+            return message
+        from ecslint.cloudformation.properties import cfn_name
+        from ecslint.subjects.field_spelling import respell
+
+        return respell(message, pointer[len(API_ROOT):], lambda definition, field, _in_container: cfn_name(definition, field))
+
+    def rejected_keys(self):
+        return list(self.converter.rejected) if self.converter is not None else []
+
+    # How `defined_secret` writes references (`!Sub` variables), for the role writers.
+    expression_syntax = "cloudformation"
+
+    def defined_secret(self, value: str):
+        """For a `valueFrom` written as `!Ref` to an AWS::SecretsManager::Secret of this template: (the ARN, the
+        ARN of its customer managed KMS key or None) as `!Sub` text, with `<PARTITION>`, `<REGION>` and
+        `<ACCOUNT_ID>` for the pseudo parameters; None for anything else.
+
+        `Ref` of a secret returns its ARN; `KmsKeyId` takes a key ID, key ARN, alias name or alias ARN, of which
+        only a key (by `!Ref`, `!GetAtt Key.Arn` or a key ARN) names what `kms:Decrypt` needs (CloudFormation
+        resource reference, AWS::SecretsManager::Secret and AWS::KMS::Key, verified 2026-11-30).
+        """
+        template = self.converter.template if self.converter is not None else None
+        text = value.strip() if isinstance(value, str) else ""
+        if template is None or not (text.startswith("${") and text.endswith("}")) or template.resource_type(text[2:-1]) != "AWS::SecretsManager::Secret":
+            return None
+        raw = template.properties(text[2:-1]).get("KmsKeyId")
+        return text, _kms_key_arn(template, raw)
 
     def source_pointer(self, pointer: str) -> str:
         if self.converter is None or not (jp.is_within(pointer, API_ROOT) or jp.is_within(pointer, TAGS_ROOT)):
@@ -55,30 +101,18 @@ class CloudFormationTaskDefinition(TaskDefinition):
         return self.converter.source_pointer(pointer)
 
 
-class _ApiLocator:
-    """Regions for API pointers (through the template), and the template's duplicate keys inside one resource."""
-
-    def __init__(self, template_document: Document, subject_pointer: str, converter: Converter):
-        self._template = template_document
-        self._resource = subject_pointer
-        self._converter = converter
-
-    def region(self, pointer: str):
-        return self._template.locator.region(self._converter.source_pointer(pointer) if pointer.startswith((API_ROOT, TAGS_ROOT)) else pointer)
-
-    def duplicate_regions(self):
-        return [(pointer, region) for pointer, region in self._template.locator.duplicate_regions() if jp.is_within(pointer, self._resource)]
-
-
-def _metadata_ignores(resource: dict) -> tuple[str, ...]:
-    metadata = resource.get("Metadata")
-    settings = metadata.get("ecslint") if isinstance(metadata, dict) else None
-    ignore = settings.get("ignore") if isinstance(settings, dict) else None
-    if isinstance(ignore, str):
-        ignore = ignore.replace(",", " ").split()
-    if not isinstance(ignore, list):
-        return ()
-    return tuple(item.strip().upper() for item in ignore if isinstance(item, str) and item.strip())
+def _kms_key_arn(template: Template, raw) -> str | None:
+    if isinstance(raw, dict) and set(raw) == {"Ref"} and template.resource_type(raw["Ref"]) == "AWS::KMS::Key":
+        return "arn:<PARTITION>:kms:<REGION>:<ACCOUNT_ID>:key/${" + raw["Ref"] + "}"
+    attribute = raw.get("Fn::GetAtt") if isinstance(raw, dict) and set(raw) == {"Fn::GetAtt"} else None
+    if isinstance(attribute, str):
+        attribute = attribute.split(".", 1)
+    if isinstance(attribute, list) and attribute[1:] == ["Arn"] and template.resource_type(attribute[0]) == "AWS::KMS::Key":
+        return "${" + attribute[0] + ".Arn}"
+    value = template.resolve(raw) if raw is not None else None
+    if isinstance(value, str) and value.startswith("arn:") and ":kms:" in value and ":key/" in value and "${" not in value:
+        return value
+    return None
 
 
 def is_template(data) -> bool:
@@ -93,7 +127,7 @@ def is_template(data) -> bool:
 
 def _task_definition(document: Document, template: Template, logical_id: str, resource: dict, iam) -> CloudFormationTaskDefinition:
     resource_pointer = jp.join("/Resources", logical_id)
-    converter = Converter(template)
+    converter = Converter(template, rejects_unknown=True)
     properties, source = template.step(resource.get("Properties", {}), jp.join(resource_pointer, "Properties"))
     raw_tags = NO_VALUE
     if isinstance(properties, dict):
@@ -107,7 +141,7 @@ def _task_definition(document: Document, template: Template, logical_id: str, re
         tags = converter.convert(raw_tags, jp.join(source, "Tags"), TAGS_ROOT, definition("Tags"))
         if tags is not NO_VALUE:
             view["tags"] = converter.validation_copy(tags, TAGS_ROOT)
-    locator = _ApiLocator(document, resource_pointer, converter)
+    locator = ApiLocator(document, resource_pointer, converter)
     has_duplicates = document.has_duplicate_keys and bool(locator.duplicate_regions())
     api_document = Document(path=document.path, text=document.text, data=view, has_duplicate_keys=has_duplicates, syntax=document.syntax, _locator=locator)
     return CloudFormationTaskDefinition(
@@ -118,16 +152,26 @@ def _task_definition(document: Document, template: Template, logical_id: str, re
         tags_pointer=TAGS_ROOT,
         iam=iam,
         logical_id=logical_id,
-        metadata_ignores=_metadata_ignores(resource),
+        metadata_ignores=metadata_ignores(resource),
         converter=converter,
     )
 
 
-def cloudformation_task_definitions(document: Document) -> list[CloudFormationTaskDefinition] | None:
-    """Every AWS::ECS::TaskDefinition in a CloudFormation template; None when the document is not a template."""
+def cloudformation_task_definitions(document: Document) -> list | None:
+    """Every AWS::ECS::TaskDefinition, AWS::ECS::Service and AWS::ECS::TaskSet in a CloudFormation template;
+    None when the document is not a template."""
     if not is_template(document.data):
         return None
     template = Template(document.data)
+    services = []
+    if any(isinstance(resource, dict) and resource.get("Type") in SERVICE_TYPES for resource in template.resources.values()):
+        from ecslint.cloudformation.service import template_services
+
+        services = template_services(document, template)
+    return _task_definitions(document, template) + services
+
+
+def _task_definitions(document: Document, template: Template) -> list[CloudFormationTaskDefinition]:
     found = [(logical_id, resource) for logical_id, resource in template.resources_of_type(TASK_DEFINITION_TYPE)]
     registry = []
     if any(isinstance(resource, dict) and str(resource.get("Type", "")).startswith("AWS::ECR::") for resource in template.resources.values()):

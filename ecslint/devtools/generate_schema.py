@@ -1,7 +1,7 @@
-"""Generate schemas/task-definition.schema.json from botocore's ECS service model.
+"""Generate schemas/task-definition.schema.json and schemas/service.schema.json from botocore's ECS service model.
 
 Run `python -m ecslint.devtools.generate_schema` after upgrading botocore; a test fails
-while the committed schema differs from what the installed botocore generates.
+while a committed schema differs from what the installed botocore generates.
 """
 
 from __future__ import annotations
@@ -11,10 +11,17 @@ import sys
 from pathlib import Path
 
 ROOT_SHAPES = ("RegisterTaskDefinitionRequest", "DescribeTaskDefinitionResponse")
+# The shapes a service is written in: create-service and update-service input, describe-services
+# output, and the run-task and create-task-set input that share the service's placement and network fields.
+SERVICE_ROOT_SHAPES = ("CreateServiceRequest", "UpdateServiceRequest", "DescribeServicesResponse", "RunTaskRequest", "CreateTaskSetRequest")
 
 # Rejected by the service although the model does not mark them required
 # ("Container.name should not be null or empty", ClientException; verified 2026-11-30).
 EXTRA_REQUIRED = {"ContainerDefinition": ["name", "image"]}
+
+# The month each botocore release the schema may come from was published, for ECS002's
+# "as of botocore X (month)"; a new pin adds its release here (PyPI release history).
+RELEASE_MONTHS = {"1.44.8": "2026-11"}
 
 _PRIMITIVES = {
     "integer": {"type": "integer"},
@@ -56,24 +63,31 @@ def _compound(shape_name: str, shape: dict, shapes: dict, definitions: dict) -> 
     return schema
 
 
-def generate() -> tuple[dict, str]:
-    """The schema document and the botocore version it came from."""
+def generate(roots: tuple[str, ...] = ROOT_SHAPES, title: str = "Amazon ECS task definition (RegisterTaskDefinition input)") -> tuple[dict, str]:
+    """The schema document for the given root shapes (the first is the schema's root) and the botocore version it came from."""
     import botocore
     import botocore.loaders
 
     shapes = botocore.loaders.Loader().load_service_model("ecs", "service-2")["shapes"]
     definitions: dict = {}
-    for name in ROOT_SHAPES:
+    for name in roots:
         _schema_for(name, shapes, definitions)
+    if botocore.__version__ not in RELEASE_MONTHS:
+        raise SystemExit(f"add the release month of botocore {botocore.__version__} to RELEASE_MONTHS in {__name__}")
     schema = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$comment": f"Generated from botocore {botocore.__version__} (ECS service model) by ecslint.devtools.generate_schema; do not edit.",
-        "title": "Amazon ECS task definition (RegisterTaskDefinition input)",
+        "title": title,
         "x-botocore-version": botocore.__version__,
-        "$ref": "#/definitions/RegisterTaskDefinitionRequest",
+        "x-botocore-released": RELEASE_MONTHS[botocore.__version__],
+        "$ref": f"#/definitions/{roots[0]}",
         "definitions": dict(sorted(definitions.items())),
     }
     return schema, botocore.__version__
+
+
+def generate_service() -> tuple[dict, str]:
+    return generate(SERVICE_ROOT_SHAPES, "Amazon ECS service (CreateService input, describe-services output)")
 
 
 def render(schema: dict) -> str:
@@ -81,10 +95,10 @@ def render(schema: dict) -> str:
 
 
 def main() -> int:
-    schema, version = generate()
-    target = Path(__file__).resolve().parents[2] / "schemas" / "task-definition.schema.json"
-    target.write_text(render(schema), encoding="utf-8")
-    print(f"wrote {target.name} from botocore {version}")
+    for name, (schema, version) in (("task-definition.schema.json", generate()), ("service.schema.json", generate_service())):
+        target = Path(__file__).resolve().parents[2] / "schemas" / name
+        target.write_text(render(schema), encoding="utf-8")
+        print(f"wrote {target.name} from botocore {version}")
     return 0
 
 

@@ -24,6 +24,15 @@ def is_plan_or_state(data) -> bool:
     return isinstance(data, dict) and "format_version" in data and isinstance(data.get("planned_values", data.get("values")), dict)
 
 
+# Keys of which a service, describe-services output or run-task input has at least one (see ecslint.subjects.service).
+_SERVICE_MARKERS = frozenset({"services", "service", "serviceName", "taskDefinition", "desiredCount", "loadBalancers", "launchType", "networkConfiguration", "deploymentConfiguration", "capacityProviderStrategy", "schedulingStrategy", "placementStrategy", "deploymentController"})
+
+
+def may_be_service(document) -> bool:
+    """Cheap test before the service recogniser is imported: a mapping with a key services have."""
+    return isinstance(document.data, dict) and not _SERVICE_MARKERS.isdisjoint(document.data)
+
+
 # Top-level keys only `aws ecr` outputs have: describe-repositories, get-lifecycle-policy, get-repository-policy,
 # describe-registry, get-registry-scanning-configuration, describe-pull-through-cache-rules (botocore ECR model).
 ECR_OUTPUT_KEYS = ("repositories", "lifecyclePolicyText", "policyText", "replicationConfiguration", "scanningConfiguration", "pullThroughCacheRules")

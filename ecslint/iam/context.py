@@ -105,6 +105,8 @@ class _RoleIndex:
 @dataclass
 class IamContext:
     roles: list[Role] = field(default_factory=list)
+    # Terraform module calls not followed (registry, remote): address -> source, for the run summary.
+    unfollowed: dict = field(default_factory=dict)
     _index: _RoleIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     def _lookup(self) -> _RoleIndex:
@@ -207,7 +209,7 @@ def _resolve(arn: str, attachment: Location, sources: dict[str, _ManagedSource])
     offline = managed.known(arn)
     if offline is not None:
         # Statements of an offline copy have no place in the user's files: point at the attachment instead.
-        return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.version_id)
+        return parse_policy(offline.name, "aws-managed", offline.document, attachment, locate_statements=False, arn=arn, offline_version=offline.described_version)
     return None
 
 

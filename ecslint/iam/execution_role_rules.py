@@ -91,6 +91,8 @@ def _agent_uses(action: str) -> bool:
 
 def _s3_beyond_task_files(statement, objects: list[str]) -> bool:
     """True when the statement's `s3:GetObject` reaches past this task's environment/FireLens files."""
+    if statement.resources is not None and all("${" in pattern for pattern in statement.resources):
+        return False  # resources known only at deploy time may be exactly this task's files: no guess
     if statement.resources is None or not objects:
         return True
     for pattern in statement.resources:
@@ -98,6 +100,18 @@ def _s3_beyond_task_files(statement, objects: list[str]) -> bool:
         if has_wildcard(bucket) or not any(statement_matches(pattern, value) for value in objects):
             return True
     return False
+
+
+# Grants no application should hold either: ECS103 never advises moving them to the task role.
+NEVER_MOVED_SERVICES = ("ecr", "iam")
+
+
+def _never_moved(policy, statement) -> bool:
+    if policy.kind == "aws-managed" and policy.name.endswith("FullAccess"):
+        return True
+    if statement.not_actions is not None:
+        return True
+    return any(pattern == "*" or pattern.lower() in {f"{service}:*" for service in NEVER_MOVED_SERVICES} for pattern in statement.actions or ())
 
 
 def statement_matches(pattern: str, value: str) -> bool:
@@ -142,9 +156,10 @@ def app_permissions_on_execution_role(task: TaskDefinition):
             detail += f"{',' if detail else ''} where {quoted(unknown)} {'is' if len(unknown) == 1 else 'are'} unknown to the action catalogue"
         plural = len(grant.actions) + len(unknown) > 1
         note = " (`s3:GetObject` is needed only on this task's environment files)" if "s3:getobject" in grant.actions else ""
+        movable = not _never_moved(policy, statement)
         message = (
             f"Execution role '{role.name}' {verb} {head} ({where(policy, statement)}){detail}; "
-            f"the ECS agent never uses {'them' if plural else 'it'}{note}: {roles.move_to_task_role(plural)}."
+            f"the ECS agent never uses {'them' if plural else 'it'}{note}: {roles.scope_down_advice(plural, movable)}."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {head}")
         yield Finding("ECS103", task.ptr(EXECUTION), message, related=(context,))
@@ -184,6 +199,10 @@ def execution_role_cannot_bootstrap(task: TaskDefinition):
             context.append(related(policy, statement, f"{statement_text(policy, statement)} denies it"))
         message = f"Execution role '{role.name}' {' and '.join(parts)}, which {need.subject} needs {need.purpose}; the task cannot start until the execution role allows it."
         yield Finding("ECS105", task.ptr(EXECUTION), message, related=tuple(context))
+
+
+def _uses_awslogs(task: TaskDefinition) -> bool:
+    return any((container.get("logConfiguration", dict) or {}).get("logDriver") == "awslogs" for container in task.containers)
 
 
 def _firelens_cloudwatch(task: TaskDefinition) -> bool:
@@ -226,10 +245,13 @@ def sidecar_permissions_on_execution_role(task: TaskDefinition):
         else:
             sources = [pattern for pattern in statement.actions if any(action_matches(pattern, action) for action in granted)]
             via = "" if all(pattern.lower() in granted for pattern in sources) else f" through {quoted(sources)}"
+        # awslogs containers still need `logs:PutLogEvents` on the execution role: the task role needs it as well, not instead.
+        also = "logs:putlogevents" in granted and _uses_awslogs(task)
+        advice = f"also grant {'them' if plural else 'it'} to the task role" + (f" '{roles.task_role_name()}'" if roles.task_role_name() else "") if also else roles.move_to_task_role(plural)
         message = (
             f"Execution role '{role.name}' {verb} {quoted([spelling[action] for action in granted], limit=8)}{via} ({where(policy, statement)}), "
             f"which {' and '.join(users)} {'call' if len(users) > 1 else 'calls'} from inside the task with the task role, never the execution role: "
-            f"{roles.move_to_task_role(plural)}."
+            f"{advice}."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {quoted([spelling[action] for action in granted], limit=8)}")
         yield Finding("ECS106", task.ptr(EXECUTION), message, related=(context,))

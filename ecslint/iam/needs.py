@@ -13,6 +13,9 @@ Sources, verified 2026-11-30:
   (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html,
   .../secrets-envvar-ssm-paramstore.html); a parameter in the task's Region may be given by name.
 - environment files: `s3:GetObject` on each file (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html).
+- a parameter under `/aws/reference/secretsmanager/` reads a Secrets Manager secret through Parameter Store, which
+  needs `secretsmanager:GetSecretValue` on that secret as well
+  (https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html).
 - pull through cache: `ecr:BatchImportUpstreamImage` on the cached repository, and `ecr:CreateRepository` when
   the first pull creates it (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html).
 
@@ -37,6 +40,8 @@ _SECRET_SUFFIX = "-AbCdEf"
 _SAMPLE_TASK_ID = "0123456789abcdef0123456789abcdef"
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/")
+# Parameter Store's window onto Secrets Manager: `/aws/reference/secretsmanager/<secret name>`.
+SECRETS_MANAGER_REFERENCE = "parameter/aws/reference/secretsmanager/"
 _TASK_DEFINITION_ARN = re.compile(r"^arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\d{12}):task-definition/")
 
 
@@ -65,7 +70,7 @@ class Place:
     account: str | None
 
 
-def _partition_of_region(region: str | None) -> str | None:
+def partition_of_region(region: str | None) -> str | None:
     if region is None:
         return None
     if region.startswith("cn-"):
@@ -93,7 +98,7 @@ def task_place(task: TaskDefinition, role_arns: list[str | None]) -> Place:
     if region is None:
         regions = {image.ecr.region for image in (parse_image(c.get("image", str)) for c in task.containers) if image and image.ecr}
         region = regions.pop() if len(regions) == 1 else None
-    return Place(partition or _partition_of_region(region), region, account)
+    return Place(partition or partition_of_region(region), region, account)
 
 
 def _log_options(container: Container, driver: str) -> dict | None:
@@ -127,12 +132,29 @@ def secret_requirement(value: str, place: Place, allow_ssm: bool = True) -> Requ
     return Requirement("ssm:GetParameters", (Arn.build(place.partition, "ssm", place.region, place.account, f"parameter/{name}"),))
 
 
+def referenced_secret(requirement: Requirement, place: Place) -> Requirement | None:
+    """The Secrets Manager read behind an `ssm:GetParameters` requirement on a `/aws/reference/secretsmanager/` parameter."""
+    if requirement.action != "ssm:GetParameters":
+        return None
+    parameter = requirement.resources[0]
+    resource = parameter.segments[5] or ""
+    if not resource.startswith(SECRETS_MANAGER_REFERENCE) or len(resource) == len(SECRETS_MANAGER_REFERENCE):
+        return None
+    name = resource[len(SECRETS_MANAGER_REFERENCE) :]
+    partition, region, account = parameter.segments[1], parameter.segments[3], parameter.segments[4]
+    return Requirement(
+        "secretsmanager:GetSecretValue",
+        (Arn.build(partition, "secretsmanager", region, account, f"secret:{name}"), Arn.build(partition, "secretsmanager", region, account, f"secret:{name}{_SECRET_SUFFIX}")),
+    )
+
+
 def _image_need(container: Container, place: Place, platform: str) -> Need | None:
     image = parse_image(container.get("image", str))
-    if image is None or image.ecr is None or image.has_placeholder:
+    # A tag or digest set at deploy time still names the same repository.
+    if image is None or image.ecr is None or not is_placeholder_free(image.repository):
         return None
     ecr = image.ecr
-    partition = "aws-cn" if ecr.china else (place.partition or _partition_of_region(ecr.region))
+    partition = "aws-cn" if ecr.china else (place.partition or partition_of_region(ecr.region))
     repository = Arn.build(partition, "ecr", ecr.region, ecr.account, f"repository/{image.repository}")
     return Need(
         "image",
@@ -155,7 +177,7 @@ def _logs_need(container: Container, place: Place, platform: str) -> Need | None
     region = options.get("awslogs-region") if is_region(options.get("awslogs-region")) else place.region
     prefix = _literal(options.get("awslogs-stream-prefix"))
     stream = f"{prefix}/{container.name or 'container'}/{_SAMPLE_TASK_ID}" if prefix else _SAMPLE_TASK_ID
-    partition = place.partition or _partition_of_region(region)
+    partition = place.partition or partition_of_region(region)
     # Policies name log groups with and without the `:*` or `:log-stream:` suffix; any of these spellings counts.
     candidates = (
         Arn.build(partition, "logs", region, place.account, f"log-group:{group}"),
@@ -177,7 +199,9 @@ def _secret_needs(container: Container, place: Place):
         requirement = secret_requirement(value, place) if value else None
         if requirement is not None:
             name = entry.get("name") if isinstance(entry.get("name"), str) else "?"
-            yield Need("secret", container.label, f"to read the secret `{name}` (`valueFrom: {value}`)", jp.join(pointer, "valueFrom"), (requirement,))
+            behind = referenced_secret(requirement, place)
+            requirements = (requirement, behind) if behind else (requirement,)
+            yield Need("secret", container.label, f"to read the secret `{name}` (`valueFrom: {value}`)", jp.join(pointer, "valueFrom"), requirements)
     credentials = container.get("repositoryCredentials", dict) or {}
     value = _literal(credentials.get("credentialsParameter"))
     requirement = secret_requirement(value, place, allow_ssm=False) if value else None
@@ -219,9 +243,14 @@ def _pull_through_need(container: Container, place: Place, platform: str, regist
     return Need("pull-through-cache", container.label, purpose, container.ptr("image"), tuple(requirements))
 
 
-def bootstrap_needs(task: TaskDefinition, place: Place) -> list[Need]:
-    """Every call the execution role must allow for this task to start, in document order."""
+def bootstrap_needs(task: TaskDefinition, place: Place, every_launch_type: bool = False) -> list[Need]:
+    """Every call the execution role must allow for this task to start, in document order.
+
+    `every_launch_type` counts image pulls and awslogs on EC2 too, where the instance role may make them
+    but the execution role is still the place that serves every launch type (for writing a role, not judging one)."""
     platform = next((label for kind, label in NO_INSTANCE_ROLE_LAUNCH_TYPES.items() if kind in task.requires_compatibilities), None)
+    if platform is None and every_launch_type:
+        platform = "EC2"
     needs: list[Need] = []
     for container in task.containers:
         if platform is not None:

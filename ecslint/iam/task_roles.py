@@ -27,6 +27,17 @@ class TaskRoles:
             return self.task.name
         return self.task_value.rsplit("/", 1)[-1] if self.task_value else None
 
+    def scope_down_advice(self, plural: bool, movable: bool) -> str:
+        """ECS103's advice: take them away first; move to the task role only what the application calls (never
+        a whole service of `ecr`/`iam` or a `*FullAccess` policy, which would only widen the task role)."""
+        them = "them" if plural else "it"
+        advice = f"remove {them}, or scope {them} down"
+        if not movable:
+            return advice
+        name = self.task_role_name()
+        where = f"the task role '{name}'" if name else "a task role (`taskRoleArn`)"
+        return f"{advice}; move to {where} only what the application calls"
+
     def move_to_task_role(self, plural: bool) -> str:
         them = "them" if plural else "it"
         name = self.task_role_name()
@@ -46,8 +57,19 @@ def roles_of(task: TaskDefinition) -> TaskRoles | None:
 
 
 def unresolved_roles(task: TaskDefinition) -> list[str]:
-    """Role field values the IAM context cannot resolve, for the run summary ("add them to --iam")."""
+    """Role fields the IAM context cannot resolve, for the run summary: a role ARN or name ("add it to --iam"),
+    or, for a value known only at deploy time, `${resource field}` naming the resource and field that hold it."""
     roles = roles_of(task)
     if roles is None:
         return []
-    return [value for value, role in ((roles.execution_value, roles.execution), (roles.task_value, roles.task)) if value and role is None]
+    owner = getattr(task, "address", "") or getattr(task, "logical_id", "")
+    found = []
+    for field_name, value, role in ((EXECUTION, roles.execution_value, roles.execution), (TASK, roles.task_value, roles.task)):
+        if not value or role is not None:
+            continue
+        if "${" in value and owner:
+            source = task.source_pointer(task.ptr(field_name)).rsplit("/", 1)[-1]
+            found.append("${" + f"{owner} {source}" + "}")
+        else:
+            found.append(value)
+    return found

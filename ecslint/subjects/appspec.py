@@ -72,12 +72,8 @@ class AppSpec(Subject):
     pointer: str = ""
     # Every task definition of the run, set by ecslint.engine.run's second pass; None until then.
     run_task_definitions: tuple | None = field(default=None, compare=False, repr=False)
-    kind: ClassVar[str] = "appspec"
     # Asks ecslint.engine.run to check this subject once every document of the run has been read.
-    needs_run: ClassVar[bool] = True
-
-    def with_run(self, run) -> AppSpec:
-        return self.with_run_task_definitions(run.task_definitions)
+    needs_run_task_definitions: ClassVar[bool] = True
 
     def with_run_task_definitions(self, task_definitions) -> AppSpec:
         return replace(self, run_task_definitions=tuple(task_definitions))

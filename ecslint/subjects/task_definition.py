@@ -103,6 +103,29 @@ class Subject:
         """False for a finding that would judge a value only known at deploy time."""
         return True
 
+    def spell_path(self, pointer: str, base: str) -> str:
+        """The field at `pointer` as a dotted path from `base` (both API pointers), spelled as the source spells it."""
+        return jp.to_path(pointer[len(base):])
+
+    def spell_message(self, message: str, pointer: str) -> str:
+        """The message with the field names it quotes spelled as the source spells them (pointer: the finding's, API-shaped)."""
+        return message
+
+    def rejected_keys(self) -> list[RejectedKey]:
+        """Keys the front end's own format rejects before ECS sees them (a CloudFormation property spelled the API's way)."""
+        return []
+
+
+@dataclass(frozen=True)
+class RejectedKey:
+    """A key the source format does not accept, at an API pointer, with the names it does accept there."""
+
+    pointer: str
+    key: str
+    known: tuple[str, ...]
+    # The format that rejects it, for messages: "CloudFormation".
+    format: str
+
 
 @dataclass(frozen=True)
 class TaskDefinition(Subject):
@@ -118,6 +141,9 @@ class TaskDefinition(Subject):
     tags_pointer: str | None = None
     # The roles and policies known for this run (ecslint.iam.context.IamContext), or None.
     iam: object | None = field(default=None, compare=False, repr=False)
+    # Set when a service of the run launches this task definition on Fargate, whatever its
+    # `requiresCompatibilities` says: the Fargate rules then apply to it.
+    fargate_service: str | None = field(default=None, compare=False)
     # The ECR repositories and pull-through cache rules of the run (ecslint.subjects.ecr_registry.Registry), or None.
     registry: object | None = field(default=None, compare=False, repr=False)
     kind: ClassVar[str] = "task-definition"
@@ -159,7 +185,7 @@ class TaskDefinition(Subject):
 
     @property
     def is_fargate(self) -> bool:
-        return "FARGATE" in self.requires_compatibilities
+        return "FARGATE" in self.requires_compatibilities or self.fargate_service is not None
 
     @property
     def operating_system(self) -> str | None:
@@ -181,6 +207,11 @@ class TaskDefinition(Subject):
         if not self.knows_task_fields or self.is_windows:
             # Windows on EC2 defaults to `default` (NAT); never guess for a bare container list.
             return "default" if self.is_windows else None
+        compatibilities = self.requires_compatibilities
+        if "MANAGED_INSTANCES" in compatibilities:
+            # Managed Instances have no `bridge`; `awsvpc` is their default (ECS407's sources, 2026-11). A task
+            # that may also run on EC2 or external instances has no single default there.
+            return None if compatibilities & {"EC2", "EXTERNAL"} else "awsvpc"
         # Linux default when unset (ECS developer guide, "Network mode", verified 2026-11-30).
         return "bridge"
 
@@ -214,7 +245,9 @@ def task_definitions(document: Document) -> list[TaskDefinition] | None:
     """Every task definition in the document, or None when it is not in any accepted shape."""
     data = document.data
     if isinstance(data, dict) and _is_task_object(data.get("taskDefinition")):
-        return [TaskDefinition(document, data["taskDefinition"], "/taskDefinition", "describe", "/tags")]
+        # describe-task-definition puts `tags` beside the task definition; ecspresso inside it.
+        tags = "/taskDefinition/tags" if "tags" not in data and "tags" in data["taskDefinition"] else "/tags"
+        return [TaskDefinition(document, data["taskDefinition"], "/taskDefinition", "describe", tags)]
     if _is_task_object(data):
         return [TaskDefinition(document, data, "", "register", "/tags")]
     if _is_container_list(data):

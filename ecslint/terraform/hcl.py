@@ -30,6 +30,53 @@ MAX_INCLUDED_BYTES = 1024 * 1024
 Span = tuple[int, int, int, int]
 
 
+class Deferred:
+    """Marks a value the file alone cannot tell but the module may (`var.x` with a default, `local.y`): it keeps
+    the expression, so ecslint.terraform.scope can evaluate it again with the module's values."""
+
+    __slots__ = ()
+
+    def again(self, scope, bindings=None):
+        return self.evaluator.with_scope(scope, bindings).evaluate_again(self.node, self.pointer)
+
+
+class DeferredUnknown(Unknown, Deferred):
+
+
+    def __new__(cls, text: str, node=None, evaluator=None, pointer: str = ""):
+        instance = super().__new__(cls, text)
+        instance.node, instance.evaluator, instance.pointer = node, evaluator, pointer
+        return instance
+
+
+class DeferredText(str, Deferred):
+    """A string with `${...}` parts the file cannot fill (`"${var.env}-app"`): read as text, evaluated again in scope."""
+
+
+
+    def __new__(cls, text: str, node=None, evaluator=None, pointer: str = ""):
+        instance = super().__new__(cls, text)
+        instance.node, instance.evaluator, instance.pointer = node, evaluator, pointer
+        return instance
+
+
+class DeferredBlocks(DeferredUnknown):
+    """A `dynamic` block: the blocks it makes, when its `for_each` is known in the module."""
+
+
+
+    def again(self, scope, bindings=None):
+        evaluator = self.evaluator.with_scope(scope, bindings)
+        try:
+            return scope.expand_dynamic(evaluator, self.node, self.label, self.pointer)
+        except (Failed, RecursionError):
+            return Unknown(str(self))
+
+
+class Failed(Exception):
+    """An expression Terraform would reject (an index past the end, a resource with `count = 0`): `try()` moves on."""
+
+
 class HclError(Exception):
     def __init__(self, message: str, line: int, column: int):
         super().__init__(message)
@@ -93,6 +140,23 @@ class _Evaluator:
         self.folder = folder
         self.lines = LineIndex(text)
         self.spans: dict[str, tuple[Span | None, Span, bool]] = {}
+        # Set when evaluating again within a module (ecslint.terraform.scope.Scope); None while parsing one file.
+        self.scope = None
+        # Names bound by `for` expressions, `each` and `count` (name -> value).
+        self.bindings: dict = {}
+        self.trying = 0
+
+    def with_scope(self, scope, bindings=None) -> "_Evaluator":
+        other = object.__new__(_Evaluator)
+        other.__dict__.update(self.__dict__)
+        other.scope, other.bindings, other.trying = scope, dict(bindings or {}), 0
+        return other
+
+    def evaluate_again(self, node, pointer: str):
+        try:
+            return self._evaluate(node, pointer)
+        except (Failed, RecursionError):
+            return self.unknown(node)
 
     def source(self, node) -> str:
         start, end = _offsets(node)
@@ -111,7 +175,18 @@ class _Evaluator:
     def expression(self, node, pointer: str, key: Span | None = None):
         value = self._evaluate(node, pointer)
         self.record(pointer, key, node, value)
+        if self.scope is None:
+            if isinstance(value, Unknown) and not isinstance(value, Deferred):
+                return DeferredUnknown(value, node, self, pointer)
+            if type(value) is str and "${" in value and self._has_interpolation(node):
+                return DeferredText(value, node, self, pointer)
         return value
+
+    def _has_interpolation(self, node) -> bool:
+        inner = _children(node)
+        while node.data == "expr_term" and len(inner) == 1:
+            node, inner = inner[0], _children(inner[0])
+        return node.data == "string" and any(getattr(child, "data", None) == "string_part" and getattr(child.children[0], "data", None) == "interpolation" for child in node.children)
 
     def _evaluate(self, node, pointer: str):
         from lark import Token
@@ -139,13 +214,51 @@ class _Evaluator:
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
 
     def _on_identifier(self, node, pointer):
+        name = str(node.children[0])
+        if name in self.bindings:
+            return self.bindings[name]
         return self.unknown(node)
 
     def _on_conditional(self, node, pointer):
-        branches = [self._evaluate(child, pointer) for child in _children(node)[1:]]
+        parts = _children(node)
+        if self.scope is not None:
+            decided = self.scope.truth(self._evaluate(parts[0], pointer))
+            if decided is not None:
+                return self._evaluate(parts[1] if decided else parts[2], pointer)
+        branches = [self._evaluate(child, pointer) for child in parts[1:]]
         if len(branches) == 2 and branches[0] == branches[1] and not contains_deploy_time_value(branches[0]):
             return branches[0]
         return self.unknown(node)
+
+    def _on_binary_op(self, node, pointer):
+        if self.scope is None:
+            return self.unknown(node)
+        left, term = _children(node)
+        operator_node, right_node = _children(term)
+        operator = str(operator_node.children[0])
+        return self.scope.binary(operator, self._evaluate(left, pointer), lambda: self._evaluate(right_node, pointer), self.source(node))
+
+    def _on_for_tuple_expr(self, node, pointer):
+        return self._for(node, pointer, tuple_result=True)
+
+    def _on_for_object_expr(self, node, pointer):
+        return self._for(node, pointer, tuple_result=False)
+
+    def _for(self, node, pointer, tuple_result: bool):
+        if self.scope is None:
+            return self.unknown(node)
+        return self.scope.for_expression(self, node, pointer, tuple_result)
+
+    def _on_attr_splat_expr_term(self, node, pointer):
+        return self._splat(node, pointer)
+
+    def _on_full_splat_expr_term(self, node, pointer):
+        return self._splat(node, pointer)
+
+    def _splat(self, node, pointer):
+        if self.scope is None:
+            return self.unknown(node)
+        return self.scope.splat(self, node, pointer)
 
     def _on_unary_op(self, node, pointer):
         operator, operand = str(node.children[0]), self._evaluate(node.children[1], pointer)
@@ -236,16 +349,17 @@ class _Evaluator:
         return None
 
     def _on_get_attr_expr_term(self, node, pointer):
-        return self._reference(node)
+        return self._reference(node) if self.scope is None else self.scope.reference(self, node, pointer)
 
     def _on_index_expr_term(self, node, pointer):
-        return self._reference(node)
+        return self._reference(node) if self.scope is None else self.scope.reference(self, node, pointer)
 
     def _reference(self, node):
         text = "".join(self.source(node).split())
         if RESOLVABLE_REFERENCES.match(text):
             kind, name, attribute = RESOLVABLE_REFERENCES.match(text).groups()
-            return "${" + f"{kind}.{name}.{attribute}" + "}"
+            # Deferred: inside a child module, the module's scope qualifies it (`module.iam.aws_iam_role.app`).
+            return DeferredText("${" + f"{kind}.{name}.{attribute}" + "}", node, self, "")
         if text == "path.module" or text == "path.root":
             return "."
         return Unknown(text)
@@ -259,6 +373,9 @@ class _Evaluator:
         if name == "jsonencode" and len(nodes) == 1:
             value = self.expression(nodes[0], pointer)
             return value if isinstance(value, Unknown) else Encoded(value)
+        if self.scope is not None:
+            if name in self.scope.FUNCTIONS:
+                return self.scope.call(self, name, nodes, pointer, self.unknown(node))
         values = [self._evaluate(child, pointer) for child in nodes]
         if name == "jsondecode" and len(values) == 1:
             if isinstance(values[0], Encoded):
@@ -313,7 +430,9 @@ class _Evaluator:
                     kind = labels[1] if len(labels) > 1 else "dynamic"
                     entries = result.setdefault(kind, [])
                     block_pointer = jp.join(pointer, kind, len(entries))
-                    entries.append(Unknown(f"dynamic {json.dumps(kind)} block"))
+                    deferred = DeferredBlocks(f"dynamic {json.dumps(kind)} block", child, self, block_pointer)
+                    deferred.label = kind
+                    entries.append(deferred if self.scope is None else self._expand(deferred))
                     self.record(block_pointer, _span(child.children[0]), child, None)
                     continue
                 kind = labels[0] if labels else "block"
@@ -322,6 +441,9 @@ class _Evaluator:
                 entries.append(self.body(body, block_pointer))
                 self.spans[block_pointer] = (None, _span(child.children[0]) or _span(child), True)
         return result
+
+    def _expand(self, deferred):
+        return self.scope.expand_dynamic(self, deferred.node, deferred.label, deferred.pointer)
 
     def _labels(self, block) -> list[str]:
         out = []
@@ -403,6 +525,9 @@ def parse_hcl(text: str, path: str | None) -> HclFile:
         if block.data != "block":
             continue
         labels = evaluator._labels(block)
+        if labels and labels[0] in MODULE_BLOCKS:
+            _module_block(evaluator, block, labels, data)
+            continue
         if len(labels) != 3 or labels[0] not in ("resource", "data"):
             continue
         section, kind, name = labels
@@ -416,6 +541,24 @@ def parse_hcl(text: str, path: str | None) -> HclFile:
             named[name] = {}
         evaluator.spans[pointer] = (None, _span(block.children[0]) or _span(block), True)
     return HclFile(data, evaluator.spans)
+
+
+# Blocks that give a module its values: `variable "x" { default = ... }`, `locals { ... }`, `module "m" { ... }`
+# (a call: its source and inputs) and `output "o" { value = ... }`; kept as {kind: {name: body}}.
+MODULE_BLOCKS = ("variable", "locals", "module", "output")
+
+
+def _module_block(evaluator: _Evaluator, block, labels: list[str], data: dict) -> None:
+    kind = labels[0]
+    try:
+        if kind == "locals":
+            named = data.setdefault("locals", {})
+            for name, value in evaluator.body(_children(block)[-1], jp.join("", "locals")).items():
+                named.setdefault(name, value)
+        elif len(labels) == 2:
+            data.setdefault(kind, {}).setdefault(labels[1], evaluator.body(_children(block)[-1], jp.join("", kind, labels[1])))
+    except RecursionError:
+        pass
 
 
 def _describe(error) -> str:

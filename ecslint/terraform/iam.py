@@ -39,13 +39,21 @@ def _principals(blocks) -> dict | str | Unknown:
     return {kind: values[0] if len(values) == 1 else values for kind, values in principal.items()}
 
 
-def policy_from_data_source(body: dict, pointer: str, spans: dict | None) -> dict | Unknown:
-    """The JSON an `aws_iam_policy_document` renders; Unknown when it merges other documents. Aliases the
-    statements' positions (`Statement/0` -> `statement/0`) in spans so that findings land on the blocks."""
-    if any(key in body for key in ("source_policy_documents", "override_policy_documents", "source_json", "override_json")):
+# A condition ecslint cannot read still conditions the statement: it "may" allow, never "allows".
+UNKNOWN_CONDITION = {"Null": {"(a condition known after apply)": "unknown"}}
+
+
+def policy_from_data_source(body: dict, pointer: str, spans: dict | None, merged=None) -> dict | Unknown:
+    """The JSON an `aws_iam_policy_document` renders (`merged(value)` reads the documents it merges); Unknown when a
+    part of it cannot be read. Aliases the statements' positions (`Statement/0` -> `statement/0`) in spans so that
+    findings land on the blocks."""
+    if any(key in body for key in ("source_json", "override_json")) or (merged is None and any(key in body for key in ("source_policy_documents", "override_policy_documents"))):
         return Unknown("a merged policy document")
     statements = []
-    for index, block in enumerate(body.get("statement") or []):
+    blocks = body.get("statement") or []
+    if not isinstance(blocks, list):
+        return Unknown("statements known after apply")
+    for index, block in enumerate(blocks):
         if not isinstance(block, dict):
             return Unknown("a dynamic statement")
         statement: dict = {"Effect": block.get("effect", "Allow")}
@@ -57,26 +65,83 @@ def policy_from_data_source(body: dict, pointer: str, spans: dict | None) -> dic
         for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
             if key in block:
                 statement[name] = _principals(block[key])
-        for condition in block.get("condition") or []:
-            if not isinstance(condition, dict):
-                return Unknown("a dynamic condition")
-            values = condition.get("values")
-            statement.setdefault("Condition", {}).setdefault(condition.get("test"), {})[condition.get("variable")] = values
+        conditions = block.get("condition") or []
+        for condition in conditions if isinstance(conditions, list) else [conditions]:
+            test, variable = (condition.get("test"), condition.get("variable")) if isinstance(condition, dict) else (None, None)
+            if not isinstance(test, str) or not isinstance(variable, str) or isinstance(test, Unknown) or isinstance(variable, Unknown):
+                statement.setdefault("Condition", {}).update(UNKNOWN_CONDITION)
+                continue
+            statement.setdefault("Condition", {}).setdefault(test, {})[variable] = condition.get("values")
         statements.append(statement)
         if spans is not None and jp.join(pointer, "statement", index) in spans:
             spans[jp.join(pointer, "Statement", index)] = spans[jp.join(pointer, "statement", index)]
+    if merged is not None and any(key in body for key in ("source_policy_documents", "override_policy_documents")):
+        # Terraform: source documents first, this document's statements replacing those of the same Sid, then the
+        # override documents' replacing any of the same Sid (AWS provider, aws_iam_policy_document, verified 2026-12).
+        combined: list = []
+        for layer in ([merged(item) for item in _items(body.get("source_policy_documents"))], [{"Statement": statements}], [merged(item) for item in _items(body.get("override_policy_documents"))]):
+            for document in layer:
+                if not isinstance(document, dict) or not isinstance(document.get("Statement"), (list, dict)):
+                    return Unknown("a merged policy document known after apply")
+                for statement in document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]:
+                    sid = statement.get("Sid") if isinstance(statement, dict) else None
+                    same = next((position for position, other in enumerate(combined) if sid and isinstance(other, dict) and other.get("Sid") == sid), None)
+                    if same is None:
+                        combined.append(statement)
+                    else:
+                        combined[same] = statement
+        statements = combined
     document = {"Version": body.get("version", "2012-10-17"), "Statement": statements}
     if "policy_id" in body:
         document["Id"] = body["policy_id"]
     return document
 
 
-def _document(value) -> dict | None:
-    """A policy document when its JSON and every value in it are known."""
+def _items(value) -> list:
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
+def partial_document(decoded) -> tuple[dict | None, int]:
+    """A policy document with its unknown parts made safe, and how many Allow statements were dropped.
+
+    A statement whose resources or condition values are unknown stays: an unknown resource is a `${...}` pattern
+    (which may match anything a rule asks about) and an unknown condition makes it conditional. An Allow whose
+    actions are unknown is dropped (the role is then incomplete); a Deny or an effect that is unknown makes the
+    whole document unreadable (None), since what it takes away cannot be told.
+    """
+    if not isinstance(decoded, dict):
+        return None, 0
+    if not contains_deploy_time_value(decoded):
+        return decoded, 0
+    raw = decoded.get("Statement")
+    entries = [raw] if isinstance(raw, dict) else raw
+    if not isinstance(entries, list):
+        return None, 0
+    kept, dropped = [], 0
+    for statement in entries:
+        if not isinstance(statement, dict) or statement.get("Effect") not in ("Allow", "Deny"):
+            return None, 0
+        actions = statement.get("Action", statement.get("NotAction"))
+        if contains_deploy_time_value(actions) or isinstance(actions, Unknown):
+            if statement["Effect"] == "Deny":
+                return None, 0
+            dropped += 1
+            continue
+        condition = statement.get("Condition")
+        if condition is not None and not isinstance(condition, dict) or (isinstance(condition, dict) and any(isinstance(test, Unknown) or not isinstance(body, dict) for test, body in condition.items())):
+            statement = {**statement, "Condition": UNKNOWN_CONDITION}
+        kept.append(statement)
+    return {**decoded, "Statement": kept}, dropped
+
+
+def _document(value) -> tuple[dict | None, int]:
+    """A policy document as far as it is known (see partial_document), and the number of statements dropped."""
     decoded, known = decode_json_attribute(value)
-    if not known or not isinstance(decoded, dict) or contains_deploy_time_value(decoded):
-        return None
-    return decoded
+    if not known:
+        return None, 0
+    return partial_document(decoded)
 
 
 def _text(value) -> str | None:
@@ -87,13 +152,28 @@ class _Roles:
     def __init__(self, resources: list[Resource]):
         self.resources = resources
         # `${data.aws_iam_policy_document.x.json}` -> (its rendered document, where the data source is).
-        self.documents = {}
-        for resource in resources:
-            if resource.type == "data.aws_iam_policy_document":
-                spans = getattr(resource.document.locator, "spans", None)
-                self.documents[resource.key("json")] = (policy_from_data_source(resource.values, resource.pointer, spans), resource)
+        self.data_sources = {resource.key("json"): resource for resource in resources if resource.type == "data.aws_iam_policy_document"}
+        self.documents: dict = {}
         self.policies = {resource.base: resource for resource in resources if resource.type == "aws_iam_policy"}
         self.roles = [resource for resource in resources if resource.type == "aws_iam_role"]
+        self._rendering: set[str] = set()
+
+    def rendered(self, key: str):
+        """(the document a data source renders, the data source), merged documents read first."""
+        if key not in self.documents:
+            resource = self.data_sources[key]
+            self._rendering.add(key)
+            spans = getattr(resource.document.locator, "spans", None)
+            document = policy_from_data_source(resource.values, resource.pointer, spans, self._merged)
+            self._rendering.discard(key)
+            self.documents[key] = (document, resource)
+        return self.documents[key]
+
+    def _merged(self, value):
+        if isinstance(value, str) and value in self.data_sources and value not in self._rendering:
+            return self.rendered(value)[0]
+        decoded, known = decode_json_attribute(value)
+        return decoded if known and not isinstance(value, Unknown) else Unknown("a policy document known after apply")
 
     def refers_to(self, value, role: Resource) -> bool | None:
         """Whether value names the role: True, False, or None when it cannot be told (an unknown value)."""
@@ -106,27 +186,32 @@ class _Roles:
             return value in (name, arn) if (name or arn) else None
         return False
 
-    def read(self, value, location: Location) -> tuple[dict | None, Location]:
-        """A policy attribute's document and where its statements are (the data source, for one)."""
-        if isinstance(value, str) and value in self.documents:
-            document, source = self.documents[value]
-            known = isinstance(document, dict) and not contains_deploy_time_value(document)
-            return (document if known else None), Location(source.document, source.pointer)
-        return _document(value), location
+    def read(self, value, location: Location, missing: list | None = None, label: str = "") -> tuple[dict | None, Location]:
+        """A policy attribute's document as far as it is known, and where its statements are (the data source, for one).
+        Statements left out for actions known only after apply are noted in missing."""
+        if isinstance(value, str) and value in self.data_sources:
+            document, source = self.rendered(value)
+            document, dropped = partial_document(document) if not isinstance(document, Unknown) else (None, 0)
+            location = Location(source.document, source.pointer)
+        else:
+            document, dropped = _document(value)
+        if dropped and missing is not None and document is not None:
+            missing.append(f"{dropped} statement{'s' if dropped > 1 else ''} of {label or 'a policy'} (actions known after apply)")
+        return document, location
 
     def policy_for_arn(self, arn, location: Location, missing: list[str]) -> Policy | None:
         if isinstance(arn, str):
             for resource in self.policies.values():
                 if resource.names(arn) or (_text(resource.values.get("arn")) == arn):
-                    document, where = self.read(resource.values.get("policy"), Location(resource.document, resource.at("policy")))
+                    name = _text(resource.values.get("name")) or resource.name
+                    document, where = self.read(resource.values.get("policy"), Location(resource.document, resource.at("policy")), missing, f"policy '{name}'")
                     if document is None:
                         break
-                    name = _text(resource.values.get("name")) or resource.name
                     return parse_policy(name, "managed", document, where, arn=_text(resource.values.get("arn")))
             else:
                 offline = managed.known(arn)
                 if offline is not None:
-                    return parse_policy(offline.name, "aws-managed", offline.document, location, locate_statements=False, arn=arn, offline_version=offline.version_id)
+                    return parse_policy(offline.name, "aws-managed", offline.document, location, locate_statements=False, arn=arn, offline_version=offline.described_version)
         missing.append(arn if isinstance(arn, str) else getattr(arn, "source", "a policy ARN known after apply"))
         return None
 
@@ -155,6 +240,14 @@ class _Roles:
                     self._inline(other.values.get("policy"), _text(other.values.get("name")) or other.name, Location(other.document, other.at("policy")), policies, missing)
                 elif matches is None:
                     missing.append(f"{other.address} (its role is known after apply)")
+            elif other.type == "aws_iam_role_policy_attachments_exclusive":
+                matches = self.refers_to(other.values.get("role_name"), role)
+                arns = other.values.get("policy_arns")
+                if matches:
+                    for index, policy_arn in enumerate(arns if isinstance(arns, list) else [arns]):
+                        self._attach(policy_arn, Location(other.document, other.at("policy_arns", index) if isinstance(arns, list) else other.at("policy_arns")), policies, attachments, missing)
+                elif matches is None:
+                    missing.append(f"{other.address} (its role is known after apply)")
             elif other.type in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
                 targets = other.values.get("role") if other.type == "aws_iam_role_policy_attachment" else other.values.get("roles")
                 found = [self.refers_to(target, role) for target in (targets if isinstance(targets, list) else [targets])]
@@ -170,7 +263,7 @@ class _Roles:
         return Role(name, arn, Location(role.document, role.pointer), trust, PolicySet(tuple(policies), boundary, boundary_unknown), tuple(attachments), tuple(missing))
 
     def _inline(self, value, name: str, location: Location, policies: list, missing: list) -> None:
-        document, where = self.read(value, location)
+        document, where = self.read(value, location, missing, f"inline policy '{name}'")
         if document is None:
             missing.append(f"inline policy '{name}' (known after apply)")
         else:
@@ -185,7 +278,15 @@ class _Roles:
             policies.append(policy)
 
 
-def iam_context(resources: list[Resource]) -> IamContext:
+def _looked_up_role(resource: Resource) -> Role:
+    """`data "aws_iam_role"`: a role that exists outside the module; its policies are not in sight."""
+    name = _text(resource.values.get("name")) or resource.name
+    return Role(name, _text(resource.values.get("arn")) or resource.key("arn"), Location(resource.document, resource.pointer), None, PolicySet(()), (), (f"{resource.address} (a role looked up by name: its policies are not in the module)",))
+
+
+def iam_context(resources: list[Resource], unfollowed: dict | None = None) -> IamContext:
     """The roles the resources declare, each with the policies attached to it among them."""
     builder = _Roles(resources)
-    return IamContext([builder.build(role) for role in builder.roles])
+    roles = [builder.build(role) for role in builder.roles]
+    roles += [_looked_up_role(resource) for resource in resources if resource.type == "data.aws_iam_role"]
+    return IamContext(roles, unfollowed=dict(unfollowed or {}))

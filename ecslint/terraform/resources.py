@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from ecslint.documents import pointer as jp
+from ecslint.report.findings import Related
+from ecslint.subjects.task_definition import IGNORE_TAG
+from ecslint.terraform.template import Unknown
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 
@@ -41,3 +44,16 @@ class Resource:
     def names(self, value) -> bool:
         """True when value (an attribute of another resource) refers to this resource by reference."""
         return isinstance(value, str) and value in (self.key("arn"), self.key("name"), self.key("id"))
+
+
+def ignore_from_tags(tags) -> tuple[str, ...]:
+    """`tags = { "ecslint:ignore" = "ECS601 ECS602" }`: the resource's inline suppression."""
+    value = tags.get(IGNORE_TAG) if isinstance(tags, dict) else None
+    return tuple(value.replace(",", " ").upper().split()) if isinstance(value, str) and not isinstance(value, Unknown) else ()
+
+
+def resource_declaration(resource) -> Related | None:
+    """For plans, where a finding's line alone does not say which resource it is: the resource's `address` key."""
+    if resource.document.syntax == "hcl":
+        return None  # the finding is inside the resource block already
+    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource `{resource.address}`")

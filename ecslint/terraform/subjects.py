@@ -10,14 +10,25 @@ from pathlib import Path
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.task_definition import IGNORE_TAG, TaskDefinition, task_definitions
+from ecslint.subjects.task_definition import TaskDefinition, task_definitions
 from ecslint.selection import matches
+from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.template import Unknown, unknown_pointers
 
 TASK_TYPE = "aws_ecs_task_definition"
 ECR_PREFIX = "aws_ecr_"
+# Read by ecslint.terraform.service, imported only for documents that declare one.
+SERVICE_TYPE = "aws_ecs_service"
 POLICY_DOCUMENT = "aws_iam_policy_document"
-IAM_TYPES = frozenset({"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_policy", f"data.{POLICY_DOCUMENT}"})
+# Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
+# ARN or name, and roles looked up by name (their policies unknown, but named).
+IAM_DATA_SOURCES = (POLICY_DOCUMENT, "aws_iam_policy", "aws_iam_role")
+IAM_TYPES = frozenset(
+    {"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_policy",
+     "aws_iam_role_policy_attachments_exclusive", "aws_iam_role_policies_exclusive"}
+    | {f"data.{kind}" for kind in IAM_DATA_SOURCES}
+)
+ROLE_FIELDS = ("execution_role_arn", "task_role_arn")
 
 # Rules whose verdict rests on a task-level field: when that field is unknown they say nothing at all, as
 # their findings may point elsewhere (ECS101 points at the secret that needs the role, not at the role).
@@ -52,9 +63,47 @@ class TerraformTaskDefinition(TaskDefinition):
     unknown: tuple[str, ...] = ()
     containers_complete: bool = True
     ignore: tuple[str, ...] = ()
+    # `${aws_secretsmanager_secret.x.arn}` -> the ARN expression of its customer managed key (None: none or unknown),
+    # for the secrets the module itself defines.
+    module_secrets: dict = field(default_factory=dict, compare=False, repr=False)
+    # How `defined_secret` writes references, for the role writers.
+    expression_syntax = "terraform"
+
+    def defined_secret(self, value):
+        """For a `valueFrom` that references an `aws_secretsmanager_secret` of the module: (its ARN expression, its key's) or None."""
+        text = value.strip() if isinstance(value, str) else ""
+        return (text, self.module_secrets[text]) if text in self.module_secrets else None
+
+    def _same_role_expression(self) -> bool:
+        execution, task = self.data.get("executionRoleArn"), self.data.get("taskRoleArn")
+        # `count.index` and `each` differ between instances of one resource, but not between its two fields.
+        return isinstance(execution, str) and isinstance(task, str) and bool(execution.strip()) and execution == task
 
     def source_pointer(self, pointer: str) -> str:
         return self.mapped.source_pointer(pointer) if self.mapped is not None else pointer
+
+    def spell_message(self, message: str, pointer: str) -> str:
+        if self.mapped is None:
+            return message  # a container template: camelCase JSON throughout
+        from ecslint.subjects.field_spelling import respell
+        from ecslint.terraform.taskdef import TERRAFORM_NAMES
+
+        return respell(message, pointer, lambda _definition, field, in_container: field if in_container else TERRAFORM_NAMES.get(field, field))
+
+    def spell_path(self, pointer: str, base: str) -> str:
+        """Terraform's own arguments in snake_case (`requires_compatibilities`), container definitions as written."""
+        if self.mapped is None:
+            return super().spell_path(pointer, base)
+        from ecslint.terraform.taskdef import SINGLE_BLOCKS
+
+        root, source = self.mapped.source_pointer(base), self.mapped.source_pointer(pointer)
+        if not jp.is_within(source, root):
+            return super().spell_path(pointer, base)
+        tokens = jp.split(source[len(root):])
+        if not jp.is_within(pointer, "/containerDefinitions"):
+            # A block that takes one object is a list of one in parsed HCL: `efs_volume_configuration[0]` reads as the block.
+            tokens = [token for index, token in enumerate(tokens) if not (token == "0" and index and tokens[index - 1] in SINGLE_BLOCKS)]
+        return jp.to_path(jp.join("", *tokens))
 
     def ignore_selectors(self) -> list[str]:
         # Templates keep the task definition's own `ecslint:ignore` tag; resources have theirs in `tags`.
@@ -62,6 +111,8 @@ class TerraformTaskDefinition(TaskDefinition):
 
     def keeps(self, finding: Finding) -> bool:
         """False for a finding that rests on a value known only after apply (given with the check's API pointers)."""
+        if finding.rule_id == "ECS102" and self._same_role_expression():
+            return True  # one expression in both fields is one role, whatever its value
         for unknown in self.unknown:
             if jp.is_within(finding.pointer, unknown):
                 return False
@@ -72,12 +123,6 @@ class TerraformTaskDefinition(TaskDefinition):
             if matches(finding.rule_id, rules) and any(jp.is_within(unknown, self.ptr(name)) for unknown in self.unknown):
                 return False
         return self.containers_complete or not matches(finding.rule_id, RULES_NEEDING_ALL_CONTAINERS)
-
-
-def _ignore_from_tags(tags) -> tuple[str, ...]:
-    """`tags = { "ecslint:ignore" = "ECS601 ECS602" }`: the resource's inline suppression."""
-    value = tags.get(IGNORE_TAG) if isinstance(tags, dict) else None
-    return tuple(value.replace(",", " ").upper().split()) if isinstance(value, str) and not isinstance(value, Unknown) else ()
 
 
 def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
@@ -98,15 +143,8 @@ def _subject(document, resource, iam, roles: list) -> TerraformTaskDefinition:
         mapped=mapped,
         unknown=tuple(unknown_pointers(mapped.data)),
         containers_complete=complete,
-        ignore=_ignore_from_tags(resource.values.get("tags")),
+        ignore=ignore_from_tags(resource.values.get("tags")),
     )
-
-
-def resource_declaration(resource) -> Related | None:
-    """For plans, where a finding's line alone does not say which resource it is: the resource's `address` key."""
-    if resource.document.syntax == "hcl":
-        return None  # the finding is inside the resource block already
-    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource `{resource.address}`")
 
 
 def _resolve_role_fields(data: dict, roles: list) -> None:
@@ -122,12 +160,41 @@ def _resolve_role_fields(data: dict, roles: list) -> None:
         # Otherwise the reference stays: its value is unknown, but two fields naming it name the same role (ECS102).
 
 
-def _subjects(document, task_resources: list, iam_resources: list) -> list[TerraformTaskDefinition]:
+def _subjects(document, task_resources: list, iam_resources: list, module: list = (), unfollowed: dict | None = None) -> list[TerraformTaskDefinition]:
+    from dataclasses import replace
+
     from ecslint.terraform.iam import iam_context
 
     roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
-    context = iam_context(iam_resources) if roles else None
-    return [_subject(document, resource, context, roles) for resource in task_resources]
+    context = iam_context(iam_resources, unfollowed) if roles or unfollowed else None
+    secrets = module_secrets(module)
+    found = [_subject(document, resource, context, roles) for resource in task_resources]
+    return [replace(subject, module_secrets=secrets) for subject in found] if secrets else found
+
+
+# `kms_key_id` of aws_secretsmanager_secret takes a key ID, key ARN or alias (Terraform AWS provider docs,
+# verified 2026-11-30): `aws_kms_key.x.arn` names the key; `.key_id`/`.id` its ID, from which the ARN is built.
+_KMS_REFERENCE = re.compile(r"^\$\{(aws_kms_key\.[\w-]+)\.(arn|key_id|id)\}$")
+
+
+def module_secrets(resources) -> dict:
+    """`${aws_secretsmanager_secret.x.arn}` -> its customer managed key's ARN expression, or None, for each such secret."""
+    found = {}
+    for resource in resources:
+        if resource.type != "aws_secretsmanager_secret":
+            continue
+        key = resource.values.get("kms_key_id")
+        match = _KMS_REFERENCE.match(key) if isinstance(key, str) else None
+        if match and match.group(2) == "arn":
+            arn = key
+        elif match:
+            arn = "arn:<PARTITION>:kms:<REGION>:<ACCOUNT_ID>:key/${" + f"{match.group(1)}.{match.group(2)}" + "}"
+        elif isinstance(key, str) and key.startswith("arn:") and ":key/" in key and "${" not in key:
+            arn = key
+        else:
+            arn = None
+        found[resource.key("arn")] = arn
+    return found
 
 
 # .tf files -------------------------------------------------------------------------------------------
@@ -142,13 +209,63 @@ def _hcl_resources(document) -> list:
         for name, body in named.items():
             if isinstance(body, dict):
                 found.append(Resource(kind, name, f"{kind}.{name}", body, document, jp.join("", "resource", kind, name)))
-    for name, body in ((data.get("data") or {}).get(POLICY_DOCUMENT) or {}).items():
-        if isinstance(body, dict):
-            found.append(Resource(f"data.{POLICY_DOCUMENT}", name, f"data.{POLICY_DOCUMENT}.{name}", body, document, jp.join("", "data", POLICY_DOCUMENT, name)))
+    for kind in IAM_DATA_SOURCES:
+        for name, body in ((data.get("data") or {}).get(kind) or {}).items():
+            if isinstance(body, dict):
+                found.append(Resource(f"data.{kind}", name, f"data.{kind}.{name}", body, document, jp.join("", "data", kind, name)))
+    return found
+
+
+def _prefixed(resources: list, prefix: str) -> list:
+    from dataclasses import replace
+
+    return [replace(resource, address=prefix + resource.address, base="") for resource in resources] if prefix else resources
+
+
+def _instances(scope, resource) -> list:
+    """The resource's instances as the module's values decide them (`count = 0`: none), their values evaluated."""
+    from dataclasses import replace
+
+    body = resource.values
+    found = scope.instances(f"{resource.type}.{resource.name}") if ("count" in body or "for_each" in body) else None
+    if found is None or found.count is None:
+        return [replace(resource, values=scope.resolve(body))]
+    if found.keys is not None:
+        collection = found.collection
+        return [
+            replace(resource, address=f"{resource.address}[{json.dumps(key)}]", base=resource.base, values=scope.resolve(body, {"each": {"key": key, "value": collection[key] if isinstance(collection, dict) else key}}))
+            for key in found.keys
+        ]
+    return [replace(resource, address=f"{resource.address}[{index}]", base=resource.base, values=scope.resolve(body, {"count": {"index": index}})) for index in range(found.count)]
+
+
+def _module_iam_resources(scope, resources: list) -> list:
+    """IAM resources of the module and of the local child modules its role fields and policies led to, evaluated."""
+    found = [instance for resource in resources for instance in _instances(scope, resource)]
+    for child in list(scope.children.values()):
+        if child is None:
+            continue
+        inner = [resource for document in child.documents for resource in _hcl_resources(document) if resource.type in IAM_TYPES]
+        found += _module_iam_resources(child, _prefixed(inner, child.prefix))
     return found
 
 
 _MODULE_CACHE: dict[str, tuple[tuple[int, int], object]] = {}
+# A sibling `.tf` file is read when it may hold what the module's roles depend on.
+MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output")
+
+
+def _parse_module_file(path: Path, raw: bytes):
+    from ecslint.documents.parse import Document
+    from ecslint.documents.yamltext import YamlLocator
+    from ecslint.terraform.hcl import HclError, parse_hcl
+
+    try:
+        text = raw.decode("utf-8-sig")
+        parsed = parse_hcl(text, path.as_posix())
+    except (UnicodeDecodeError, HclError):
+        return None
+    return Document(path.as_posix(), text, parsed.data, False, "hcl", YamlLocator(parsed.spans, []))
 
 
 def _sibling_documents(document) -> list:
@@ -171,7 +288,7 @@ def _sibling_documents(document) -> list:
             cached = _MODULE_CACHE.get(key)
             if cached is None or cached[0] != (info.st_mtime_ns, info.st_size):
                 raw = path.read_bytes()
-                parsed = parse(path.as_posix(), raw, {"hcl": parse_terraform}) if TASK_TYPE.encode() in raw or b"aws_iam_" in raw else None
+                parsed = _parse_module_file(path, raw) if any(marker in raw for marker in MODULE_MARKERS) else None
                 _MODULE_CACHE[key] = cached = ((info.st_mtime_ns, info.st_size), parsed)
         except OSError:
             continue
@@ -204,21 +321,47 @@ def _module_text(document) -> str:
     return "\n".join(texts)
 
 
+def _services(document, resources: list) -> list:
+    if not any(resource.type == SERVICE_TYPE for resource in resources):
+        return []
+    from ecslint.terraform.service import service_subjects
+
+    return service_subjects(document, resources)
+
+
 def hcl_subjects(document) -> list:
     own = _hcl_resources(document)
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     registry = _ecr_subjects(own, document)
     if not tasks:
-        return registry
-    module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
+        return registry + _services(document, own)
+    from dataclasses import replace
+
+    from ecslint.terraform.scope import Scope
+
+    siblings = _sibling_documents(document)
+    module = own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
     declared_in: dict[str, set[str]] = {}
     for resource in module:
         declared_in.setdefault(resource.address, set()).add(resource.document.path)
     if any(len(paths) > 1 for paths in declared_in.values()):
         # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
         # this file's own resources can be trusted to be the ones its references mean.
-        module = own
-    return _subjects(document, tasks, [resource for resource in module if resource.type in IAM_TYPES]) + registry
+        module, siblings = own, []
+    real = document.path and not document.path.startswith("<")
+    scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
+    # Role fields first: the child modules their values lead to are then known.
+    tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
+    iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
+    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own) + registry
+
+
+def _unfollowed(scope) -> dict:
+    found = dict(scope.unfollowed)
+    for child in scope.children.values():
+        if child is not None:
+            found.update(_unfollowed(child))
+    return found
 
 
 # Plans and state -------------------------------------------------------------------------------------
@@ -302,10 +445,12 @@ def _plan_resources(document) -> list:
             continue
         module_address = module.get("address") if isinstance(module.get("address"), str) else ""
         for index, entry in enumerate(module.get("resources") or []):
-            if not isinstance(entry, dict) or entry.get("mode", "managed") != "managed" or not isinstance(entry.get("values"), dict):
+            if not isinstance(entry, dict) or entry.get("mode", "managed") not in ("managed", "data") or not isinstance(entry.get("values"), dict):
                 continue
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
-            if kind not in IAM_TYPES and kind != TASK_TYPE and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
+            if entry.get("mode") == "data" and isinstance(kind, str):
+                kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
@@ -333,8 +478,8 @@ def _plan_resources(document) -> list:
 def plan_subjects(document) -> list:
     resources = _plan_resources(document)
     tasks = [resource for resource in resources if resource.type == TASK_TYPE]
-    registry = _ecr_subjects(resources)
-    return (_subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []) + registry
+    found = _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
+    return found + _services(document, resources) + _ecr_subjects(resources)
 
 
 # Container templates (.json.tpl) ---------------------------------------------------------------------

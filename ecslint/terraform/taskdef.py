@@ -74,6 +74,31 @@ TASK_ATTRIBUTES: dict = {
     "runtime_platform": Block("runtimePlatform", {"operating_system_family": "operatingSystemFamily", "cpu_architecture": "cpuArchitecture"}, single=True),
     "proxy_configuration": Block("proxyConfiguration", {"type": "type", "container_name": "containerName", "properties": "properties"}, single=True),
 }
+
+
+def _single_blocks(members: dict, found: set) -> set:
+    """Provider names of blocks that take one object (parsed HCL holds them as lists of one)."""
+    for terraform_name, target in members.items():
+        if isinstance(target, Block):
+            if target.single:
+                found.add(terraform_name)
+            _single_blocks(target.members, found)
+    return found
+
+
+def _terraform_names(members: dict, found: dict) -> dict:
+    """API field -> the provider's argument or block name, over every block (the names do not clash)."""
+    for terraform_name, target in members.items():
+        if isinstance(target, Block):
+            found.setdefault(target.name, terraform_name)
+            _terraform_names(target.members, found)
+        else:
+            found.setdefault(target, terraform_name)
+    return found
+
+
+SINGLE_BLOCKS = frozenset(_single_blocks(TASK_ATTRIBUTES, set()))
+TERRAFORM_NAMES = _terraform_names(TASK_ATTRIBUTES, {"containerDefinitions": "container_definitions", "host": "host_path", "sourcePath": "host_path"})
 # Terraform takes these as strings and converts numbers (`cpu = 256`); the API's type is string too.
 _STRING_ATTRIBUTES = frozenset({"cpu", "memory"})
 
@@ -94,11 +119,20 @@ class MappedTask:
             if not candidate:
                 return self.sources.get("", pointer)
             candidate = jp.parent(candidate)
-        return self.sources[candidate] + pointer[len(candidate) :]
+        rest = pointer[len(candidate) :]
+        if rest and not jp.is_within(pointer, "/containerDefinitions"):
+            # A field the resource does not write (a required one): named as the provider names it.
+            rest = jp.join("", *(TERRAFORM_NAMES.get(token, token) for token in jp.split(rest)))
+        return self.sources[candidate] + rest
 
 
 def _empty(value) -> bool:
     return value is None or (isinstance(value, (list, dict)) and not value)
+
+
+def _kept_block(mapped) -> bool:
+    """A block written empty (`efs_volume_configuration {}`) is still there: its missing arguments are findings."""
+    return mapped is not None and mapped != []
 
 
 def _map_block(value, block: Block, api: str, source: str, out: MappedTask):
@@ -134,7 +168,7 @@ def _map_object(value, block: Block, api: str, source: str, out: MappedTask):
             continue
         if isinstance(target, Block):
             mapped = _map_block(item, target, jp.join(api, target.name), jp.join(source, key), out)
-            if not _empty(mapped):
+            if _kept_block(mapped):
                 result[target.name] = mapped
         elif key == "host_path":
             out.sources[jp.join(api, "host")] = jp.join(source, key)
@@ -186,13 +220,11 @@ def map_task(values: dict, source: str) -> MappedTask:
             continue
         if isinstance(target, Block):
             mapped = _map_block(item, target, "/" + jp.escape(target.name), jp.join(source, key), out)
-            if not _empty(mapped):
+            if _kept_block(mapped):
                 data[target.name] = mapped
             continue
         if key in _STRING_ATTRIBUTES and isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(int(item)) if float(item).is_integer() else str(item)
-        if key == "requires_compatibilities" and isinstance(item, str) and not isinstance(item, Unknown):
-            item = [item]
         out.sources["/" + jp.escape(target)] = jp.join(source, key)
         data[target] = item
     out.data = data

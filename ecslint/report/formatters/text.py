@@ -7,6 +7,7 @@ from collections import Counter
 from ecslint.report.formatters.common import FormatContext, level_counts, plural
 from ecslint.report.formatters.excerpt import excerpt
 from ecslint.report.formatters.sentences import split_first_sentence
+from ecslint.subjects.quoting import quote
 
 _COLORS = {"error": "31", "warning": "33", "note": "36"}
 INDENT = "    "
@@ -103,7 +104,28 @@ def format_text(report, rules, context: FormatContext) -> str:
             lines += finding_lines(finding, context, sources)
     if not context.quiet:
         lines.append(summary_line(report))
-        if report.unresolved_roles:
-            roles = ", ".join(sorted(report.unresolved_roles))
-            lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
+        lines += iam_summary_lines(report)
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def iam_summary_lines(report) -> list[str]:
+    """What the IAM rules could not see: roles not supplied, role fields known only at deploy time, modules not followed."""
+    lines = []
+    concrete = sorted(role for role in report.unresolved_roles if "${" not in role)
+    deploy_time = sorted({_expression(role) for role in report.unresolved_roles if "${" in role})
+    if concrete:
+        roles = ", ".join(concrete)
+        lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
+    if deploy_time:
+        shown = ", ".join(quote(role) for role in deploy_time[:5]) + (f" and {len(deploy_time) - 5} more" if len(deploy_time) > 5 else "")
+        lines.append(f"IAM rules skipped for role fields known only at deploy time ({shown}): lint a Terraform plan (`terraform show -json`) or give the roles with --iam.")
+    unfollowed = getattr(report, "unfollowed_modules", {})
+    if unfollowed:
+        shown = ", ".join(f"{address} ({quote(source)})" for address, source in sorted(unfollowed.items()))
+        lines.append(f"Terraform modules not followed (only local `./` sources are read), so roles from them are unknown: {shown}.")
+    return lines
+
+
+def _expression(value: str) -> str:
+    """`${aws_ecs_task_definition.app task_role_arn}` -> the resource and field it names."""
+    return value[2:-1] if value.startswith("${") and value.endswith("}") and value.count("${") == 1 else value

@@ -1,0 +1,161 @@
+"""ECS910-ECS914: how a service rolls out a new revision: rolling updates and their circuit breaker,
+ECS-native blue/green, linear and canary deployments, CodeDeploy, health-check grace periods.
+
+Facts: botocore ECS model 1.44.8 (DeploymentConfiguration, DeploymentCircuitBreaker,
+LinearConfiguration, CanaryConfiguration, DeploymentLifecycleHook, DeploymentEarlySuccessCriteria,
+AdvancedConfiguration, CreateServiceRequest.healthCheckGracePeriodSeconds documentation), then the
+ECS developer guide ("Deploy Amazon ECS services by replacing tasks", "Amazon ECS blue/green
+deployments", "Amazon ECS linear deployments", "Amazon ECS canary deployments",
+"How the Amazon ECS deployment circuit breaker detects failures"), 2026-12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ecslint.checks import check
+from ecslint.documents import pointer as jp
+from ecslint.report.findings import Finding
+from ecslint.subjects.quoting import quote, quote_text
+from ecslint.subjects.service import Service, get, known
+from ecslint.subjects.task_definition import dict_entries
+
+TRAFFIC_SHIFTING = ("BLUE_GREEN", "LINEAR", "CANARY")
+# DeploymentLifecycleHook.lifecycleStages: "PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT stages."
+PAUSE_FORBIDDEN_STAGES = ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
+# LinearConfiguration / CanaryConfiguration: percent ranges and bake times of 0 to 1440 minutes.
+STEP_PERCENT, CANARY_PERCENT, BAKE_MINUTES = (3.0, 100.0), (0.1, 100.0), (0, 1440)
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _enabled(block) -> bool:
+    return isinstance(block, dict) and block.get("enable") is True and block.get("rollback") is True
+
+
+@check("ECS910", subject=Service)
+def deployment_circuit_breaker(service: Service) -> Iterator[Finding]:
+    if not service.is_service:
+        return
+    deployment = service.deployment
+    breaker = deployment.get("deploymentCircuitBreaker")
+    at = service.ptr("deploymentConfiguration", "deploymentCircuitBreaker")
+    controller, strategy = service.controller, service.strategy
+    if isinstance(breaker, dict) and breaker.get("enable") is True:
+        if controller in ("CODE_DEPLOY", "EXTERNAL"):
+            message = f"{service.label} turns on the deployment circuit breaker with the {quote(controller)} controller; \"The deployment circuit breaker can only be used for services using the rolling update (ECS) deployment type.\""
+            yield Finding("ECS910", at, message, level="error")
+        elif strategy in TRAFFIC_SHIFTING:
+            # The model ties the breaker to the ECS controller, not to a strategy: said as a warning, not an error.
+            message = f"{service.label} turns on the deployment circuit breaker with the {quote(strategy)} strategy, which rolls back through its own lifecycle stages and bake time; check that the breaker is honoured there."
+            yield Finding("ECS910", at, message, level="warning")
+        return
+    if not service.complete or controller != "ECS" or strategy != "ROLLING" or _enabled(deployment.get("alarms")):
+        return
+    where = at if isinstance(breaker, dict) else service.ptr("deploymentConfiguration") if "deploymentConfiguration" in service.data else service.pointer
+    message = (
+        f"{service.label} rolls out without the deployment circuit breaker (`deploymentCircuitBreaker` with `enable` and `rollback` true); "
+        "a revision that never gets healthy keeps replacing tasks and is never rolled back."
+    )
+    yield Finding("ECS910", where, message)
+
+
+@check("ECS911", subject=Service)
+def invalid_deployment_configuration(service: Service) -> Iterator[Finding]:
+    if not service.is_service:
+        return
+    deployment = service.deployment
+    at = service.ptr("deploymentConfiguration")
+    minimum, maximum = get(deployment, "minimumHealthyPercent", int), get(deployment, "maximumPercent", int)
+    if minimum is not None and maximum is not None and minimum >= maximum and service.controller == "ECS":
+        message = (
+            f"{service.label} has `minimumHealthyPercent` {minimum} and `maximumPercent` {maximum}: a deployment may neither stop an old task "
+            "nor start a new one, so it never progresses; keep `minimumHealthyPercent` below `maximumPercent`."
+        )
+        yield Finding("ECS911", jp.join(at, "minimumHealthyPercent"), message)
+    strategy = service.strategy
+    if strategy == "BLUE_GREEN" and "bakeTimeInMinutes" not in deployment:
+        yield Finding("ECS911", jp.join(at, "strategy"), f"{service.label} uses `strategy: BLUE_GREEN` without `bakeTimeInMinutes`; \"You must provide this parameter when you use the BLUE_GREEN deployment strategy.\"")
+    for key, wanted, percent_key, percent_range in (("linearConfiguration", "LINEAR", "stepPercent", STEP_PERCENT), ("canaryConfiguration", "CANARY", "canaryPercent", CANARY_PERCENT)):
+        block = get(deployment, key, dict)
+        if block is None:
+            continue
+        if strategy is not None and strategy != wanted:
+            yield Finding("ECS911", jp.join(at, key), f"{service.label} sets `{key}`, which only the `{wanted}` strategy reads, with `strategy: {quote_text(strategy)}`.")
+        percent = _number(block.get(percent_key))
+        if percent is not None and not percent_range[0] <= percent <= percent_range[1]:
+            yield Finding("ECS911", jp.join(at, key, percent_key), f"`{percent_key}` must be from {percent_range[0]} to {percent_range[1]}, not {quote(block[percent_key])}.")
+        for bake_key in (name for name in block if name.endswith("BakeTimeInMinutes")):
+            bake = _number(block.get(bake_key))
+            if bake is not None and not BAKE_MINUTES[0] <= bake <= BAKE_MINUTES[1]:
+                yield Finding("ECS911", jp.join(at, key, bake_key), f"`{bake_key}` must be from 0 to 1440 minutes, not {quote(block[bake_key])}.")
+    if strategy in TRAFFIC_SHIFTING and service.controller == "ECS":
+        for index, balancer in service.load_balancers:
+            if "targetGroupArn" in balancer and not isinstance(balancer.get("advancedConfiguration"), dict):
+                message = (
+                    f"{service.label} uses `strategy: {quote_text(strategy)}` behind load balancer #{index + 1} without `advancedConfiguration` "
+                    "(`alternateTargetGroupArn`, `productionListenerRule`, `roleArn`): ECS has no second target group to shift traffic to."
+                )
+                yield Finding("ECS911", service.ptr("loadBalancers", index), message)
+    for index, hook in dict_entries(deployment.get("lifecycleHooks")):
+        where = jp.join(at, "lifecycleHooks", index)
+        target = hook.get("targetType", "AWS_LAMBDA")
+        stages = hook.get("lifecycleStages") if isinstance(hook.get("lifecycleStages"), list) else []
+        if target == "PAUSE":
+            for stage_index, stage in enumerate(stages):
+                if stage in PAUSE_FORBIDDEN_STAGES:
+                    yield Finding("ECS911", jp.join(where, "lifecycleStages", stage_index), f"\"PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT stages\"; lifecycle hook #{index + 1} pauses at {quote(stage)}.")
+        elif target == "AWS_LAMBDA" and not hook.get("hookTargetArn"):
+            yield Finding("ECS911", where, f"Lifecycle hook #{index + 1} invokes a Lambda function (`AWS_LAMBDA`, the default) but has no `hookTargetArn`; the API requires it.")
+    early = get(deployment, "earlySuccessCriteria", dict)
+    if early is not None and early.get("enable") is True and strategy not in ("ROLLING", None):
+        yield Finding("ECS911", jp.join(at, "earlySuccessCriteria"), f"\"You can use early success criteria only with rolling deployment strategy\"; {service.label} uses `strategy: {quote_text(strategy)}`.")
+
+
+@check("ECS912", subject=Service)
+def code_deploy_controller(service: Service) -> Iterator[Finding]:
+    if not service.is_service or not service.complete or service.controller != "CODE_DEPLOY":
+        return
+    if any("targetGroupArn" in balancer for _, balancer in service.load_balancers):
+        return
+    message = (
+        f"{service.label} uses the `CODE_DEPLOY` deployment controller without an Application or Network Load Balancer target group in `loadBalancers`; "
+        "CodeDeploy blue/green shifts traffic between two target groups and cannot deploy it."
+    )
+    yield Finding("ECS912", service.ptr("deploymentController", "type"), message)
+
+
+@check("ECS913", subject=Service)
+def unused_health_check_grace_period(service: Service) -> Iterator[Finding]:
+    grace = service.get("healthCheckGracePeriodSeconds", int)
+    if not service.is_service or not service.complete or not grace:
+        return
+    if service.load_balancers or service.items("vpcLatticeConfigurations"):
+        return
+    task = service.task_definition()
+    if task is None or not getattr(task, "containers_complete", True) or any(isinstance(container.data.get("healthCheck"), dict) for container in task.containers):
+        return
+    message = (
+        f"{service.label} sets `healthCheckGracePeriodSeconds` but has no load balancer, no VPC Lattice and no container `healthCheck`; "
+        "\"If you do not use any of the health checks, then healthCheckGracePeriodSeconds is unused.\""
+    )
+    yield Finding("ECS913", service.ptr("healthCheckGracePeriodSeconds"), message)
+
+
+@check("ECS914", subject=Service)
+def deployment_downtime(service: Service) -> Iterator[Finding]:
+    if not service.is_service or not service.complete or service.scheduling != "REPLICA" or service.controller != "ECS" or service.strategy != "ROLLING":
+        return
+    desired = service.get("desiredCount")
+    if desired is None:
+        desired = service.default_desired_count
+    minimum = get(service.deployment, "minimumHealthyPercent", int)
+    if desired != 1 or minimum is None or minimum >= 100 or not known(service.get("desiredCount", object) or "1"):
+        return
+    message = (
+        f"{service.label} runs one task with `minimumHealthyPercent` {minimum}: each deployment stops that task before its replacement is healthy, "
+        "so the service is down meanwhile; use `minimumHealthyPercent: 100` (with `maximumPercent` 200) or run two tasks."
+    )
+    yield Finding("ECS914", service.ptr("deploymentConfiguration", "minimumHealthyPercent"), message)

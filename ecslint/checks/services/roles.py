@@ -1,0 +1,65 @@
+"""ECS120-ECS121: the roles a service brings: ECS Exec needs the task role, and roles ECS itself
+assumes for the service (EBS, VPC Lattice, blue/green) are neither the task's nor its execution role.
+
+Facts: ECS developer guide, "Monitor Amazon ECS containers with ECS Exec" (the task role needs
+`ssmmessages:CreateControlChannel`, `CreateDataChannel`, `OpenControlChannel`, `OpenDataChannel`),
+"Amazon ECS infrastructure IAM role" (trusted by `ecs.amazonaws.com`), botocore ECS model 1.44.8
+(ServiceManagedEBSVolumeConfiguration.roleArn, VpcLatticeConfiguration.roleArn,
+AdvancedConfiguration.roleArn, DeploymentLifecycleHook.roleArn), 2026-12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ecslint.checks import check
+from ecslint.report.findings import Finding, Related
+from ecslint.subjects.service import Service, get
+from ecslint.subjects.task_definition import dict_entries
+
+
+@check("ECS120", subject=Service)
+def exec_command_needs_task_role(service: Service) -> Iterator[Finding]:
+    if service.get("enableExecuteCommand") is not True:
+        return
+    task = service.task_definition()
+    if task is None or not task.knows_task_fields or "taskRoleArn" in task.data:
+        return
+    message = (
+        f"{service.label} enables ECS Exec (`enableExecuteCommand: true`), but its task definition has no `taskRoleArn`; "
+        "the SSM agent in the task needs a task role allowing `ssmmessages:CreateControlChannel`, `CreateDataChannel`, "
+        "`OpenControlChannel` and `OpenDataChannel`, or `aws ecs execute-command` fails."
+    )
+    yield Finding("ECS120", service.ptr("enableExecuteCommand"), message, related=(Related(task.document, task.pointer or "", "The task definition"),))
+
+
+def _infrastructure_roles(service: Service) -> Iterator[tuple[str, str, str]]:
+    """(role value, pointer, what uses it) for each role ECS itself assumes on the service's behalf."""
+    for index, entry in service.items("volumeConfigurations"):
+        volume = get(entry, "managedEBSVolume", dict) or {}
+        yield volume.get("roleArn"), service.ptr("volumeConfigurations", index, "managedEBSVolume", "roleArn"), "the managed EBS volume"
+    for index, entry in service.items("vpcLatticeConfigurations"):
+        yield entry.get("roleArn"), service.ptr("vpcLatticeConfigurations", index, "roleArn"), "VPC Lattice"
+    for index, entry in service.load_balancers:
+        advanced = get(entry, "advancedConfiguration", dict) or {}
+        yield advanced.get("roleArn"), service.ptr("loadBalancers", index, "advancedConfiguration", "roleArn"), "blue/green traffic shifting"
+    for index, hook in dict_entries(service.deployment.get("lifecycleHooks")):
+        yield hook.get("roleArn"), service.ptr("deploymentConfiguration", "lifecycleHooks", index, "roleArn"), "the lifecycle hook"
+
+
+@check("ECS121", subject=Service)
+def infrastructure_role_misused(service: Service) -> Iterator[Finding]:
+    task = service.task_definition()
+    if task is None:
+        return
+    task_roles = {task.get(key, str): key for key in ("executionRoleArn", "taskRoleArn") if task.get(key, str)}
+    for role, pointer, user in _infrastructure_roles(service):
+        # Identical text names the same role, even a reference not yet resolved (`${aws_iam_role.task.arn}`).
+        if isinstance(role, str) and role in task_roles:
+            which = "execution role" if task_roles[role] == "executionRoleArn" else "task role"
+            message = (
+                f"{service.label} gives {user} the task definition's {which} as `roleArn`; that role is ECS's own (infrastructure) role, "
+                f"trusted by `ecs.amazonaws.com`, while the {which} is trusted by `ecs-tasks.amazonaws.com` and must not carry ECS's permissions. "
+                "Use a separate infrastructure role."
+            )
+            yield Finding("ECS121", pointer, message, related=(Related(task.document, task.ptr(task_roles[role]), f"The {which}"),))

@@ -1,0 +1,113 @@
+"""AWS::ECS::Service and AWS::ECS::TaskSet resources as services, paired with the task definition and
+target groups of the same template.
+
+Properties are resolved and mapped to CreateService's (CreateTaskSet's) field names as task
+definitions are (ecslint.cloudformation.properties); findings point at the template's own keys.
+`TaskDefinition: !Ref TaskDef` (or `!GetAtt TaskDef.TaskDefinitionArn`) names the template's
+`TaskDef` resource, which the engine's second pass finds among the run's task definitions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ecslint.cloudformation.intrinsics import Template, Unresolved
+from ecslint.cloudformation.properties import Converter, definition
+from ecslint.cloudformation.resource_view import ApiLocator, metadata_ignores
+from ecslint.documents import pointer as jp
+from ecslint.documents.parse import Document
+from ecslint.subjects.service import Service
+
+SERVICE_TYPE = "AWS::ECS::Service"
+TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
+TASK_SET_TYPE = "AWS::ECS::TaskSet"
+TARGET_GROUP_TYPE = "AWS::ElasticLoadBalancingV2::TargetGroup"
+API_ROOT = "/service"
+# Properties only CloudFormation has (aws-resource-ecs-service.html, 2026-12): not CreateService fields.
+_CLOUDFORMATION_ONLY = ("ForceNewDeployment",)
+# `${TaskDef}` or `${TaskDef.TaskDefinitionArn}`: how `!Ref`/`!GetAtt` of a template resource resolve.
+_RESOURCE_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}$")
+
+
+@dataclass(frozen=True)
+class CloudFormationService(Service):
+    """A service or task set resource, read as the CreateService (CreateTaskSet) input CloudFormation would send."""
+
+    logical_id: str = ""
+    metadata_ignores: tuple[str, ...] = ()
+    converter: Converter | None = field(default=None, compare=False, repr=False)
+
+    def ignore_selectors(self) -> list[str]:
+        return list(self.metadata_ignores)
+
+    def keeps(self, finding) -> bool:
+        return self.converter is None or not self.converter.is_unresolved(finding.pointer)
+
+    def source_pointer(self, pointer: str) -> str:
+        if self.converter is None or not jp.is_within(pointer, API_ROOT):
+            return pointer
+        return self.converter.source_pointer(pointer)
+
+
+def _resource_named(template: Template, value, kinds: tuple[str, ...]) -> str | None:
+    match = _RESOURCE_PLACEHOLDER.match(value) if isinstance(value, Unresolved) else None
+    return match.group(1) if match and template.resource_type(match.group(1)) in kinds else None
+
+
+def _target_groups(template: Template) -> dict:
+    """`${LogicalId}` (what `!Ref TargetGroup` resolves to) -> the target group's `targetType` (`instance` when unset)."""
+    found = {}
+    for logical_id, _ in template.resources_of_type(TARGET_GROUP_TYPE):
+        kind = template.resolve(template.properties(logical_id).get("TargetType", "instance"))
+        found["${" + logical_id + "}"] = {"targetType": kind if isinstance(kind, str) and not isinstance(kind, Unresolved) else None, "logicalId": logical_id}
+    return found
+
+
+def _service(document: Document, template: Template, logical_id: str, resource: dict, kind: str, target_groups: dict) -> CloudFormationService:
+    resource_pointer = jp.join("/Resources", logical_id)
+    converter = Converter(template)
+    properties, source = template.step(resource.get("Properties", {}), jp.join(resource_pointer, "Properties"))
+    if isinstance(properties, dict):
+        properties = {key: value for key, value in properties.items() if key not in _CLOUDFORMATION_ONLY}
+    root = "CreateServiceRequest" if kind == SERVICE_TYPE else "CreateTaskSetRequest"
+    data = converter.convert(properties, source, API_ROOT, definition(root))
+    if not isinstance(data, dict):
+        data = {}
+    reference = data.get("taskDefinition")
+    named = _resource_named(template, reference, (TASK_DEFINITION_TYPE,))
+    view = {"service": converter.validation_copy(data, API_ROOT)}
+    locator = ApiLocator(document, resource_pointer, converter)
+    has_duplicates = document.has_duplicate_keys and bool(locator.duplicate_regions())
+    api_document = Document(path=document.path, text=document.text, data=view, has_duplicate_keys=has_duplicates, syntax=document.syntax, _locator=locator)
+    return CloudFormationService(
+        api_document,
+        data,
+        API_ROOT,
+        "create" if kind == SERVICE_TYPE else "task-set",
+        label_hint=logical_id,
+        # "If no value is specified, a default of 1 is used" (AWS::ECS::Service DesiredCount, CloudFormation user guide, 2026-12).
+        default_desired_count=1 if kind == SERVICE_TYPE else None,
+        task_definition_key=(document.path, named) if named else None,
+        target_groups=target_groups,
+        logical_id=logical_id,
+        metadata_ignores=metadata_ignores(resource),
+        converter=converter,
+    )
+
+
+def _may_exist(template: Template, resource: dict) -> bool:
+    """False for a resource whose `Condition` is false with the parameters' defaults: with them, the stack has no such
+    resource, and the values the other resources resolve to (`!If` on the same condition) are not the ones it would run with."""
+    condition = resource.get("Condition")
+    return not isinstance(condition, str) or template.condition(condition) is not False
+
+
+def template_services(document: Document, template: Template) -> list[CloudFormationService]:
+    """Every AWS::ECS::Service and AWS::ECS::TaskSet of a template."""
+    found = [(logical_id, resource, kind) for kind in (SERVICE_TYPE, TASK_SET_TYPE) for logical_id, resource in template.resources_of_type(kind) if _may_exist(template, resource)]
+    if not found:
+        return []
+    target_groups = _target_groups(template)
+    return [_service(document, template, logical_id, resource, kind, target_groups) for logical_id, resource, kind in found]
+

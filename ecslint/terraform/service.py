@@ -1,0 +1,251 @@
+"""`aws_ecs_service` resources -> CreateService's camelCase input, as services paired with the module's task definition.
+
+Attribute and block names: the AWS provider's `aws_ecs_service` documentation
+(https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service), 2026-12.
+The provider spreads `deploymentConfiguration` over top-level attributes and blocks
+(`deployment_maximum_percent`, `deployment_circuit_breaker`, `alarms`, `deployment_configuration`)
+and takes `assign_public_ip` as a boolean; they are gathered back into the API's shape here.
+`task_definition = aws_ecs_task_definition.app.arn` names the module's `aws_ecs_task_definition.app`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ecslint.documents import pointer as jp
+from ecslint.report.findings import Finding, Related
+from ecslint.subjects.service import Service
+from ecslint.terraform.resources import ignore_from_tags, resource_declaration
+from ecslint.terraform.taskdef import Block, MappedTask, _empty, _map_block
+from ecslint.terraform.template import Unknown, unknown_pointers
+
+SERVICE_TYPE = "aws_ecs_service"
+_TASK_REFERENCE = re.compile(r"(?<![\w.])(aws_ecs_task_definition\.[A-Za-z_][\w-]*)")
+
+_ADVANCED = Block(
+    "advancedConfiguration",
+    {"alternate_target_group_arn": "alternateTargetGroupArn", "production_listener_rule": "productionListenerRule", "test_listener_rule": "testListenerRule", "role_arn": "roleArn"},
+    single=True,
+)
+_HOOK = Block("lifecycleHooks", {"hook_target_arn": "hookTargetArn", "role_arn": "roleArn", "lifecycle_stages": "lifecycleStages", "hook_details": "hookDetails"})
+_DEPLOYMENT_MEMBERS = {
+    "strategy": "strategy",
+    "bake_time_in_minutes": "bakeTimeInMinutes",
+    "lifecycle_hook": _HOOK,
+    "linear_configuration": Block("linearConfiguration", {"step_percent": "stepPercent", "step_bake_time_in_minutes": "stepBakeTimeInMinutes"}, single=True),
+    "canary_configuration": Block("canaryConfiguration", {"canary_percent": "canaryPercent", "canary_bake_time_in_minutes": "canaryBakeTimeInMinutes"}, single=True),
+}
+_EBS = Block(
+    "managedEBSVolume",
+    {
+        "role_arn": "roleArn",
+        "encrypted": "encrypted",
+        "file_system_type": "filesystemType",
+        "iops": "iops",
+        "kms_key_id": "kmsKeyId",
+        "size_in_gb": "sizeInGiB",
+        "snapshot_id": "snapshotId",
+        "throughput": "throughput",
+        "volume_type": "volumeType",
+        "volume_initialization_rate": "volumeInitializationRate",
+    },
+    single=True,
+)
+SERVICE_ATTRIBUTES: dict = {
+    "name": "serviceName",
+    "cluster": "cluster",
+    "task_definition": "taskDefinition",
+    "desired_count": "desiredCount",
+    "launch_type": "launchType",
+    "platform_version": "platformVersion",
+    "iam_role": "role",
+    "scheduling_strategy": "schedulingStrategy",
+    "health_check_grace_period_seconds": "healthCheckGracePeriodSeconds",
+    "enable_execute_command": "enableExecuteCommand",
+    "enable_ecs_managed_tags": "enableECSManagedTags",
+    "propagate_tags": "propagateTags",
+    "availability_zone_rebalancing": "availabilityZoneRebalancing",
+    "deployment_controller": Block("deploymentController", {"type": "type"}, single=True),
+    "load_balancer": Block(
+        "loadBalancers",
+        {"elb_name": "loadBalancerName", "target_group_arn": "targetGroupArn", "container_name": "containerName", "container_port": "containerPort", "advanced_configuration": _ADVANCED},
+    ),
+    "ordered_placement_strategy": Block("placementStrategy", {"type": "type", "field": "field"}),
+    "placement_constraints": Block("placementConstraints", {"type": "type", "expression": "expression"}),
+    "capacity_provider_strategy": Block("capacityProviderStrategy", {"capacity_provider": "capacityProvider", "base": "base", "weight": "weight"}),
+    "service_registries": Block("serviceRegistries", {"registry_arn": "registryArn", "port": "port", "container_name": "containerName", "container_port": "containerPort"}),
+    "service_connect_configuration": Block(
+        "serviceConnectConfiguration",
+        {
+            "enabled": "enabled",
+            "namespace": "namespace",
+            "service": Block(
+                "services",
+                {
+                    "port_name": "portName",
+                    "discovery_name": "discoveryName",
+                    "ingress_port_override": "ingressPortOverride",
+                    "client_alias": Block("clientAliases", {"port": "port", "dns_name": "dnsName"}),
+                },
+            ),
+        },
+        single=True,
+    ),
+    "volume_configuration": Block("volumeConfigurations", {"name": "name", "managed_ebs_volume": _EBS}),
+    "vpc_lattice_configurations": Block("vpcLatticeConfigurations", {"role_arn": "roleArn", "target_group_arn": "targetGroupArn", "port_name": "portName"}),
+}
+# Provider attributes and blocks that are members of the API's `deploymentConfiguration`.
+_DEPLOYMENT_ATTRIBUTES = {"deployment_maximum_percent": "maximumPercent", "deployment_minimum_healthy_percent": "minimumHealthyPercent"}
+_DEPLOYMENT_BLOCKS = {
+    "deployment_circuit_breaker": Block("deploymentCircuitBreaker", {"enable": "enable", "rollback": "rollback"}, single=True),
+    "alarms": Block("alarms", {"alarm_names": "alarmNames", "enable": "enable", "rollback": "rollback"}, single=True),
+}
+
+
+@dataclass(frozen=True)
+class TerraformService(Service):
+    """An `aws_ecs_service` resource in the API's shape, with the way back to the source and what is unknown."""
+
+    address: str = ""
+    declaration: Related | None = field(default=None, compare=False)
+    mapped: object | None = field(default=None, compare=False, repr=False)
+    unknown: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def source_pointer(self, pointer: str) -> str:
+        return self.mapped.source_pointer(pointer) if self.mapped is not None else pointer
+
+    def ignore_selectors(self) -> list[str]:
+        return list(self.ignore)
+
+    def keeps(self, finding: Finding) -> bool:
+        """False for a finding on, or about, a value known only after apply."""
+        for unknown in self.unknown:
+            if jp.is_within(finding.pointer, unknown) or jp.is_within(unknown, finding.pointer) and f"`{jp.split(unknown)[-1]}`" in finding.message:
+                return False
+        return True
+
+
+def _network(value, source: str, out: MappedTask):
+    """`network_configuration { subnets, security_groups, assign_public_ip = bool }` -> networkConfiguration.awsvpcConfiguration."""
+    blocks = value if isinstance(value, list) else [value]
+    if len(blocks) != 1 or not isinstance(blocks[0], dict):
+        return None
+    block, at = blocks[0], jp.join(source, 0)
+    api = "/networkConfiguration/awsvpcConfiguration"
+    out.sources["/networkConfiguration"] = out.sources[api] = at
+    result: dict = {}
+    for key, target in (("subnets", "subnets"), ("security_groups", "securityGroups"), ("assign_public_ip", "assignPublicIp")):
+        if key not in block or _empty(block[key]):
+            continue
+        item = block[key]
+        if key == "assign_public_ip" and isinstance(item, bool):
+            item = "ENABLED" if item else "DISABLED"
+        out.sources[jp.join(api, target)] = jp.join(at, key)
+        result[target] = item
+    return {"awsvpcConfiguration": result}
+
+
+def map_service(values: dict, source: str) -> MappedTask:
+    """Map an `aws_ecs_service` resource's values (at `source` in the document) to CreateService's shape."""
+    out = MappedTask({})
+    out.sources[""] = source
+    data: dict = {}
+    deployment: dict = {}
+    for key, item in values.items():
+        if _empty(item):
+            continue
+        if key == "network_configuration":
+            mapped = _network(item, jp.join(source, key), out)
+            if mapped is not None:
+                data["networkConfiguration"] = mapped
+        elif key in _DEPLOYMENT_ATTRIBUTES:
+            out.sources.setdefault("/deploymentConfiguration", source)
+            out.sources[jp.join("/deploymentConfiguration", _DEPLOYMENT_ATTRIBUTES[key])] = jp.join(source, key)
+            deployment[_DEPLOYMENT_ATTRIBUTES[key]] = item
+        elif key in _DEPLOYMENT_BLOCKS:
+            block = _DEPLOYMENT_BLOCKS[key]
+            out.sources.setdefault("/deploymentConfiguration", source)
+            mapped = _map_block(item, block, jp.join("/deploymentConfiguration", block.name), jp.join(source, key), out)
+            if not _empty(mapped):
+                deployment[block.name] = mapped
+        elif key == "deployment_configuration":
+            mapped = _map_block(item, Block("deploymentConfiguration", _DEPLOYMENT_MEMBERS, single=True), "/deploymentConfiguration", jp.join(source, key), out)
+            if isinstance(mapped, dict):
+                deployment.update(mapped)
+        elif isinstance(target := SERVICE_ATTRIBUTES.get(key), Block):
+            mapped = _map_block(item, target, "/" + target.name, jp.join(source, key), out)
+            if not _empty(mapped):
+                data[target.name] = mapped
+        elif target is not None:
+            out.sources["/" + target] = jp.join(source, key)
+            data[target] = item
+    if deployment:
+        data["deploymentConfiguration"] = deployment
+    out.data = data
+    return out
+
+
+def _definitions() -> dict:
+    from ecslint.checks.schema_validator import service_schema
+
+    return service_schema()["definitions"]
+
+
+def _as_api_types(value, node: dict, definitions: dict, depth: int = 0):
+    """Terraform converts `"360"` to a number and `"true"` to a boolean where the attribute wants one; so does this."""
+    while isinstance(node, dict) and "$ref" in node and depth < 64:
+        node = definitions.get(node["$ref"].rsplit("/", 1)[1], {})
+        depth += 1
+    kind = node.get("type") if isinstance(node, dict) else None
+    if isinstance(value, Unknown) or depth >= 64:
+        return value
+    if isinstance(value, dict) and kind == "object":
+        properties = node.get("properties") or {}
+        return {key: _as_api_types(item, properties.get(key, {}), definitions, depth + 1) for key, item in value.items()}
+    if isinstance(value, list) and kind == "array":
+        return [_as_api_types(item, node.get("items", {}), definitions, depth + 1) for item in value]
+    if isinstance(value, str):
+        if kind == "integer" and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            return int(value)
+        if kind == "boolean" and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+    if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def service_subjects(document, resources: list) -> list[TerraformService]:
+    """The `aws_ecs_service` resources among `resources` (one document's), as services."""
+    found = []
+    for resource in resources:
+        if resource.type != SERVICE_TYPE:
+            continue
+        mapped = map_service(resource.values, resource.pointer)
+        mapped.data = _as_api_types(mapped.data, {"$ref": "#/definitions/CreateServiceRequest"}, _definitions())
+        reference = resource.values.get("task_definition")
+        # A plan keeps the configuration's references beside values that are unknown or already rendered.
+        references = " ".join(item for item in resource.references.get("task_definition") or () if isinstance(item, str))
+        named = _TASK_REFERENCE.search(reference if isinstance(reference, Unknown) else references)
+        scope = str(PurePosixPath(document.path).parent)
+        key = named.group(1) if named else None
+        if key is not None and resource.module:
+            key = f"{resource.module}.{key}"
+        found.append(
+            TerraformService(
+                document,
+                mapped.data,
+                "",
+                "create",
+                label_hint=resource.address,
+                task_definition_key=(scope if document.syntax == "hcl" else document.path, key) if key else None,
+                address=resource.address,
+                declaration=resource_declaration(resource),
+                mapped=mapped,
+                unknown=tuple(unknown_pointers(mapped.data)),
+                ignore=ignore_from_tags(resource.values.get("tags")),
+            )
+        )
+    return found
