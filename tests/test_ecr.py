@@ -19,6 +19,7 @@ from tests.helpers import REPO, cli, lint_text
 REGION = "us-east-1"
 ECR_MODULES = (
     "ecslint.subjects.ecr",
+    "ecslint.checks.ecr",
     "ecslint.subjects.ecr_outputs",
     "ecslint.subjects.ecr_registry",
     "ecslint.checks.ecr.scanning",
@@ -335,3 +336,12 @@ def test_live_pull_through_cache_rules_feed_ecs105():
     )
     [finding] = lint_text(task, "taskdef.json", select=["ECS105"], iam=iam, companions=[("rules.json", sources[2].raw.decode())])
     assert "'ecr:BatchImportUpstreamImage' and 'ecr:CreateRepository' on `arn:aws:ecr:us-east-1:210987654321:repository/docker-hub/library/nginx`" in finding.message
+
+
+def test_messages_spell_fields_as_the_source_does():
+    terraform = 'resource "aws_ecr_repository" "web" {\n  name = "web"\n}\n'
+    [finding] = lint_text(terraform, "ecr.tf", select=["ECS811"])
+    assert "`image_tag_mutability` is not set" in finding.message and "imageTagMutability" not in finding.message
+    template = "Resources:\n  Web:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: web\n"
+    [finding] = lint_text(template, "template.yaml", select=["ECS811"])
+    assert "`ImageTagMutability` is not set" in finding.message and "`latest`" in finding.message

@@ -48,7 +48,7 @@ def _lint(path: Path, select: tuple[str, ...] = (), address: str | None = None) 
         if address is not None and subject.address != address:
             continue
         for rule_id, registered in load_all().items():
-            if (select and rule_id not in select) or not registered.applies_to(subject):
+            if (select and rule_id not in select) or not isinstance(subject, registered.subject):
                 continue
             for finding in registered.function(subject):
                 if subject.keeps(finding) and not any(rule_id.startswith(s) for s in subject.ignore_selectors()):

@@ -21,15 +21,8 @@ CheckFunction = Callable[[object], Iterable[Finding]]
 
 class Check(NamedTuple):
     function: CheckFunction
-    # What the check reads: a TaskDefinition, or another recognised subject (ecslint.documents.shapes);
-    # or a subject's `kind` (a string, or a tuple of them), so that registering needs no import of its class.
-    subject: type | str | tuple
-
-    def applies_to(self, subject) -> bool:
-        if isinstance(self.subject, type):
-            return isinstance(subject, self.subject)
-        kinds = (self.subject,) if isinstance(self.subject, str) else self.subject
-        return getattr(subject, "kind", None) in kinds
+    # What the check reads: a TaskDefinition, or another recognised subject (ecslint.documents.shapes).
+    subject: type
 
 
 # (rule ID, subject type) -> check: a rule may judge more than one kind of subject (ECS002 judges
@@ -37,7 +30,7 @@ class Check(NamedTuple):
 CHECKS: dict[tuple[str, type], Check] = {}
 
 
-def check(rule_id: str, subject: type | str | tuple = TaskDefinition) -> Callable[[CheckFunction], CheckFunction]:
+def check(rule_id: str, subject: type = TaskDefinition) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check: a pure function from one subject (by default a task definition) to the findings of one rule."""
 
     def register(function: CheckFunction) -> CheckFunction:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved
+from ecslint.cloudformation.resource_view import metadata_ignores
 from ecslint.documents import pointer as jp
 from ecslint.documents.embedded_json import EmbeddedJsonLocator
 from ecslint.documents.parse import Document
@@ -29,8 +30,16 @@ _API_NAMES = {
 _DOCUMENTS = frozenset({"RepositoryPolicyText", "LifecyclePolicyText", "LifecyclePolicy", "RepositoryPolicy", "Tags", "ResourceTags"})
 
 
+_PROPERTY_NAMES = {api: key for key, api in _API_NAMES.items()}
+
+
 def _api_name(key: str) -> str:
     return _API_NAMES.get(key) or key[:1].lower() + key[1:]
+
+
+def property_name(field: str) -> str:
+    """The CloudFormation property for an ECR API field (`imageTagMutability` -> `ImageTagMutability`)."""
+    return _PROPERTY_NAMES.get(field) or field[:1].upper() + field[1:]
 
 
 def _rename(template: Template, value, source: str, api: str, sources: dict, depth: int = 0):
@@ -60,10 +69,9 @@ def _rename(template: Template, value, source: str, api: str, sources: dict, dep
 
 
 class _Reader:
-    def __init__(self, document: Document, template: Template, ignores):
+    def __init__(self, document: Document, template: Template):
         self.document = document
         self.template = template
-        self.ignores = ignores
         self.embedded = EmbeddedJsonLocator(document.text) if document.syntax == "json" else None
         self.found: list = []
 
@@ -97,7 +105,7 @@ class _Reader:
         properties = resource.get("Properties", {})
         data = _rename(self.template, properties, jp.join("/Resources", logical_id, "Properties"), "", sources)
         data = data if isinstance(data, dict) else {}
-        return cls(self.document, data, label, sources=sources, address=logical_id, ignore=self.ignores(resource), **extra)
+        return cls(self.document, data, label, sources=sources, address=logical_id, ignore=metadata_ignores(resource), spelling=property_name, **extra)
 
     def read(self) -> list:
         template = self.template
@@ -107,7 +115,7 @@ class _Reader:
                 continue
             properties = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
             base = jp.join("/Resources", logical_id, "Properties")
-            ignore = self.ignores(resource)
+            ignore = metadata_ignores(resource)
             if kind == REPOSITORY:
                 lifecycle = properties.get("LifecyclePolicy")
                 text = lifecycle.get("LifecyclePolicyText") if isinstance(lifecycle, dict) else None
@@ -122,7 +130,7 @@ class _Reader:
                 subject = self.subject(ecr.ReplicationConfiguration, logical_id, resource, f"Replication configuration '{quote_text(logical_id)}'")
                 inner = subject.data.get("replicationConfiguration")
                 if isinstance(inner, dict):
-                    self.found.append(ecr.ReplicationConfiguration(self.document, inner, subject.label, "/replicationConfiguration", sources=subject.sources, address=logical_id, ignore=ignore))
+                    self.found.append(ecr.ReplicationConfiguration(self.document, inner, subject.label, "/replicationConfiguration", sources=subject.sources, address=logical_id, ignore=ignore, spelling=subject.spelling))
             elif kind == "AWS::ECR::PullThroughCacheRule":
                 self.found.append(self.subject(ecr.PullThroughCacheRule, logical_id, resource, f"Pull-through cache rule '{quote_text(logical_id)}'"))
             elif kind == "AWS::ECR::RepositoryCreationTemplate":
@@ -142,6 +150,6 @@ class _Reader:
             self.found.append(ecr.RepositoryPolicy(self.document, policy, label, at, repository=repository, ignore=ignore))
 
 
-def ecr_subjects(document: Document, template: Template, ignores) -> list:
-    """Every ECR resource of a template, and the policies inside them, as subjects; `ignores(resource)`: its `Metadata` ignores."""
-    return _Reader(document, template, ignores).read()
+def ecr_subjects(document: Document, template: Template) -> list:
+    """Every ECR resource of a template, and the policies inside them, as subjects."""
+    return _Reader(document, template).read()

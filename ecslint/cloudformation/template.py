@@ -177,7 +177,7 @@ def _task_definitions(document: Document, template: Template) -> list[CloudForma
     if any(isinstance(resource, dict) and str(resource.get("Type", "")).startswith("AWS::ECR::") for resource in template.resources.values()):
         from ecslint.cloudformation.ecr import ecr_subjects
 
-        registry = ecr_subjects(document, template, _metadata_ignores)
+        registry = ecr_subjects(document, template)
     if not found:
         return registry
     from ecslint.cloudformation.iam import template_iam_context

@@ -28,6 +28,25 @@ from ecslint.subjects.task_definition import Subject, dict_entries
 MUTABILITIES = ("MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION")
 DEFAULT_MUTABILITY = "MUTABLE"
 
+# The ECR fields messages name, at the start of a backticked span (`scanOnPush`, `imageTagMutability: MUTABLE`).
+FIELD_NAMES = (
+    "imageTagMutabilityExclusionFilters",
+    "imageTagMutability",
+    "imageScanningConfiguration",
+    "scanOnPush",
+    "scanType",
+    "scanFrequency",
+    "repositoryFilters",
+    "filterType",
+    "filter",
+    "destinations",
+    "registryId",
+    "region",
+    "rules",
+)
+_QUOTED_FIELD = re.compile(r"`(" + "|".join(FIELD_NAMES) + r")(?=[`: ])")
+
+
 @dataclass(frozen=True)
 class EcrSubject(Subject):
     """One ECR resource or setting: API-shaped `data`, how messages name it, and the way back to the source."""
@@ -45,9 +64,19 @@ class EcrSubject(Subject):
     account: str | None = None
     region: str | None = None
     ignore: tuple[str, ...] = ()
+    # API field name -> the source's own spelling of it (`ImageTagMutability`, `image_tag_mutability`); None: the API's.
+    spelling: object | None = field(default=None, compare=False, repr=False)
+    # The rules for these subjects, imported only when a run meets one (ecslint.checks.checks_for).
+    check_package: ClassVar[str] = "ecslint.checks.ecr"
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)
+
+    def spell_message(self, message: str, pointer: str) -> str:
+        """Field names in backticks as the source spells them."""
+        if not self.spelling:
+            return message
+        return _QUOTED_FIELD.sub(lambda match: "`" + self.spelling(match.group(1)), message)
 
     def source_pointer(self, pointer: str) -> str:
         if self.sources is None:

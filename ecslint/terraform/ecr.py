@@ -16,6 +16,7 @@ from ecslint.subjects.lifecycle_policy import is_lifecycle_policy
 from ecslint.subjects.placeholders import DeployTimeValue
 from ecslint.subjects.quoting import quote
 from ecslint.terraform.hcl import Encoded
+from ecslint.terraform.resources import ignore_from_tags
 
 TYPES = frozenset(
     {
@@ -40,6 +41,14 @@ _NAMES = {
 _SINGLE = frozenset({"image_scanning_configuration", "encryption_configuration", "replication_configuration"})
 # Attributes of Terraform itself, or documents read on their own.
 _SKIPPED = frozenset({"tags", "tags_all", "force_delete", "lifecycle_policy", "repository_policy", "policy", "count", "for_each", "provider", "depends_on", "lifecycle", "resource_tags"})
+
+
+_ATTRIBUTE_NAMES = {api: key for key, api in _NAMES.items()}
+
+
+def attribute_name(field: str) -> str:
+    """The provider's argument or block for an ECR API field (`imageTagMutability` -> `image_tag_mutability`)."""
+    return _ATTRIBUTE_NAMES.get(field) or "".join(f"_{char.lower()}" if char.isupper() else char for char in field)
 
 
 def _camel(name: str) -> str:
@@ -84,18 +93,17 @@ def _decoded(value):
 def _subject(cls, resource, label: str, ignore, **extra):
     sources: dict = {}
     data = _rename(resource.values, resource.pointer, "", sources)
-    return cls(resource.document, data, label, sources=sources, address=resource.base, ignore=ignore, **extra)
+    return cls(resource.document, data, label, sources=sources, address=resource.base, ignore=ignore, spelling=attribute_name, **extra)
 
 
-def ecr_subjects(resources: list, ignores, module_text: str = "") -> list:
-    """The subjects of a module's (or plan's) `aws_ecr_*` resources; `ignores(tags)`: the inline ignores in a resource's
-    tags; `module_text`: the other `.tf` files of the module."""
+def ecr_subjects(resources: list, module_text: str = "") -> list:
+    """The subjects of a module's (or plan's) `aws_ecr_*` resources; `module_text`: the other `.tf` files of the module."""
     found: list = []
     for resource in resources:
         if resource.type not in TYPES:
             continue
         values = resource.values
-        ignore = ignores(values.get("tags") or values.get("resource_tags"))
+        ignore = ignore_from_tags(values.get("tags") or values.get("resource_tags"))
         label = quote(resource.address)
         if resource.type == "aws_ecr_repository":
             reference = f"aws_ecr_repository.{resource.name}"
@@ -108,7 +116,7 @@ def ecr_subjects(resources: list, ignores, module_text: str = "") -> list:
             outer = _subject(ecr.ReplicationConfiguration, resource, f"Replication configuration {label}", ignore)
             inner = outer.data.get("replicationConfiguration")
             if isinstance(inner, dict):
-                found.append(ecr.ReplicationConfiguration(resource.document, inner, outer.label, "/replicationConfiguration", sources=outer.sources, address=resource.base, ignore=ignore))
+                found.append(ecr.ReplicationConfiguration(resource.document, inner, outer.label, "/replicationConfiguration", sources=outer.sources, address=resource.base, ignore=ignore, spelling=outer.spelling))
         elif resource.type == "aws_ecr_pull_through_cache_rule":
             found.append(_subject(ecr.PullThroughCacheRule, resource, f"Pull-through cache rule {label}", ignore))
         elif resource.type == "aws_ecr_repository_creation_template":

@@ -303,7 +303,7 @@ def _ecr_subjects(resources: list, document=None) -> list:
         return []
     from ecslint.terraform.ecr import ecr_subjects
 
-    return ecr_subjects(resources, _ignore_from_tags, _module_text(document) if document is not None else "")
+    return ecr_subjects(resources, _module_text(document) if document is not None else "")
 
 
 def _module_text(document) -> str:

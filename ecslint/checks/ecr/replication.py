@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
+from ecslint.checks import check
 from ecslint.report.findings import Finding
+from ecslint.subjects.ecr import ReplicationConfiguration
 from ecslint.subjects.task_definition import dict_entries as entries
 from ecslint.subjects.quoting import quote
 
@@ -31,7 +33,8 @@ def _literal(value) -> str | None:
     return value if isinstance(value, str) and "${" not in value else None
 
 
-def invalid_replication_configuration(configuration):
+@check("ECS814", subject=ReplicationConfiguration)
+def invalid_replication_configuration(configuration: ReplicationConfiguration):
     rules = configuration.data.get("rules")
     if not isinstance(rules, list):
         return

@@ -10,12 +10,15 @@ reverse, is what the user guide describes; the API reference does not spell the 
 
 from __future__ import annotations
 
+from ecslint.checks import check
 from ecslint.report.findings import Finding
+from ecslint.subjects.ecr import Repository, RepositoryCreationTemplate
 from ecslint.subjects.quoting import quote
 
 EXCLUSION_MODES = ("IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION")
 
 
+@check("ECS811", subject=Repository)
 def mutable_image_tags(subject):
     mode = subject.mutability
     if mode is None:
@@ -58,7 +61,13 @@ def mutable_image_tags(subject):
         )
 
 
-def repository_without_lifecycle_policy(repository):
+@check("ECS811", subject=RepositoryCreationTemplate)
+def template_mutable_image_tags(template: RepositoryCreationTemplate):
+    yield from mutable_image_tags(template)
+
+
+@check("ECS812", subject=Repository)
+def repository_without_lifecycle_policy(repository: Repository):
     registry = repository.registry
     if registry is None or registry.lifecycle_policy_for(repository):
         return

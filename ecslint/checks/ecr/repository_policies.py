@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 from ecslint.iam.patterns import action_matches
+from ecslint.checks import check
 from ecslint.report.findings import Finding
+from ecslint.subjects.ecr import RepositoryPolicy
 from ecslint.subjects.quoting import quote_text
 
 PUSH_ACTIONS = ("ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload")
@@ -73,7 +75,8 @@ def _push_actions(statement: dict) -> list[str]:
     return [action for action in PUSH_ACTIONS if any(action_matches(pattern, action) for pattern in patterns)]
 
 
-def public_repository_policy(policy):
+@check("ECS813", subject=RepositoryPolicy)
+def public_repository_policy(policy: RepositoryPolicy):
     for index, statement in _statements(policy):
         if statement.get("Effect") != "Allow":
             continue

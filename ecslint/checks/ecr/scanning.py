@@ -11,17 +11,16 @@ stated clearly: such a repository is taken as scanned (fewer false positives).
 
 from __future__ import annotations
 
+from ecslint.checks import check
 from ecslint.report.findings import Finding, Related
+from ecslint.subjects.ecr import RegistryScanningConfiguration, Repository
 from ecslint.subjects.quoting import quote, quote_text
 
 PUSH_FREQUENCIES = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 
 
-def image_scanning_disabled(subject):
-    if subject.kind == "registry-scanning-configuration":
-        yield from _basic_rules(subject)
-        return
-    repository = subject
+@check("ECS810", subject=Repository)
+def image_scanning_disabled(repository: Repository):
     registry = repository.registry
     if registry is None:
         return  # not judged with its run (a document checked on its own)
@@ -57,7 +56,8 @@ def image_scanning_disabled(subject):
     yield Finding("ECS810", repository.ptr(), f"{repository.label} is not scanned on push{own}: {reason}. Add a filter for it to a `SCAN_ON_PUSH` or `CONTINUOUS_SCAN` rule.", related=related)
 
 
-def _basic_rules(configuration):
+@check("ECS810", subject=RegistryScanningConfiguration)
+def basic_scanning_not_on_push(configuration: RegistryScanningConfiguration):
     if configuration.scan_type != "BASIC":
         return
     for index, rule in configuration.rules:
