@@ -42,6 +42,11 @@ def _tag_is_visible_literal(image: ImageReference) -> bool:
     return not (image.version_is_unknown or image.tag_is_placeholder)
 
 
+def _is_mutable(image: ImageReference) -> bool:
+    """ECS601's case: a visible literal reference with no tag or `latest`, and no digest."""
+    return not image.is_pinned and _tag_is_visible_literal(image) and image.tag in (None, "latest")
+
+
 def _repository_of_run(task: TaskDefinition, image: ImageReference):
     """(the repository defined in this run that the image is pulled from, whether its tag can move there); (None, None) if unknown."""
     repository = task.registry.repository_for(image) if task.registry is not None else None
@@ -52,19 +57,17 @@ def _repository_of_run(task: TaskDefinition, image: ImageReference):
 def mutable_image_tag(task: TaskDefinition):
     for container, image in container_images(task):
         # A digest pins the image whatever the tag says.
-        if image.is_pinned or not _tag_is_visible_literal(image):
+        if not _is_mutable(image):
             continue
         if image.tag is None:
-            reason = f"`{image.raw}` has no tag, so every pull takes whatever `latest` points to at that moment"
-        elif image.tag == "latest":
-            reason = f"`{image.raw}` uses the `latest` tag, which moves with every push"
+            reason = f"{quote(image.raw)} has no tag, so every pull takes whatever `latest` points to at that moment"
         else:
-            continue
-        repository, mutable = _repository_of_run(task, image)
+            reason = f"{quote(image.raw)} uses the `latest` tag, which moves with every push"
         message = (
             f"{container.label}: image {reason}; each deployment or standalone task can run different code, and rolling back to this "
             "revision does not bring the old code back. Use a version tag or an `@sha256:` digest."
         )
+        repository, mutable = _repository_of_run(task, image)
         level = None
         if mutable is True:
             message += f" {repository.label}, defined in this run, lets a push move the tag (`imageTagMutability` {quote(repository.mutability)})."
@@ -72,8 +75,8 @@ def mutable_image_tag(task: TaskDefinition):
             # An immutable tag cannot move: the tag still does not say which build runs, a lesser problem.
             level = "note"
             message = (
-                f"{container.label}: image `{image.raw}` uses the `latest` tag; {repository.label}, defined in this run, keeps tags immutable, "
-                "so it cannot move, but the tag does not say which build runs. Use a version tag."
+                f"{container.label}: image {quote(image.raw)} uses the `latest` tag; {repository.label}, defined in this run, keeps tags "
+                "immutable, so it cannot move, but the tag does not say which build runs. Use a version tag."
             )
         yield Finding("ECS601", container.ptr("image"), message, level=level)
 
@@ -81,14 +84,14 @@ def mutable_image_tag(task: TaskDefinition):
 @check("ECS602")
 def image_not_pinned(task: TaskDefinition):
     for container, image in container_images(task):
-        if image.is_pinned or not _tag_is_visible_literal(image):
+        # ECS601's warning already says to pin a missing or `latest` tag.
+        if image.is_pinned or not _tag_is_visible_literal(image) or _is_mutable(image):
             continue
         repository, mutable = _repository_of_run(task, image)
         if mutable is False:
             continue  # the repository defined in this run refuses to move the tag: the tag is as good as a digest
-        tag = f"tag `{image.tag}`" if image.tag else "the implicit `latest` tag"
         message = (
-            f"{container.label}: image `{image.raw}` is referenced by {tag}, not by digest, so a re-pushed tag changes what runs; "
+            f"{container.label}: image {quote(image.raw)} is referenced by tag {quote(image.tag)}, not by digest, so a re-pushed tag changes what runs; "
             "append the `@sha256:` digest to pin it (an ECS service resolves the tag once per deployment, so a rollback can still get new code)."
         )
         level = None
@@ -105,7 +108,7 @@ def _task_accounts(task: TaskDefinition) -> dict[str, str]:
     for field in ("executionRoleArn", "taskRoleArn"):
         match = _ROLE_ARN.match(task.get(field, str) or "")
         if match and is_real_account(match.group(1)):
-            accounts.setdefault(match.group(1), f"`{field}`")
+            accounts.setdefault(match.group(1), f"{quote(field)}")
     match = _TASK_DEFINITION_ARN.match(task.get("taskDefinitionArn", str) or "")
     if match and is_real_account(match.group(2)):
         accounts.setdefault(match.group(2), "`taskDefinitionArn`")
@@ -157,5 +160,5 @@ def ecr_region_mismatch(task: TaskDefinition):
         if region and ecr.region != region[0]:
             problems.append(f"region {ecr.region}, while the task runs in {region[0]} (from {region[1]}): every pull crosses regions, which is slower, costs transfer and fails when that region is impaired")
         if problems:
-            message = f"{container.label}: image `{image.raw}` is in ECR {'; and in '.join(problems)}. Replicate the repository to the task's account and region, or confirm the registry policy allows it."
+            message = f"{container.label}: image {quote(image.raw)} is in ECR {'; and in '.join(problems)}. Replicate the repository to the task's account and region, or confirm the registry policy allows it."
             yield Finding("ECS603", container.ptr("image"), message)
