@@ -15,6 +15,7 @@ from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, parse_level_options, refuse_ignoring_always_enabled, resolve_levels, validate
 from ecslint.documents.files import DEFAULT_EXCLUDE, Source, collect
+from ecslint.subjects.quoting import escape
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -277,17 +278,17 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
 
     if arguments.verbose:
         for line in report.skipped:
-            stderr.write(f"ecslint: skipped {line}\n")
+            stderr.write(f"ecslint: skipped {escape(line)}\n")
     for error in report.input_errors:
-        stderr.write(f"ecslint: error: {error.display_path}: {error.message}\n")
+        stderr.write(f"ecslint: error: {escape(error.display_path)}: {escape(error.message)}\n")
     for line in report.internal_errors:
-        stderr.write(f"ecslint: {line}\n")
+        stderr.write(f"ecslint: {escape(line)}\n")
     for note in getattr(iam, "notes", ()):
-        stderr.write(f"ecslint: note: {note}\n")
+        stderr.write(f"ecslint: note: {escape(note)}\n")
     if report.input_errors or report.internal_errors:
         return EXIT_ERROR
     if arguments.write_baseline is not None:
-        stderr.write(f"ecslint: wrote {len(report.findings)} findings to the baseline {arguments.write_baseline}\n")
+        stderr.write(f"ecslint: wrote {len(report.findings)} findings to the baseline {escape(str(arguments.write_baseline))}\n")
         return EXIT_CLEAN
     if fail_on != "none" and any(LEVEL_RANK[f.level] >= LEVEL_RANK[fail_on] for f in report.findings):
         return EXIT_FINDINGS

@@ -22,7 +22,9 @@ def _version_text() -> str:
 
 def _fail(message: str) -> None:
     """Exit 2 with one line on stderr: the contract for unusable arguments and config."""
-    click.echo(f"ecslint: error: {message}", err=True)
+    from ecslint.subjects.quoting import escape
+
+    click.echo(f"ecslint: error: {escape(str(message))}", err=True)
     sys.exit(EXIT_ERROR)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from ecslint.data import read_text
 from ecslint.checks.schema_validator import SchemaValidator
 from ecslint.documents import pointer as jp
+from ecslint.subjects.quoting import quote_text
 
 
 class ConfigError(Exception):
@@ -102,7 +103,7 @@ def load_config(path: Path) -> Config:
     violations = _validator().validate(data)
     if violations:
         first = violations[0]
-        raise ConfigError(f"invalid config in {path}: '{jp.to_path(first.pointer)}' {first.problem}")
+        raise ConfigError(f"invalid config in {path}: '{quote_text(jp.to_path(first.pointer))}' {first.problem}")
     config = Config(root=path.parent.resolve(), source=path)
     config.select = data.get("select")
     config.extend_select = data.get("extend-select", [])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from ecslint.subjects.quoting import quote_text
+
 # A file that cannot be read always fails the run: it can be neither deselected nor lowered.
 ALWAYS_ENABLED = "ECS001"
 LEVEL_CHOICES = ("error", "warning", "note", "off")
@@ -30,7 +32,7 @@ def normalise(selector: str, rules: Mapping) -> str:
         return "ECS"
     if _PREFIX.fullmatch(upper) and any(rule_id.startswith(upper) for rule_id in rules):
         return upper
-    raise UnknownSelector(f"unknown rule selector '{text}' (expected a rule ID such as ECS301, a prefix such as ECS3, or a rule name such as fargate-requires-awsvpc)")
+    raise UnknownSelector(f"unknown rule selector '{quote_text(text)}' (expected a rule ID such as ECS301, a prefix such as ECS3, or a rule name such as fargate-requires-awsvpc)")
 
 
 def validate(selectors: Iterable[str], rules: Mapping) -> list[str]:

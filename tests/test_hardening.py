@@ -78,13 +78,20 @@ def test_privileged_windows_is_left_to_ecs406():
 # ECS502 root-user
 
 
-@pytest.mark.parametrize("user", [None, "root", "0", 0, "0:0", "root:root", "0:1000", ""])
+@pytest.mark.parametrize("user", ["root", "0", 0, "0:0", "root:root", "0:1000"])
 def test_root_users(user):
-    fields = {} if user is None else {"user": user}
-    found = findings(task([container(**fields)], networkMode="awsvpc"), "ECS502")
+    found = findings(task([container(user=user)], networkMode="awsvpc"), "ECS502")
     assert [f.pointer for f in found] == ["/containerDefinitions/0/user"]
     assert found[0].level == "warning"
     assert "ECS.20" in found[0].message
+
+
+@pytest.mark.parametrize("user", [None, ""])
+def test_unset_user_is_a_note_since_only_the_image_knows(user):
+    fields = {} if user is None else {"user": user}
+    for mode in ("awsvpc", "host"):
+        found = findings(task([container(**fields)], networkMode=mode), "ECS502")
+        assert [(f.pointer, f.level) for f in found] == [("/containerDefinitions/0/user", "note")]
 
 
 @pytest.mark.parametrize("user", ["1000", "1000:1000", "nginx", "app:app", "${APP_USER}", "10:0"])
@@ -101,7 +108,8 @@ def test_unset_user_message_says_the_image_decides():
 def test_host_network_mode_makes_it_an_error_per_container():
     text = task([container(), container(name="sidecar", user="1000"), container(name="agent", user="root")], networkMode="host")
     found = findings(text, "ECS502")
-    assert [(f.pointer, f.level) for f in found] == [("/containerDefinitions/0/user", "error"), ("/containerDefinitions/2/user", "error")]
+    assert [(f.pointer, f.level) for f in found] == [("/containerDefinitions/0/user", "note"), ("/containerDefinitions/2/user", "error")]
+    assert "`networkMode: host`" in found[0].message
     assert "`networkMode: host`" in found[1].message and "`user` is `root`" in found[1].message
 
 
@@ -139,7 +147,7 @@ def test_bare_container_list():
 def test_describe_shape_pointers():
     text = json.dumps({"taskDefinition": {"family": "web", "networkMode": "host", "containerDefinitions": [container()]}})
     found = findings(text, "ECS502")
-    assert [(f.pointer, f.level) for f in found] == [("/taskDefinition/containerDefinitions/0/user", "error")]
+    assert [(f.pointer, f.level) for f in found] == [("/taskDefinition/containerDefinitions/0/user", "note")]
 
 
 # ECS503 writable-root-filesystem
@@ -148,7 +156,7 @@ def test_describe_shape_pointers():
 def test_writable_root_filesystem_states():
     text = task([container(), container(name="b", readonlyRootFilesystem=False), container(name="c", readonlyRootFilesystem=True)])
     found = findings(text, "ECS503")
-    assert [f.pointer for f in found] == ["/containerDefinitions/0/readonlyRootFilesystem", "/containerDefinitions/1/readonlyRootFilesystem"]
+    assert [(f.pointer, f.level) for f in found] == [("/containerDefinitions/0/readonlyRootFilesystem", "note"), ("/containerDefinitions/1/readonlyRootFilesystem", "warning")]
     assert "is not set" in found[0].message and "is false" in found[1].message
     assert all("ECS.5" in f.message for f in found)
 

@@ -250,10 +250,11 @@ def test_ecs106_firelens_cloudwatch_needs_logs_on_the_task_role():
     [
         ([statement("iam:*")], "'iam:*' on every resource"),
         ([statement("iam:Put*")], "'iam:Put*' on every resource"),
-        ([statement("sts:AssumeRole")], "which lets code in the container escalate its privileges"),
+        ([statement("sts:AssumeRole")], "'sts:AssumeRole' on every resource (policy 'app', statement 1). Code in the container can escalate its privileges with it"),
         ([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}], "every action except 'iam:*' on every resource"),
-        ([statement("*", "arn:aws:s3:::bucket/*")], "every action ('*') on 'arn:aws:s3:::bucket/*'"),
-        ([statement("s3:*", Condition={"Bool": {"aws:SecureTransport": "true"}})], "may allow 's3:*' on every resource (policy 'app', statement 1, under its Condition)"),
+        ([statement("*", "arn:aws:s3:::bucket/*")], "allows every action on 'arn:aws:s3:::bucket/*' (policy 'app', statement 1)."),
+        ([statement("s3:*", Condition={"Bool": {"aws:SecureTransport": "true"}})], "may allow every `s3` action on every resource (policy 'app', statement 1, under its Condition)."),
+        ([statement(["s3:*", "sqs:*"])], "allows every `s3` and `sqs` action on every resource"),
     ],
 )
 def test_ecs107_reports_power(statements, expected):
@@ -272,6 +273,14 @@ def test_ecs107_reports_power(statements, expected):
 )
 def test_ecs107_leaves_scoped_policies_alone(statements):
     assert messages("ECS107", task(), iam(task_role=role("orders-task", *statements))) == []
+
+
+def test_ecs107_names_three_examples_then_a_count():
+    (message,) = messages("ECS107", task(), iam(task_role=role("orders-task", statement("s3:*"))))
+    first, *rest = message.split(". ")
+    assert first == "Task role 'orders-task' allows every `s3` action on every resource (policy 'app', statement 1)"
+    assert rest[0].startswith("That includes 's3:") and rest[0].count("'s3:") == 3 and "more actions" in rest[0]
+    assert message.endswith("Grant only the actions and resources the application calls.")
 
 
 def test_ecs107_powerful_managed_policy_is_reported_once_at_its_attachment():

@@ -207,11 +207,28 @@ def test_ecs201_ignores_identifiers_digests_and_templates():
     text = env(
         ("ROLE_ID", "AROA" + "Q7ZC4RT2MN5WBX9P"),
         ("USER_ID", "AIDA" + "Q7ZC4RT2MN5WBX9P"),
-        ("AWS_SECRET_ACCESS_KEY", SHA1),
+        ("AWS_SECRET_ACCESS_KEY", "${AWS_SECRET_ACCESS_KEY}"),
         ("AWS_ACCESS_KEY_ID", "${AWS_ACCESS_KEY_ID}"),
         ("GIT_SHA", SHA1),
     )
     assert pointers(text, "ECS201") == []
+
+
+@pytest.mark.parametrize("value", [SHA1.upper(), SHA1, "minio" + "-S3cr3t", SECRET_KEY[:30]])
+def test_ecs201_a_literal_under_the_secret_key_name_is_a_key_whatever_its_shape(value):
+    text = env(("AWS_ACCESS_KEY_ID", "${KEY_ID}"), ("AWS_SECRET_ACCESS_KEY", value))
+    [finding] = findings(text, "ECS201")
+    assert (finding.pointer, finding.level) == ("/containerDefinitions/0/environment/1/value", "error")
+    assert "an AWS secret access key" in finding.message and value not in finding.message
+    assert value not in " ".join(f.message for f in lint_text(text))
+    # ECS111 says why the variable is wrong at all, without the value; ECS202 leaves it to ECS201.
+    assert [f.pointer for f in findings(text, "ECS111")] == ["/containerDefinitions/0/environment/0/name", "/containerDefinitions/0/environment/1/name"]
+    assert findings(text, "ECS202") == []
+
+
+@pytest.mark.parametrize("value", ["${AWS_SECRET_ACCESS_KEY}", "", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:aws", "/run/secrets/aws", "none"])
+def test_ecs201_templates_references_and_paths_under_the_secret_key_name_are_not_keys(value):
+    assert findings(env(("AWS_SECRET_ACCESS_KEY", value)), "ECS201") == []
 
 
 def test_ecs201_documented_example_keys_are_notes():
@@ -582,3 +599,71 @@ def test_corpus_has_no_warning_or_error_on_placeholders():
             checked += 1
     # The corpus holds real leaked passwords; finding none would mean the rules went blind.
     assert checked >= 3
+
+
+# --- tokens recognised by their own form ----------------------------------------------------
+
+JWT_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"  # {"alg":"HS256","typ":"JWT"}
+JWT = JWT_HEADER + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0." + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV" + "_adQssw5c"
+TOKENS = {
+    "a GitHub token": "ghp_" + "R4nd0mT0k3nV4lu3" * 2 + "Ab12",
+    "a GitLab token": "glpat-" + "x1Y2z3W4v5U6t7S8r9Q0",
+    "a Slack token": "xoxb-" + "123456789012-1234567890123-" + "AbCdEfGhIjKlMnOpQrStUvWx",
+    "a Stripe secret key": "sk_live_" + "51H8k2LmNoPqRsTuVwXyZ0aBcDeF",
+    "a Google API key": "AIza" + "SyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+    "an npm access token": "npm_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+    "a JSON Web Token": JWT,
+}
+
+
+@pytest.mark.parametrize("description", sorted(TOKENS))
+def test_ecs202_tokens_by_their_own_form_under_any_name(description):
+    token = TOKENS[description]
+    [finding] = findings(env(("SETTINGS_BLOB", f"{token}")), "ECS202")
+    assert (finding.pointer, finding.level) == ("/containerDefinitions/0/environment/0/value", "warning")
+    assert description in finding.message and token not in finding.message and token[:8] not in finding.message
+
+
+@pytest.mark.parametrize("description", sorted(TOKENS))
+def test_ecs203_tokens_in_a_command(description):
+    token = TOKENS[description]
+    [finding] = findings(task({"command": ["sh", "-c", f"curl -H 'Authorization: Bearer {token}' https://api"]}), "ECS203")
+    assert finding.pointer == "/containerDefinitions/0/command/2" and description in finding.message and token not in finding.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ghp_" + "x" * 36,  # an example
+        "ghp_short",
+        "eyJub3QiOiJhIGhlYWRlciJ9.eyJzdWIiOiIxIn0.sig",  # decodes, but has no `alg`
+        "eyJ!!!.eyJ.abc",
+        "xoxb-not-a-token",
+        "AIza" + "tooShort",
+        BASE64_BLOB,
+        "my-ghp_" + "R4nd0mT0k3nV4lu3" * 2 + "Ab12",  # not where a token starts
+    ],
+)
+def test_token_lookalikes_are_not_tokens(value):
+    assert [m for m in find_secrets(value) if m.kind == "token" and not m.example] == []
+
+
+@pytest.mark.parametrize("name, value", [("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"), ("MYSQL_ALLOW_EMPTY_PASSWORD", "true"), ("MYSQL_RANDOM_ROOT_PASSWORD", "1"), ("DB_PASSWORD", "empty"), ("SKIP_PASSWORD", "on"), ("REQUIRE_TOKEN", "strict")])
+def test_values_and_names_that_say_empty_or_switch_are_not_secrets(name, value):
+    assert findings(env((name, value)), "ECS202") == []
+
+
+def test_token_patterns_are_linear_on_hostile_input():
+    import time
+
+    from ecslint.subjects.secret_patterns import service_tokens
+
+    def timed(text: str) -> float:
+        start = time.perf_counter()
+        service_tokens(text)
+        return time.perf_counter() - start
+
+    size = 200_000
+    plain = timed("a" * size)
+    for hostile in ("eyJ" * (size // 3), "eyJa." * (size // 5), "ghp_" * (size // 4), "xoxb-1" * (size // 6), "SG." * (size // 3), "glpat-" * (size // 6)):
+        assert timed(hostile) < 50 * plain + 0.05

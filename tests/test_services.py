@@ -278,3 +278,28 @@ def test_the_combined_hook_takes_service_files(path, matched):
 
     [hook] = [hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if hook["id"] == "ecslint-all"]
     assert bool(re.search(hook["files"], path)) is matched
+
+
+def test_exec_command_with_a_task_role_whose_policies_lack_ssmmessages():
+    iam = json.dumps({"RoleDetailList": [
+        {"RoleName": "web-task", "Arn": "arn:aws:iam::111122223333:role/web-task", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+         "RolePolicyList": [{"PolicyName": "exec", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:OpenControlChannel"], "Resource": "*"}]}}], "AttachedManagedPolicies": []}]})
+    service = _service(launchType="FARGATE", networkConfiguration=NETWORK, enableExecuteCommand=True)
+    task = json.dumps(dict(TASK, taskRoleArn="arn:aws:iam::111122223333:role/web-task"))
+    [finding] = lint_text(service, "service.json", select=["ECS120"], iam=iam, companions=[("taskdef.json", task)])
+    assert finding.pointer == "/enableExecuteCommand"
+    assert "does not allow `ssmmessages:CreateDataChannel`, `ssmmessages:OpenDataChannel`;" in finding.message
+    full = iam.replace('"ssmmessages:OpenControlChannel"]', '"ssmmessages:OpenControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenDataChannel"]')
+    assert lint_text(service, "service.json", select=["ECS120"], iam=full, companions=[("taskdef.json", task)]) == []
+    # Without the role's policies nothing is said about them.
+    assert lint_text(service, "service.json", select=["ECS120"], companions=[("taskdef.json", task)]) == []
+
+
+def test_terraform_plan_service_paired_through_the_configuration_references():
+    path = REPO / "tests" / "fixtures" / "terraform" / "plan" / "service-plan.json"
+    findings = lint_text(path.read_text(), "plan.json", select=["ECS310", "ECS312"])
+    assert _found(findings) == [
+        ("plan.json", "ECS310", "/planned_values/root_module/resources/1/values"),
+        ("plan.json", "ECS312", "/planned_values/root_module/resources/1/values/load_balancer/0/container_port"),
+    ]
+    assert all(f.related and f.related[-1].message == "Resource `aws_ecs_service.app`" for f in findings)

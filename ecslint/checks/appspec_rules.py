@@ -17,6 +17,7 @@ from ecslint.subjects.appspec import TARGET_TYPE, TASK_DEFINITION_ARN, AppSpec, 
 from ecslint.checks import check
 from ecslint.report.findings import Finding, Related
 from ecslint.subjects.lifecycle_policy import shown, whole_number
+from ecslint.subjects.quoting import quote, quote_text
 
 # Lifecycle events of an ECS deployment that can run a Lambda hook, in the order they run.
 HOOK_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
@@ -62,9 +63,9 @@ def _target_service(spec: AppSpec) -> Iterator[Finding]:
         return
     kind = target.child("Type")
     if kind is None:
-        yield Finding("ECS901", target.pointer, f"`TargetService` has no `Type`; it must be `{TARGET_TYPE}`.")
+        yield Finding("ECS901", target.pointer, f"`TargetService` has no `Type`; it must be {quote(TARGET_TYPE)}.")
     elif not isinstance(kind.value, str) or kind.value.lower() != TARGET_TYPE.lower():
-        yield Finding("ECS901", kind.pointer, f"`TargetService.Type` must be `{TARGET_TYPE}` in an ECS AppSpec, not {shown(kind.value)}.")
+        yield Finding("ECS901", kind.pointer, f"`TargetService.Type` must be {quote(TARGET_TYPE)} in an ECS AppSpec, not {shown(kind.value)}.")
     properties = target.child("Properties")
     if properties is None or not isinstance(properties.value, dict):
         where = properties.pointer if properties is not None else target.pointer
@@ -87,9 +88,9 @@ def _task_definition(properties: Node) -> Iterator[Finding]:
         resource = reference.value.split(":", 5)[-1]
         family, _, revision = resource.removeprefix("task-definition/").partition(":")
         if resource.startswith("task-definition/") and revision and not revision.isdigit():
-            message = f"`TaskDefinition` ends in revision `{revision[:40]}`, which is not a number; name a registered revision, as in `task-definition/{family[:60]}:42`."
+            message = f"`TaskDefinition` ends in revision {quote(revision, limit=40)}, which is not a number; name a registered revision, as in {quote(f'task-definition/{family}:42')}."
         else:
-            message = f"`TaskDefinition` names `{resource[:60]}`, not a task definition; CodeDeploy needs `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION`."
+            message = f"`TaskDefinition` names {quote(resource, limit=60)}, not a task definition; CodeDeploy needs `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION`."
         yield Finding("ECS901", reference.pointer, message)
 
 
@@ -135,12 +136,12 @@ def _network(network: Node | None) -> Iterator[Finding]:
     missing = [name for name, node in settings.items() if node is None]
     if missing and len(missing) < len(NETWORK_SETTINGS):
         # "All or none of the settings under NetworkConfiguration must be specified" (resources section reference).
-        listed = ", ".join(f"`{name}`" for name in missing)
+        listed = ", ".join(f"{quote(name)}" for name in missing)
         yield Finding("ECS901", vpc.pointer, f"`AwsvpcConfiguration` lacks {listed}; CodeDeploy needs all of `Subnets`, `SecurityGroups` and `AssignPublicIp` or none of them.")
     for name in ("Subnets", "SecurityGroups"):
         node = settings[name]
         if node is not None and not (isinstance(node.value, list) and node.value and all(_is_text(item) for item in node.value)):
-            yield Finding("ECS901", node.pointer, f"`{name}` must be a list of one or more IDs, not {shown(node.value)}.")
+            yield Finding("ECS901", node.pointer, f"{quote(name)} must be a list of one or more IDs, not {shown(node.value)}.")
     public = settings["AssignPublicIp"]
     if public is not None and public.value not in ASSIGN_PUBLIC_IP and not is_placeholder(public.value):
         yield Finding("ECS901", public.pointer, f"`AssignPublicIp` must be `ENABLED` or `DISABLED`, not {shown(public.value)}.")
@@ -165,7 +166,7 @@ def _capacity(strategy: Node | None) -> Iterator[Finding]:
                 continue
             number = whole_number(node.value)
             if number is None or not low <= number <= high:
-                yield Finding("ECS901", node.pointer, f"`{name}` must be a whole number from {low} to {high}, not {shown(node.value)}.")
+                yield Finding("ECS901", node.pointer, f"{quote(name)} must be a whole number from {low} to {high}, not {shown(node.value)}.")
 
 
 def _hooks(hooks: Node | None) -> Iterator[Finding]:
@@ -187,11 +188,11 @@ def _hooks(hooks: Node | None) -> Iterator[Finding]:
             hook = Node(function, jp.join(entry.pointer, event))
             if event.lower() not in known:
                 close = difflib.get_close_matches(event, HOOK_EVENTS, n=1)
-                hint = f" (did you mean `{close[0]}`?)" if close else ""
-                events = ", ".join(f"`{name}`" for name in HOOK_EVENTS)
-                yield Finding("ECS901", hook.pointer, f"`{event}` is not a lifecycle event of an ECS deployment{hint}; hooks can run at {events}.")
+                hint = f" (did you mean {quote(close[0])}?)" if close else ""
+                events = ", ".join(f"{quote(name)}" for name in HOOK_EVENTS)
+                yield Finding("ECS901", hook.pointer, f"{quote(event)} is not a lifecycle event of an ECS deployment{hint}; hooks can run at {events}.")
             elif not _is_text(hook.value):
-                yield Finding("ECS901", hook.pointer, f"Hook `{event}` must name a Lambda function, not {shown(hook.value)}.")
+                yield Finding("ECS901", hook.pointer, f"Hook {quote(event)} must name a Lambda function, not {shown(hook.value)}.")
 
 
 @check("ECS902", subject=AppSpec)
@@ -208,9 +209,9 @@ def appspec_container_mismatch(spec: AppSpec) -> Iterator[Finding]:
     if not named:
         known = sorted({container.name for _, container in containers if container.name})
         if known:
-            listed = ", ".join(f"'{other}'" for other in known)
+            listed = ", ".join(f"'{quote_text(other)}'" for other in known)
             related = tuple(Related(task.document, task.source_pointer(task.ptr("containerDefinitions")), f"The containers of {_naming([task])}") for task in tasks[:3])
-            yield Finding("ECS902", name.pointer, f"`ContainerName` '{name.value}' is not a container in {which}, which defines {listed}.", related=related)
+            yield Finding("ECS902", name.pointer, f"`ContainerName` '{quote_text(name.value)}' is not a container in {which}, which defines {listed}.", related=related)
         return
     port = spec.find("LoadBalancerInfo", "ContainerPort")
     number = whole_number(port.value) if port is not None else None
@@ -221,8 +222,8 @@ def appspec_container_mismatch(spec: AppSpec) -> Iterator[Finding]:
     exposed = _container_ports([container for _, container in named])
     if exposed is not None and number not in exposed:
         have = ", ".join(str(value) for value in sorted(exposed)) if exposed else "no port mappings"
-        related = tuple(Related(task.document, task.source_pointer(container.ptr("portMappings") if "portMappings" in container.data else container.pointer), f"Container '{name.value}' in {_naming([task])}") for task, container in named[:3])
-        yield Finding("ECS902", port.pointer, f"`ContainerPort` {number} is not a `containerPort` of container '{name.value}' in {which} (it has {have}).", related=related)
+        related = tuple(Related(task.document, task.source_pointer(container.ptr("portMappings") if "portMappings" in container.data else container.pointer), f"Container '{quote_text(name.value)}' in {_naming([task])}") for task, container in named[:3])
+        yield Finding("ECS902", port.pointer, f"`ContainerPort` {number} is not a `containerPort` of container '{quote_text(name.value)}' in {which} (it has {have}).", related=related)
 
 
 def _naming(tasks: list) -> str:
@@ -230,8 +231,8 @@ def _naming(tasks: list) -> str:
     if not families:
         return "the task definition beside this AppSpec"
     if len(families) == 1:
-        return f"task definition '{families[0]}'"
-    return "task definitions " + ", ".join(f"'{family}'" for family in families)
+        return f"task definition '{quote_text(families[0])}'"
+    return "task definitions " + ", ".join(f"'{quote_text(family)}'" for family in families)
 
 
 def _container_ports(containers: list) -> set[int] | None:

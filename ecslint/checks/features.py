@@ -19,6 +19,7 @@ from __future__ import annotations
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import TaskDefinition, dict_entries, takes_effect
+from ecslint.subjects.quoting import quote
 
 RESTART_ATTEMPT_PERIOD = (60, 1800)
 MAX_IGNORED_EXIT_CODES = 50
@@ -51,7 +52,7 @@ def _task_level(task: TaskDefinition):
         if task.is_windows:
             yield Finding("ECS408", task.ptr("enableFaultInjection"), "Fault injection works on Linux tasks only; this task runs Windows containers.")
         elif task.network_mode in ("bridge", "none"):
-            yield Finding("ECS408", task.ptr("enableFaultInjection"), f"Fault injection needs `networkMode` `awsvpc` or `host`, not `{task.network_mode}`.")
+            yield Finding("ECS408", task.ptr("enableFaultInjection"), f"Fault injection needs `networkMode` `awsvpc` or `host`, not {quote(task.network_mode)}.")
     at_launch = [index for index, volume in dict_entries(task.data.get("volumes")) if volume.get("configuredAtLaunch") is True]
     for index in at_launch[1:]:
         yield Finding("ECS408", task.ptr("volumes", index, "configuredAtLaunch"), "Only one volume of a task definition can be `configuredAtLaunch`; ECS rejects a second one.")
@@ -75,7 +76,7 @@ def _resource_requirements(task: TaskDefinition):
             if first_gpu_option is None:
                 first_gpu_option = option
             elif option != first_gpu_option:
-                yield Finding("ECS408", pointer, f"{container.label}: GPU containers of one task must all ask the same way; this one uses `{option}`, an earlier one `{first_gpu_option}`.")
+                yield Finding("ECS408", pointer, f"{container.label}: GPU containers of one task must all ask the same way; this one uses {quote(option)}, an earlier one {quote(first_gpu_option)}.")
         if uses_neuron:
             neuron_containers += 1
             if neuron_containers > 1:

@@ -15,6 +15,7 @@ from ecslint.checks import check
 from ecslint.checks.network import runs_as_root
 from ecslint.report.findings import Finding
 from ecslint.subjects.image_reference import parse_image
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.task_definition import Container, TaskDefinition
 
 # Capabilities that break the container boundary or reach the host, spelled without `CAP_`:
@@ -80,12 +81,16 @@ def root_user(task: TaskDefinition):
         if is_windows_container(task, container):
             continue
         user = container.data.get("user")
-        if not (runs_as_root(container) or user == ""):
-            continue
         if user is None or user == "":
+            # Only the image knows its default user: worth a note, not a failed run.
             what = "`user` is not set, so the container runs as the image's default user, which is root unless the image sets `USER`"
-        else:
-            what = f"`user` is `{user}`, so the container runs as root"
+            where = ", and the task uses `networkMode: host`" if host_mode else ""
+            message = f"{container.label}: {what}{where}; set a non-root `user` such as `\"1000:1000\"` to make sure (Security Hub ECS.20)."
+            yield Finding("ECS502", container.ptr("user"), message, level="note")
+            continue
+        if not runs_as_root(container):
+            continue
+        what = f"`user` is {quote(user)}, so the container runs as root"
         if host_mode:
             message = f"{container.label}: {what}, and the task uses `networkMode: host`, so that root process shares the instance's network stack; set a non-root `user` such as `\"1000:1000\"`."
             yield Finding("ECS502", container.ptr("user"), message, level="error")
@@ -99,12 +104,16 @@ def writable_root_filesystem(task: TaskDefinition):
     for container in task.containers:
         if is_windows_container(task, container) or _is_true(container.data.get("readonlyRootFilesystem")):
             continue
-        state = "false" if container.data.get("readonlyRootFilesystem") is False else "not set"
+        if container.data.get("readonlyRootFilesystem") is False:
+            state, level = "false", None
+        else:
+            # Unset is the API's default, not a choice someone made: a note.
+            state, level = "not set", "note"
         message = (
             f"{container.label}: `readonlyRootFilesystem` is {state}, so anything running in the container can change its files "
             "(Security Hub ECS.5); set it to true and mount volumes at the paths that must stay writable."
         )
-        yield Finding("ECS503", container.ptr("readonlyRootFilesystem"), message)
+        yield Finding("ECS503", container.ptr("readonlyRootFilesystem"), message, level=level)
 
 
 @check("ECS504")
@@ -120,7 +129,7 @@ def dangerous_capabilities(task: TaskDefinition):
                 continue
             name = _capability_name(value)
             if name in DANGEROUS_CAPABILITIES:
-                message = f"{container.label}: adding the `{value}` capability allows {DANGEROUS_CAPABILITIES[name]}; drop it unless the container cannot work without it."
+                message = f"{container.label}: adding the {quote(value)} capability allows {DANGEROUS_CAPABILITIES[name]}; drop it unless the container cannot work without it."
                 yield Finding("ECS504", container.ptr("linuxParameters", "capabilities", "add", index), message)
 
 
@@ -144,8 +153,8 @@ def efs_transit_encryption_disabled(task: TaskDefinition):
         setting = efs.get("transitEncryption")
         if isinstance(setting, str) and setting.upper() == "ENABLED":
             continue
-        label = f"Volume '{volume['name']}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
-        state = f"is `{setting}`" if isinstance(setting, str) else "is not set (it defaults to `DISABLED`)"
+        label = f"Volume '{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
+        state = f"is {quote(setting)}" if isinstance(setting, str) else "is not set (it defaults to `DISABLED`)"
         authorization = efs.get("authorizationConfig") if isinstance(efs.get("authorizationConfig"), dict) else {}
         needs = [
             reason

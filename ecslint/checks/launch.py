@@ -14,6 +14,7 @@ import re
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import TaskDefinition, takes_effect
+from ecslint.subjects.quoting import quote, quote_text
 
 # CPU units -> valid memory sizes in MiB (first, last, step).
 FARGATE_SIZES: dict[int, tuple[int, int, int]] = {
@@ -94,7 +95,7 @@ def fargate_invalid_cpu_memory(task: TaskDefinition):
     raw_cpu, raw_memory = task.data.get("cpu"), task.data.get("memory")
     missing = [name for name, value in (("cpu", raw_cpu), ("memory", raw_memory)) if value is None]
     if missing:
-        names = " and ".join(f"`{name}`" for name in missing)
+        names = " and ".join(f"{quote(name)}" for name in missing)
         yield Finding("ECS401", task.ptr(missing[0]) if len(missing) == 1 else task.pointer, f"Fargate tasks need task-level {names}; this task definition does not set {'it' if len(missing) == 1 else 'them'}.")
         return
     cpu, memory = cpu_units(raw_cpu), memory_mib(raw_memory)
@@ -124,7 +125,7 @@ def fargate_unsupported_parameter(task: TaskDefinition):
         label = container.label
         for field in FARGATE_INVALID_CONTAINER_FIELDS:
             if takes_effect(container.data.get(field)):
-                yield Finding("ECS402", container.ptr(field), f"{label}: `{field}` is not supported on Fargate.")
+                yield Finding("ECS402", container.ptr(field), f"{label}: {quote(field)} is not supported on Fargate.")
         linux = container.get("linuxParameters", dict) or {}
         for field in FARGATE_INVALID_LINUX_PARAMETERS:
             if takes_effect(linux.get(field)):
@@ -133,7 +134,7 @@ def fargate_unsupported_parameter(task: TaskDefinition):
         added = capabilities.get("add") if isinstance(capabilities, dict) else None
         for index, name in enumerate(added if isinstance(added, list) else []):
             if isinstance(name, str) and name.upper() not in FARGATE_ADDABLE_CAPABILITIES:
-                yield Finding("ECS402", container.ptr("linuxParameters", "capabilities", "add", index), f"{label}: Fargate can only add the `SYS_PTRACE` capability, not `{name}`.")
+                yield Finding("ECS402", container.ptr("linuxParameters", "capabilities", "add", index), f"{label}: Fargate can only add the `SYS_PTRACE` capability, not {quote(name)}.")
         for index, requirement in container.items("resourceRequirements"):
             if requirement.get("type") == "GPU":
                 yield Finding("ECS402", container.ptr("resourceRequirements", index), f"{label}: GPU `resourceRequirements` are not supported on Fargate.")
@@ -141,12 +142,12 @@ def fargate_unsupported_parameter(task: TaskDefinition):
         driver = log.get("logDriver")
         # Windows tasks accept awslogs only: ECS406 reports their log drivers.
         if isinstance(driver, str) and driver not in FARGATE_LOG_DRIVERS and not task.is_windows:
-            allowed = ", ".join(f"`{name}`" for name in FARGATE_LOG_DRIVERS)
-            yield Finding("ECS402", container.ptr("logConfiguration", "logDriver"), f"{label}: log driver `{driver}` is not supported on Fargate; use {allowed}.")
+            allowed = ", ".join(f"{quote(name)}" for name in FARGATE_LOG_DRIVERS)
+            yield Finding("ECS402", container.ptr("logConfiguration", "logDriver"), f"{label}: log driver {quote(driver)} is not supported on Fargate; use {allowed}.")
     for index, volume in enumerate(task.get("volumes", list) or []):
         if not isinstance(volume, dict):
             continue
-        label = f"Volume '{volume['name']}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
+        label = f"Volume '{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"Volume #{index + 1}"
         host = volume.get("host")
         if isinstance(host, dict) and takes_effect(host.get("sourcePath")):
             yield Finding("ECS402", task.ptr("volumes", index, "host", "sourcePath"), f"{label}: host paths (`host.sourcePath`) are not supported on Fargate; use a bind mount without a source path, EFS, or ephemeral storage.")

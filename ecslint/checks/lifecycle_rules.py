@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.lifecycle_policy import LifecyclePolicy, LifecycleRule, shown, whole_number
+from ecslint.subjects.quoting import quote
 
 TAG_STATUSES = ("tagged", "untagged", "any")
 COUNT_TYPES = ("imageCountMoreThan", "sinceImagePushed", "sinceImagePulled", "sinceImageTransitioned")
@@ -32,7 +33,7 @@ TAG_LISTS = ("tagPatternList", "tagPrefixList")
 
 
 def _choices(values: tuple[str, ...]) -> str:
-    return ", ".join(f"`{value}`" for value in values[:-1]) + f" or `{values[-1]}`"
+    return ", ".join(f"{quote(value)}" for value in values[:-1]) + f" or {quote(values[-1])}"
 
 
 @check("ECS801", subject=LifecyclePolicy)
@@ -88,7 +89,7 @@ def _tags(rule: LifecycleRule) -> Iterator[Finding]:
         yield Finding("ECS801", rule.ptr("selection", "tagStatus"), f"{rule.label}: `tagStatus: tagged` needs a `tagPatternList` or `tagPrefixList` naming the tags it selects.")
     elif status != "tagged":
         for name in given:
-            yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: `{name}` is allowed only with `tagStatus: tagged`, not `{status}`.")
+            yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: {quote(name)} is allowed only with `tagStatus: tagged`, not {quote(status)}.")
         return
     if len(given) == 2:
         # ECR user guide (LifecyclePolicies.html): a rule may specify either list, but not both; AWS CDK rejects it too.
@@ -100,11 +101,11 @@ def _tags(rule: LifecycleRule) -> Iterator[Finding]:
 def _tag_list(rule: LifecycleRule, name: str) -> Iterator[Finding]:
     values = rule.selection[name]
     if not isinstance(values, list) or not values:
-        yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: `{name}` must be a non-empty list of tag strings, not {shown(values)}.")
+        yield Finding("ECS801", rule.ptr("selection", name), f"{rule.label}: {quote(name)} must be a non-empty list of tag strings, not {shown(values)}.")
         return
     for index, value in enumerate(values):
         if not isinstance(value, str) or not value:
-            yield Finding("ECS801", rule.ptr("selection", name, index), f"{rule.label}: `{name}` entries must be non-empty text, not {shown(value)}.")
+            yield Finding("ECS801", rule.ptr("selection", name, index), f"{rule.label}: {quote(name)} entries must be non-empty text, not {shown(value)}.")
         elif name == "tagPatternList" and value.count("*") > MAX_WILDCARDS:
             yield Finding("ECS801", rule.ptr("selection", name, index), f"{rule.label}: tag pattern {shown(value)} has {value.count('*')} wildcards; ECR allows at most {MAX_WILDCARDS} per pattern.")
 
@@ -149,7 +150,7 @@ def _storage_class(rule: LifecycleRule, count_type) -> Iterator[Finding]:
         where = rule.ptr("selection", "storageClass") if storage is not None else rule.ptr("selection", "countType")
         yield Finding("ECS801", where, f"{rule.label}: `countType: sinceImageTransitioned` selects archived images and needs `storageClass: archive`.")
     elif count_type in COUNT_TYPES and count_type != "sinceImageTransitioned" and storage == "archive":
-        yield Finding("ECS801", rule.ptr("selection", "storageClass"), f"{rule.label}: `storageClass: archive` works only with `countType: sinceImageTransitioned`, not `{count_type}`.")
+        yield Finding("ECS801", rule.ptr("selection", "storageClass"), f"{rule.label}: `storageClass: archive` works only with `countType: sinceImageTransitioned`, not {quote(count_type)}.")
 
 
 def _action(rule: LifecycleRule) -> Iterator[Finding]:

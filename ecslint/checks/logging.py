@@ -17,6 +17,7 @@ from ecslint.report.findings import Finding
 from ecslint.subjects.placeholders import is_templated
 from ecslint.subjects.quoting import quote
 from ecslint.subjects.task_definition import Container, TaskDefinition
+from ecslint.subjects.quoting import quote
 
 # Options the awslogs driver accepts. Source: Docker's awslogs driver, ValidateLogOpt in moby
 # daemon/logger/awslogs/cloudwatchlogs.go (`tag`, `awslogs-group`, `-stream`, `-create-group`,
@@ -98,7 +99,7 @@ def _awslogs_findings(task: TaskDefinition, container: Container):
     options = options or {}
     for name, purpose, consequence in _required_awslogs_options(task):
         if _is_missing(options.get(name)):
-            message = f"{container.label}: the `awslogs` log driver needs the `{name}` option ({purpose}); {consequence}."
+            message = f"{container.label}: the `awslogs` log driver needs the {quote(name)} option ({purpose}); {consequence}."
             yield Finding("ECS703", container.ptr("logConfiguration", "options", name), message)
     yield from _awslogs_option_values(container, options)
 
@@ -125,11 +126,11 @@ def _awslogs_option_values(container: Container, options: dict):
     for name in _BOOLEAN_OPTIONS:
         value = given(name)
         if value is not None and value not in _GO_BOOLEANS:
-            yield Finding("ECS703", at(name), f"{label}: `{name}` must be `\"true\"` or `\"false\"`, not {quote(value)}.")
+            yield Finding("ECS703", at(name), f"{label}: {quote(name)} must be `\"true\"` or `\"false\"`, not {quote(value)}.")
     for name in _POSITIVE_INTEGER_OPTIONS:
         value = given(name)
         if value is not None and not (value.isdigit() and int(value) > 0):
-            yield Finding("ECS703", at(name), f"{label}: `{name}` must be a positive whole number, not {quote(value)}.")
+            yield Finding("ECS703", at(name), f"{label}: {quote(name)} must be a positive whole number, not {quote(value)}.")
     if "awslogs-datetime-format" in options and "awslogs-multiline-pattern" in options:
         yield Finding("ECS703", at("awslogs-multiline-pattern"), f"{label}: `awslogs-datetime-format` and `awslogs-multiline-pattern` cannot be set together; keep one.")
 

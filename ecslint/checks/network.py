@@ -14,6 +14,7 @@ from typing import NamedTuple
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
+from ecslint.subjects.quoting import quote, quote_text
 
 # Host ports the ECS agent reserves on every container instance: SSH, Docker, the agent itself.
 RESERVED_HOST_PORTS = frozenset({22, 2375, 2376, 51678, 51679, 51680})
@@ -97,7 +98,7 @@ def fargate_requires_awsvpc(task: TaskDefinition):
         default = "" if task.network_mode == "awsvpc" else " (it then defaults to `bridge`)"
         yield Finding("ECS301", task.ptr("requiresCompatibilities"), f"Fargate tasks must use `networkMode: awsvpc`, but `networkMode` is not set{default}.")
     elif task.network_mode != "awsvpc":
-        yield Finding("ECS301", task.ptr("networkMode"), f"Fargate tasks must use `networkMode: awsvpc`, not `{task.network_mode}`.")
+        yield Finding("ECS301", task.ptr("networkMode"), f"Fargate tasks must use `networkMode: awsvpc`, not {quote(task.network_mode)}.")
 
 
 @check("ECS302")
@@ -115,7 +116,7 @@ def host_port_clash(task: TaskDefinition):
             if other_protocol == mapping.protocol and low <= other_high and other_low <= high:
                 owner = "the same container" if other.container is mapping.container else other.container.label.replace("Container", "container", 1)
                 ports = _describe_ports(max(low, other_low), min(high, other_high), mapping.protocol)
-                message = f"{mapping.container.label}: `{mapping.path}` claims host port {ports}, already claimed by {owner} (`{other.path}`); the task cannot start with both."
+                message = f"{mapping.container.label}: {quote(mapping.path)} claims host port {ports}, already claimed by {owner} ({quote(other.path)}); the task cannot start with both."
                 yield Finding("ECS302", mapping.ptr(field), message)
                 break
         claims.append((low, high, mapping.protocol, mapping))
@@ -131,7 +132,7 @@ def host_port_mismatch(task: TaskDefinition):
         if mapping.host_port and mapping.container_port and mapping.host_port != mapping.container_port:
             message = (
                 f"{mapping.container.label}: `{mapping.path}.hostPort` is {mapping.host_port} but `containerPort` is {mapping.container_port}; "
-                f"in `{mode}` mode the host port must equal the container port or be left out."
+                f"in {quote(mode)} mode the host port must equal the container port or be left out."
             )
             yield Finding("ECS303", mapping.ptr("hostPort"), message)
 
@@ -163,7 +164,7 @@ def host_network_mode(task: TaskDefinition):
         return
     root = [c for c in task.containers if runs_as_root(c)]
     if root:
-        names = ", ".join(f"'{c.name or c.index + 1}'" for c in root)
+        names = ", ".join(f"'{quote_text(c.name or c.index + 1)}'" for c in root)
         message = (
             f"`networkMode: host` shares the instance's network stack with containers running as root ({names}); "
             "set a non-root `user` or use `awsvpc` (Security Hub ECS.1)."
@@ -203,10 +204,10 @@ def unsupported_in_network_mode(task: TaskDefinition):
         return
     for container in task.containers:
         if container.get("links", list) and mode != "bridge":
-            yield Finding("ECS307", container.ptr("links"), f"{container.label}: `links` only works in `bridge` network mode, not `{mode}`; use service discovery or localhost instead.")
+            yield Finding("ECS307", container.ptr("links"), f"{container.label}: `links` only works in `bridge` network mode, not {quote(mode)}; use service discovery or localhost instead.")
         if mode == "awsvpc":
             for field in ("hostname", "extraHosts"):
                 if container.data.get(field):
-                    yield Finding("ECS307", container.ptr(field), f"{container.label}: `{field}` is not supported in `awsvpc` network mode.")
+                    yield Finding("ECS307", container.ptr(field), f"{container.label}: {quote(field)} is not supported in `awsvpc` network mode.")
         if mode == "none" and container.get("portMappings", list):
             yield Finding("ECS307", container.ptr("portMappings"), f"{container.label}: `portMappings` cannot be used with `networkMode: none`; the containers have no external connectivity.")

@@ -14,6 +14,7 @@ from ecslint.checks import check
 from ecslint.checks.launch import memory_mib
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
+from ecslint.subjects.quoting import quote, quote_text
 
 
 def _positive_mib(value) -> int | None:
@@ -62,16 +63,16 @@ def container_memory_exceeds_task(task: TaskDefinition):
             if value is not None and value > task_memory:
                 too_big = True
                 error = (
-                    f"The 'memory' setting for container '{container.name}' is greater than for the task."
+                    f"The 'memory' setting for container '{quote_text(container.name)}' is greater than for the task."
                     if field == "memory"
                     else "The sum of all container 'memoryReservation' values cannot be greater than the value of the task 'memory'."
                 )
-                message = f"{container.label}: `{field}` is {value} MiB, above the task's `memory` of {task_memory} MiB. RegisterTaskDefinition fails with \"{error}\""
+                message = f"{container.label}: {quote(field)} is {value} MiB, above the task's `memory` of {task_memory} MiB. RegisterTaskDefinition fails with \"{error}\""
                 yield Finding("ECS403", container.ptr(field), message)
     reserved = [(container, mib) for container in task.containers if (mib := _reserved_mib(container))]
     total = sum(mib for _, mib in reserved)
     if not too_big and len(reserved) > 1 and total > task_memory:
-        parts = " + ".join(f"{mib} for '{container.name or container.index + 1}'" for container, mib in reserved)
+        parts = " + ".join(f"{mib} for '{quote_text(container.name or container.index + 1)}'" for container, mib in reserved)
         message = (
             f"The containers reserve {total} MiB ({parts}), more than the task's `memory` of {task_memory} MiB; "
             "each container reserves its `memoryReservation`, or its `memory` when no reservation is set."
@@ -123,13 +124,13 @@ def invalid_depends_on(task: TaskDefinition):
     for container in task.containers:
         for index, target, condition in _dependencies(container):
             if target not in by_name:
-                known = ", ".join(f"'{name}'" for name in by_name) or "none"
-                message = f"{container.label}: `dependsOn[{index}]` names container '{target}', which is not in this task definition (containers: {known})."
+                known = ", ".join(f"'{quote_text(name)}'" for name in by_name) or "none"
+                message = f"{container.label}: `dependsOn[{index}]` names container '{quote_text(target)}', which is not in this task definition (containers: {known})."
                 yield Finding("ECS405", container.ptr("dependsOn", index, "containerName"), message)
             elif condition == "HEALTHY" and not by_name[target].get("healthCheck", dict):
-                message = f"{container.label}: `dependsOn[{index}]` waits for '{target}' to be `HEALTHY`, but '{target}' has no `healthCheck`, so it never becomes healthy."
+                message = f"{container.label}: `dependsOn[{index}]` waits for '{quote_text(target)}' to be `HEALTHY`, but '{quote_text(target)}' has no `healthCheck`, so it never becomes healthy."
                 yield Finding("ECS405", container.ptr("dependsOn", index, "condition"), message)
     for container, index, cycle in _find_cycles(task):
-        loop = " -> ".join(f"'{name}'" for name in cycle)
+        loop = " -> ".join(f"'{quote_text(name)}'" for name in cycle)
         message = f"{container.label}: `dependsOn[{index}]` closes a dependency cycle ({loop}); none of these containers can start."
         yield Finding("ECS405", container.ptr("dependsOn", index, "containerName"), message)

@@ -18,6 +18,7 @@ from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
 from ecslint.subjects.placeholders import is_templated
+from ecslint.subjects.quoting import quote, quote_text
 
 # Partitions IAM role ARNs can live in (botocore 1.44.8 data/partitions.json, verified 2026-12-02).
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"})
@@ -81,19 +82,19 @@ def parse_role_arn(value: str) -> tuple[RoleArn | None, str | None]:
         return None, "it is not an ARN"
     _, partition, service, region, account, resource = parts
     if partition not in PARTITIONS:
-        return None, f"`{partition}` is not an AWS partition ({', '.join(sorted(PARTITIONS))})"
+        return None, f"{quote(partition)} is not an AWS partition ({', '.join(sorted(PARTITIONS))})"
     if service != "iam":
-        return None, f"it is an ARN of service `{service}`, not `iam`"
+        return None, f"it is an ARN of service {quote(service)}, not `iam`"
     if region:
         return None, "IAM ARNs have no region, but this one names `" + region + "`"
     if not (_ACCOUNT.match(account) or _ACCOUNT_PLACEHOLDER.match(account)):
-        return None, f"the account ID `{account}` is not 12 digits"
+        return None, f"the account ID {quote(account)} is not 12 digits"
     if not resource.startswith("role/"):
         kind = resource.split("/", 1)[0] or resource
-        return None, f"it names an IAM `{kind}`, not a `role/`"
+        return None, f"it names an IAM {quote(kind)}, not a `role/`"
     *path, name = resource[len("role/") :].split("/")
     if not _ROLE_NAME.match(name):
-        return None, f"`{name}` is not a valid role name (up to 64 letters, digits and `_+=,.@-`)"
+        return None, f"{quote(name)} is not a valid role name (up to 64 letters, digits and `_+=,.@-`)"
     if not all(_PATH_SEGMENT.match(segment) for segment in path):
         return None, "the role path is not valid"
     return RoleArn(partition, account, name), None
@@ -186,7 +187,7 @@ def same_execution_and_task_role(task: TaskDefinition):
     if same:
         name = task_role.rsplit("/", 1)[-1]
         message = (
-            f"`executionRoleArn` and `taskRoleArn` name the same role (`{name}`). The application then holds the agent's permissions "
+            f"`executionRoleArn` and `taskRoleArn` name the same role ({quote(name)}). The application then holds the agent's permissions "
             "(image pulls, log writes, secret reads) and the agent holds the application's; give each its own role."
         )
         yield Finding("ECS102", task.ptr("taskRoleArn"), message)
@@ -206,23 +207,23 @@ def invalid_role_arn(task: TaskDefinition):
                 # Evidence is split: RegisterTaskDefinition has been seen to expand a bare name, while
                 # CloudFormation rejects it (cfn-lint#855, amazon-ecs-render-task-definition#19; checked
                 # 2026-11-30). Uncertain, so this case is a note rather than an error.
-                message = f"`executionRoleArn` is the bare name `{value}`, not a full IAM role ARN; some tools reject it, so write `arn:aws:iam::<account-id>:role/{value}`."
+                message = f"`executionRoleArn` is the bare name {quote(value)}, not a full IAM role ARN; some tools reject it, so write {quote(f'arn:aws:iam::<account-id>:role/{value}')}."
                 yield Finding("ECS110", task.ptr(key), message, level="note")
                 continue
             if key == "executionRoleArn":
-                message = f"`executionRoleArn` is `{value}`, not a full IAM role ARN; write `arn:aws:iam::<account-id>:role/<name>`."
+                message = f"`executionRoleArn` is {quote(value)}, not a full IAM role ARN; write `arn:aws:iam::<account-id>:role/<name>`."
             else:
-                message = f"`taskRoleArn` is `{value}`, which is neither an IAM role ARN nor a valid role name (up to 64 letters, digits and `_+=,.@-`)."
+                message = f"`taskRoleArn` is {quote(value)}, which is neither an IAM role ARN nor a valid role name (up to 64 letters, digits and `_+=,.@-`)."
             yield Finding("ECS110", task.ptr(key), message)
             continue
         arn, problem = parse_role_arn(value)
         if arn is None:
-            yield Finding("ECS110", task.ptr(key), f"`{key}` is not a valid IAM role ARN: {problem}.")
+            yield Finding("ECS110", task.ptr(key), f"{quote(key)} is not a valid IAM role ARN: {problem}.")
         else:
             parsed[key] = arn
     if len(parsed) == 2 and parsed["executionRoleArn"].partition != parsed["taskRoleArn"].partition:
         execution, task_role = parsed["executionRoleArn"].partition, parsed["taskRoleArn"].partition
-        message = f"`taskRoleArn` is in partition `{task_role}` but `executionRoleArn` is in `{execution}`; both roles must be in the partition the task runs in."
+        message = f"`taskRoleArn` is in partition {quote(task_role)} but `executionRoleArn` is in {quote(execution)}; both roles must be in the partition the task runs in."
         yield Finding("ECS110", task.ptr("taskRoleArn"), message)
 
 
@@ -232,7 +233,7 @@ def _task_role_uses(task: TaskDefinition):
         efs = volume.get("efsVolumeConfiguration") if isinstance(volume, dict) else None
         authorization = efs.get("authorizationConfig") if isinstance(efs, dict) else None
         if isinstance(authorization, dict) and authorization.get("iam") == "ENABLED":
-            name = f"'{volume['name']}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
+            name = f"'{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
             yield task.ptr("volumes", index, "efsVolumeConfiguration", "authorizationConfig", "iam"), (
                 f"Volume {name} mounts EFS with IAM authorization (`authorizationConfig.iam: ENABLED`), which uses the task role"
             )
@@ -242,7 +243,7 @@ def _task_role_uses(task: TaskDefinition):
         output = options.get("Name") if isinstance(options, dict) else None
         if log.get("logDriver") == "awsfirelens" and isinstance(output, str) and output.lower() in AWS_FIRELENS_OUTPUTS:
             yield container.ptr("logConfiguration", "options", "Name"), (
-                f"{container.label}: FireLens sends its logs to `{output}`, and the log router calls that AWS service with the task role"
+                f"{container.label}: FireLens sends its logs to {quote(output)}, and the log router calls that AWS service with the task role"
             )
         image = container.get("image", str) or ""
         for marker, sidecar in AWS_SIDECAR_IMAGES.items():

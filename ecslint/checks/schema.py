@@ -9,6 +9,7 @@ from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import DESCRIBE_ONLY_KEYS, TaskDefinition
 from ecslint.checks.schema_validator import SchemaValidator, did_you_mean, model_release, task_definition_schema
+from ecslint.subjects.quoting import quote, quote_text
 
 # Values under these fields may hold credentials: messages show their type, never the value.
 _SENSITIVE_FIELDS = frozenset({"environment", "secrets", "command", "entryPoint", "dockerLabels", "options", "secretOptions", "healthCheck", "repositoryCredentials"})
@@ -47,9 +48,9 @@ def _container_list_problems(task: TaskDefinition):
     name = task.spell_path(pointer, task.pointer)
     if containers is None and task.shape == "describe":
         # Register input gets this from the schema; describe output and templates (CloudFormation) do not.
-        yield Finding("ECS002", pointer, f"'{name}' is required: ECS rejects a task definition without containers.")
+        yield Finding("ECS002", pointer, f"'{quote_text(name)}' is required: ECS rejects a task definition without containers.")
     elif containers == []:
-        yield Finding("ECS002", pointer, f"'{name}' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
+        yield Finding("ECS002", pointer, f"'{quote_text(name)}' is empty: ECS rejects a task definition without containers (\"Container list cannot be empty\").")
 
 
 def _violations(task: TaskDefinition):
@@ -81,21 +82,21 @@ def schema_violation(task: TaskDefinition):
         if violation.pointer in respelled:
             continue
         prefix, path = _subject(task, violation.pointer)
-        yield Finding("ECS002", violation.pointer, f"{prefix}'{path}' {violation.problem}.")
+        yield Finding("ECS002", violation.pointer, f"{prefix}'{quote_text(path)}' {violation.problem}.")
     for rejected in rejected_keys:
         prefix, path = _subject(task, rejected.pointer)
         same = [name for name in rejected.known if name.lower() == rejected.key.lower()]
         if same:
-            message = f"{prefix}'{path}' is the ECS API's spelling, which {rejected.format} rejects; write '{same[0]}'."
+            message = f"{prefix}'{quote_text(path)}' is the ECS API's spelling, which {rejected.format} rejects; write '{quote_text(same[0])}'."
         else:
-            message = f"{prefix}'{path}' {unknown_field_problem()}{did_you_mean(rejected.key, rejected.known)}."
+            message = f"{prefix}'{quote_text(path)}' {unknown_field_problem()}{did_you_mean(rejected.key, rejected.known)}."
         yield Finding("ECS002", rejected.pointer, message)
     yield from _container_list_problems(task)
     if task.document.has_duplicate_keys:
         for pointer, region in task.document.locator.duplicate_regions():
             if jp.is_within(pointer, task.pointer if task.shape != "describe" else ""):
                 prefix, path = _subject(task, pointer)
-                message = f"{prefix}'{path}' is given more than once in the same object; the ECS API keeps only the last value."
+                message = f"{prefix}'{quote_text(path)}' is given more than once in the same object; the ECS API keeps only the last value."
                 yield Finding("ECS002", pointer, message, region=region)
 
 
@@ -105,7 +106,7 @@ def describe_only_fields(task: TaskDefinition):
         return
     present = sorted(key for key in task.data if key in DESCRIBE_ONLY_KEYS)
     if present:
-        names = ", ".join(f"`{key}`" for key in present)
+        names = ", ".join(f"{quote(key)}" for key in present)
         message = (
             f"This file carries fields that only describe-task-definition returns ({names}); "
             "`aws ecs register-task-definition --cli-input-json` rejects them. Remove them, "

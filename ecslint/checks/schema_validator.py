@@ -15,6 +15,7 @@ from functools import cache
 from ecslint.data import read_text
 from ecslint.documents import pointer as jp
 from ecslint.subjects.placeholders import is_templated
+from ecslint.subjects.quoting import quote_text
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -62,7 +63,7 @@ def describe_value(value, reveal: bool) -> str:
     if reveal and not isinstance(value, (dict, list)):
         shown = json.dumps(value, ensure_ascii=False)
         if len(shown) <= 40:
-            return shown
+            return quote_text(shown)
     article = _TYPE_NAMES[json_type(value)]
     return article if json_type(value) in ("object", "array", "null") else f"{article} value"
 
@@ -104,7 +105,7 @@ class SchemaValidator:
                 found.append(Violation(pointer, f"must be {wanted}, got {shown}"))
                 return
         if "enum" in schema and value not in schema["enum"]:
-            allowed = ", ".join(f"'{option}'" for option in schema["enum"])
+            allowed = ", ".join(f"'{quote_text(option)}'" for option in schema["enum"])
             shown = describe_value(value, not self._is_sensitive(pointer))
             found.append(Violation(pointer, f"must be one of {allowed}, got {shown}"))
             return
@@ -137,7 +138,7 @@ def did_you_mean(key: str, known) -> str:
 
     same = [name for name in known if name.lower() == key.lower()]
     close = same or get_close_matches(key, list(known), n=1, cutoff=0.75)
-    return f"; did you mean '{close[0]}'" if close else ""
+    return f"; did you mean '{quote_text(close[0])}'" if close else ""
 
 
 def model_release(schema: dict) -> str:

@@ -31,7 +31,9 @@ from ecslint.subjects.secret_patterns import (
     private_keys,
     secret_access_keys,
     secret_name_term,
+    service_tokens,
 )
+from ecslint.subjects.quoting import quote, quote_text
 
 # The variables the AWS SDKs read static credentials from. They come before the container
 # credentials provider (the task role) in the default chain: "AWS SDKs and Tools
@@ -74,7 +76,7 @@ class EnvironmentEntry:
 
     @property
     def where(self) -> str:
-        return f"`environment[{self.index}]`" + (f" (`{self.name}`)" if self.name else "")
+        return f"`environment[{self.index}]`" + (f" ({quote(self.name)})" if self.name else "")
 
     def ptr(self, field: str) -> str:
         return self.container.ptr("environment", self.index, field)
@@ -98,7 +100,7 @@ def _unique(matches: list[SecretMatch]) -> list[SecretMatch]:
 
 
 def _describe(matches: list[SecretMatch]) -> str:
-    parts = [f"{match.description} (`{match.masked}`)" for match in matches]
+    parts = [f"{match.description} ({quote(match.masked)})" for match in matches]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -143,6 +145,7 @@ def _environment_secret(entry: EnvironmentEntry) -> tuple[str, str | None] | Non
     value = entry.value or ""
     matches = [SecretMatch("private-key", block, example) for block, example in private_keys(value)]
     matches += [SecretMatch("embedded-credentials", password, placeholder_kind(password) == "example", scheme) for scheme, password in embedded_credentials(value)]
+    matches += service_tokens(value)
     matches = _unique(matches)
     if matches:
         if all(match.example for match in matches):
@@ -153,9 +156,9 @@ def _environment_secret(entry: EnvironmentEntry) -> tuple[str, str | None] | Non
         return None
     kind = placeholder_kind(value)
     if kind == "example":
-        return f"looks like a secret by its name (`{term}`) but holds a placeholder (`{mask(value)}`); if the real secret goes here, pass it through `secrets`.", "note"
+        return f"looks like a secret by its name ({quote(term)}) but holds a placeholder ({quote(mask(value))}); if the real secret goes here, pass it through `secrets`.", "note"
     if kind is None:
-        return f"looks like a secret by its name (`{term}`) and holds a literal value (`{mask(value)}`) in plain text; move it to `secrets` (Secrets Manager or SSM Parameter Store).", None
+        return f"looks like a secret by its name ({quote(term)}) and holds a literal value ({quote(mask(value))}) in plain text; move it to `secrets` (Secrets Manager or SSM Parameter Store).", None
     return None
 
 
@@ -196,7 +199,7 @@ def _subscript(label: str, pointer: str, container: Container) -> str:
     if pointer == container.ptr(*label.split(".")):
         return ""
     token = jp.split(pointer)[-1]
-    return f'["{token}"]' if label == "dockerLabels" else f"[{token}]"
+    return f'["{quote_text(token)}"]' if label == "dockerLabels" else f"[{token}]"
 
 
 @check("ECS203")
@@ -209,7 +212,7 @@ def credentials_in_command(task: TaskDefinition):
                 matches = _unique(find_secrets(text, key_id_nearby=key_id_nearby))
                 if not matches:
                     continue
-                where = f"`{label}{_subscript(label, pointer, container)}`"
+                where = quote(label + _subscript(label, pointer, container))
                 if all(match.example for match in matches):
                     message = f"{container.label}: {where} contains {_describe(matches)} that looks like a placeholder; if real credentials go here, pass them through `secrets`."
                     yield Finding("ECS203", pointer, message, level="note")
@@ -237,7 +240,7 @@ def _arn_problem(value: str, allow_ssm: bool) -> str | None:
             return "is an SSM ARN without a `parameter/<name>` resource"
     else:
         wanted = "Secrets Manager or SSM Parameter Store" if allow_ssm else "Secrets Manager (private registry credentials cannot come from SSM)"
-        return f"is an ARN for `{service}`, not for {wanted}"
+        return f"is an ARN for {quote(service)}, not for {wanted}"
     if not region or not account:
         return "lacks the Region or the account ID a full ARN needs"
     return None
@@ -279,7 +282,7 @@ def credentials_parameter_problem(value: str) -> str | None:
 
 def _shown(value: str) -> str:
     # Masked even though references are not secrets: a secret pasted here by mistake is one.
-    return f" `{mask(value)}`" if value.strip() else ""
+    return f" {quote(mask(value))}" if value.strip() else ""
 
 
 def _reference_findings(container: Container):
@@ -288,7 +291,7 @@ def _reference_findings(container: Container):
         problem = secret_reference_problem(value) if isinstance(value, str) else None
         if problem:
             name = item.get("name")
-            which = f"`secrets[{index}].valueFrom`" + (f" (`{name}`)" if isinstance(name, str) else "")
+            which = f"`secrets[{index}].valueFrom`" + (f" ({quote(name)})" if isinstance(name, str) else "")
             message = f"{container.label}: {which}{_shown(value)} {problem}; the task will fail to start when ECS cannot fetch it."
             yield Finding("ECS204", container.ptr("secrets", index, "valueFrom"), message)
     log_configuration = container.get("logConfiguration", dict) or {}
@@ -315,20 +318,20 @@ def _duplicate_findings(container: Container):
     secret_names: dict[str, int] = {}
     for index, name in _named(container, "secrets"):
         if name in secret_names:
-            message = f"{container.label}: `secrets[{index}]` sets `{name}` again (first in `secrets[{secret_names[name]}]`); only one value can reach the container."
+            message = f"{container.label}: `secrets[{index}]` sets {quote(name)} again (first in `secrets[{secret_names[name]}]`); only one value can reach the container."
             yield Finding("ECS204", container.ptr("secrets", index, "name"), message)
         else:
             secret_names[name] = index
     environment_names: dict[str, int] = {}
     for index, name in _named(container, "environment"):
         if name in environment_names:
-            message = f"{container.label}: `environment[{index}]` sets `{name}` again (first in `environment[{environment_names[name]}]`); only one value can reach the container."
+            message = f"{container.label}: `environment[{index}]` sets {quote(name)} again (first in `environment[{environment_names[name]}]`); only one value can reach the container."
             yield Finding("ECS204", container.ptr("environment", index, "name"), message)
             continue
         environment_names[name] = index
         if name in secret_names:
             message = (
-                f"{container.label}: `{name}` is set both in `environment[{index}]` and in `secrets[{secret_names[name]}]`; "
+                f"{container.label}: {quote(name)} is set both in `environment[{index}]` and in `secrets[{secret_names[name]}]`; "
                 "only one value can reach the container: remove the plain-text one."
             )
             yield Finding("ECS204", container.ptr("environment", index, "name"), message)
@@ -356,7 +359,7 @@ def _credential_variables(container: Container):
 def credentials_instead_of_task_role(task: TaskDefinition):
     for container in task.containers:
         for field, index, name in _credential_variables(container):
-            given = f"{container.label} is given AWS credentials through `{field}[{index}]` (`{name}`) instead of a task role."
+            given = f"{container.label} is given AWS credentials through `{field}[{index}]` ({quote(name)}) instead of a task role."
             if not task.knows_task_fields:
                 advice = "Use a task role (`taskRoleArn`): static keys do not rotate, and where a task role exists they silently override it."
             elif task.data.get("taskRoleArn"):

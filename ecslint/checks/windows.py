@@ -17,6 +17,7 @@ from ecslint.checks import check
 from ecslint.checks.launch import cpu_units
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import TaskDefinition, takes_effect
+from ecslint.subjects.quoting import quote, quote_text
 
 # Container fields Windows containers do not support (windows_task_definitions.html).
 WINDOWS_UNSUPPORTED_CONTAINER_FIELDS = (
@@ -52,10 +53,10 @@ def windows_unsupported_parameter(task: TaskDefinition):
     for container in task.containers:
         for field in WINDOWS_UNSUPPORTED_CONTAINER_FIELDS:
             if _is_used(field, container.data.get(field)):
-                yield Finding("ECS406", container.ptr(field), f"{container.label}: `{field}` is not supported by Windows containers (`{system}`).")
+                yield Finding("ECS406", container.ptr(field), f"{container.label}: {quote(field)} is not supported by Windows containers ({quote(system)}).")
     for field in WINDOWS_UNSUPPORTED_TASK_FIELDS:
         if _is_used(field, task.data.get(field)):
-            yield Finding("ECS406", task.ptr(field), f"`{field}` is not supported for Windows task definitions (`{system}`).")
+            yield Finding("ECS406", task.ptr(field), f"{quote(field)} is not supported for Windows task definitions ({quote(system)}).")
     if task.is_fargate:
         yield from _fargate_windows(task)
 
@@ -69,7 +70,7 @@ def _fargate_windows(task: TaskDefinition):
         yield Finding("ECS406", task.ptr("runtimePlatform", "cpuArchitecture"), "Windows tasks on Fargate run only on `X86_64`, not `ARM64`.")
     for index, volume in enumerate(task.get("volumes", list) or []):
         if isinstance(volume, dict) and _is_used("efsVolumeConfiguration", volume.get("efsVolumeConfiguration")):
-            name = f"'{volume['name']}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
+            name = f"'{quote_text(volume['name'])}'" if isinstance(volume.get("name"), str) else f"#{index + 1}"
             yield Finding("ECS406", task.ptr("volumes", index, "efsVolumeConfiguration"), f"Volume {name}: EFS volumes are not supported for Windows tasks on Fargate.")
     for container in task.containers:
         if _is_used("firelensConfiguration", container.data.get("firelensConfiguration")):
@@ -79,4 +80,4 @@ def _fargate_windows(task: TaskDefinition):
         if driver == "awsfirelens":
             yield Finding("ECS406", container.ptr("logConfiguration", "logDriver"), f"{container.label}: FireLens (log driver `awsfirelens`) is not supported for Windows tasks on Fargate; use `awslogs`.")
         elif isinstance(driver, str) and driver != FARGATE_WINDOWS_LOG_DRIVER:
-            yield Finding("ECS406", container.ptr("logConfiguration", "logDriver"), f"{container.label}: log driver `{driver}` is not supported for Windows tasks on Fargate, which support only `awslogs`.")
+            yield Finding("ECS406", container.ptr("logConfiguration", "logDriver"), f"{container.label}: log driver {quote(driver)} is not supported for Windows tasks on Fargate, which support only `awslogs`.")

@@ -20,6 +20,7 @@ from ecslint.iam import managed
 from ecslint.iam.context import Attachment, IamContext, Role
 from ecslint.iam.evaluator import PolicySet
 from ecslint.iam.policy import Location, Policy, parse_policy
+from ecslint.subjects.quoting import quote_text
 
 
 @dataclass
@@ -124,7 +125,7 @@ class _Builder:
             raw = raw_entries[index].get("PolicyDocument") if isinstance(raw_entries, list) and index < len(raw_entries) and isinstance(raw_entries[index], dict) else entry.get("PolicyDocument")
             policy = self.policy(policy_name, "inline", raw, jp.join(pointer, "Policies", index, "PolicyDocument"))
             if policy is None:
-                parts.missing.append(f"inline policy {policy_name}")
+                parts.missing.append(f"inline policy {quote_text(policy_name)}")
             else:
                 parts.policies.append(policy)
         raw_arns = properties.get("ManagedPolicyArns")
@@ -193,7 +194,7 @@ class _Builder:
             parts = self.parts[target]
             policy = self.policy(name, kind, properties.get("PolicyDocument"), pointer)
             if policy is None:
-                parts.missing.append(f"policy {name}")
+                parts.missing.append(f"policy {quote_text(name)}")
                 continue
             if kind == "managed":
                 parts.attachments.append(Attachment("${" + logical_id + "}", name, self.location(jp.join("/Resources", logical_id))))

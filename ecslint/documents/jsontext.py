@@ -12,6 +12,7 @@ import re
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Region
+from ecslint.subjects.quoting import quote_text
 
 # A JSON string token, a structural character, or a bare literal/number.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.S)
@@ -47,7 +48,7 @@ def loads(text: str) -> tuple[object, bool]:
     except RecursionError:
         raise ParseError("Invalid JSON: nested too deeply to be a task definition", 1, 1) from None
     except ValueError as error:
-        raise ParseError(f"Invalid JSON: {error}", 1, 1) from None
+        raise ParseError(f"Invalid JSON: {quote_text(str(error), limit=120)}", 1, 1) from None
     return data, duplicates
 
 

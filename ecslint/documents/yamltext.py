@@ -11,6 +11,7 @@ from __future__ import annotations
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Region
 from ecslint.documents.jsontext import ParseError
+from ecslint.subjects.quoting import quote_text
 
 # More nodes than any real template holds (CloudFormation caps templates at 1 MB).
 MAX_NODES = 500_000
@@ -145,9 +146,9 @@ def loads(text: str):
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
-        raise ParseError(f"Invalid YAML: {problem}", line, column) from None
+        raise ParseError(f"Invalid YAML: {quote_text(problem, limit=120)}", line, column) from None
     except yaml.YAMLError as error:
-        raise ParseError(f"Invalid YAML: {error}", 1, 1) from None
+        raise ParseError(f"Invalid YAML: {quote_text(str(error), limit=120)}", 1, 1) from None
     except RecursionError:
         raise ParseError("Invalid YAML: nested too deeply", 1, 1) from None
     if node is None:

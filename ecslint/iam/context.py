@@ -43,6 +43,7 @@ from ecslint.iam import managed
 from ecslint.subjects.task_definition import dict_entries
 from ecslint.iam.evaluator import PolicySet
 from ecslint.iam.policy import Location, Policy, parse_policy
+from ecslint.subjects.quoting import quote
 
 EXPECTED_SHAPES = (
     "expected `aws iam get-account-authorization-details` output (an object with `RoleDetailList`), "
@@ -152,7 +153,7 @@ def _decode(value, location: Location, what: str) -> tuple[dict, bool]:
         if isinstance(data, dict):
             return data, False
     where = jp.to_path(location.pointer) or "the top level"
-    raise IamInputError(f"{location.document.path}: {what} at `{where}` is not a policy document (a JSON object or a URL-encoded JSON string)")
+    raise IamInputError(f"{location.document.path}: {what} at {quote(where)} is not a policy document (a JSON object or a URL-encoded JSON string)")
 
 
 @dataclass
@@ -265,7 +266,7 @@ def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str
     arn = entry.get("Arn") if isinstance(entry.get("Arn"), str) else None
     name = entry.get("RoleName") if isinstance(entry.get("RoleName"), str) else (arn or "").rsplit("/", 1)[-1]
     if not name:
-        raise IamInputError(f"{document.path}: the role at `{jp.to_path(pointer) or 'the top level'}` has neither `RoleName` nor `Arn`")
+        raise IamInputError(f"{document.path}: the role at {quote(jp.to_path(pointer) or 'the top level')} has neither `RoleName` nor `Arn`")
     trust = None
     if "AssumeRolePolicyDocument" in entry:
         location = Location(document, jp.join(pointer, "AssumeRolePolicyDocument"))

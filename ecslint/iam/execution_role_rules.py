@@ -19,6 +19,7 @@ from ecslint.iam.needs import bootstrap_needs, s3_objects
 from ecslint.iam.patterns import Arn, Match, action_matches, has_wildcard, resource_matches
 from ecslint.iam.task_roles import EXECUTION, roles_of
 from ecslint.subjects.task_definition import TaskDefinition
+from ecslint.subjects.quoting import quote, quote_text
 
 # Calls the agent makes with the execution role (lower-case), beyond which ECS103 reports.
 AGENT_ACTIONS = frozenset(
@@ -158,7 +159,7 @@ def app_permissions_on_execution_role(task: TaskDefinition):
         note = " (`s3:GetObject` is needed only on this task's environment files)" if "s3:getobject" in grant.actions else ""
         movable = not _never_moved(policy, statement)
         message = (
-            f"Execution role '{role.name}' {verb} {head} ({where(policy, statement)}){detail}; "
+            f"Execution role '{quote_text(role.name)}' {verb} {head} ({where(policy, statement)}){detail}; "
             f"the ECS agent never uses {'them' if plural else 'it'}{note}: {roles.scope_down_advice(plural, movable)}."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {head}")
@@ -170,7 +171,7 @@ def _requirement_text(requirements) -> str:
     groups: dict[str, list[str]] = {}
     for requirement in requirements:
         groups.setdefault(str(requirement.resources[0]), []).append(requirement.action)
-    return "; ".join(f"{quoted(actions)} on `{resource}`" for resource, actions in groups.items())
+    return "; ".join(f"{quoted(actions)} on {quote(resource)}" for resource, actions in groups.items())
 
 
 def execution_role_cannot_bootstrap(task: TaskDefinition):
@@ -192,12 +193,12 @@ def execution_role_cannot_bootstrap(task: TaskDefinition):
         if missing:
             parts.append(f"does not allow {_requirement_text(missing)}")
             count = len(role.permissions.policies)
-            context.append(Related(role.location.document, role.location.pointer, f"None of the {count} {'policy' if count == 1 else 'policies'} of role '{role.name}' allows {_requirement_text(missing)}"))
+            context.append(Related(role.location.document, role.location.pointer, f"None of the {count} {'policy' if count == 1 else 'policies'} of role '{quote_text(role.name)}' allows {_requirement_text(missing)}"))
         if denials:
             policy, statement = denials[0][1].denies[0]
             parts.append(f"denies {_requirement_text([requirement for requirement, _ in denials])} ({policy.where(statement)}; an explicit Deny wins over any Allow)")
             context.append(related(policy, statement, f"{statement_text(policy, statement)} denies it"))
-        message = f"Execution role '{role.name}' {' and '.join(parts)}, which {need.subject} needs {need.purpose}; the task cannot start until the execution role allows it."
+        message = f"Execution role '{quote_text(role.name)}' {' and '.join(parts)}, which {need.subject} needs {need.purpose}; the task cannot start until the execution role allows it."
         yield Finding("ECS105", task.ptr(EXECUTION), message, related=tuple(context))
 
 
@@ -247,9 +248,9 @@ def sidecar_permissions_on_execution_role(task: TaskDefinition):
             via = "" if all(pattern.lower() in granted for pattern in sources) else f" through {quoted(sources)}"
         # awslogs containers still need `logs:PutLogEvents` on the execution role: the task role needs it as well, not instead.
         also = "logs:putlogevents" in granted and _uses_awslogs(task)
-        advice = f"also grant {'them' if plural else 'it'} to the task role" + (f" '{roles.task_role_name()}'" if roles.task_role_name() else "") if also else roles.move_to_task_role(plural)
+        advice = f"also grant {'them' if plural else 'it'} to the task role" + (f" '{quote_text(roles.task_role_name())}'" if roles.task_role_name() else "") if also else roles.move_to_task_role(plural)
         message = (
-            f"Execution role '{role.name}' {verb} {quoted([spelling[action] for action in granted], limit=8)}{via} ({where(policy, statement)}), "
+            f"Execution role '{quote_text(role.name)}' {verb} {quoted([spelling[action] for action in granted], limit=8)}{via} ({where(policy, statement)}), "
             f"which {' and '.join(users)} {'call' if len(users) > 1 else 'calls'} from inside the task with the task role, never the execution role: "
             f"{advice}."
         )
@@ -277,12 +278,12 @@ def unscoped_secret_access(task: TaskDefinition):
             continue
         scope = "every resource (`Resource: \"*\"`)" if statement.resources is not None else f"every resource except {quoted(statement.not_resources, noun='resources')} (`NotResource`)"
         if referenced:
-            target = f"the secrets this task definition references ({', '.join(f'`{arn}`' for arn in list(dict.fromkeys(referenced))[:3])}{', ...' if len(set(referenced)) > 3 else ''})"
+            target = f"the secrets this task definition references ({', '.join(quote(arn) for arn in list(dict.fromkeys(referenced))[:3])}{', ...' if len(set(referenced)) > 3 else ''})"
         else:
             target = "the secrets the task definitions using this role reference"
         keys = " and the KMS keys that encrypt them" if "kms:Decrypt" in granted else ""
         message = (
-            f"Execution role '{role.name}' allows {quoted(granted)} on {scope} ({where(policy, statement)}), "
+            f"Execution role '{quote_text(role.name)}' allows {quoted(granted)} on {scope} ({where(policy, statement)}), "
             f"so any task using it can read every secret it can reach; limit `Resource` to {target}{keys}."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {quoted(granted)} on every resource")

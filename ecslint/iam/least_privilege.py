@@ -398,8 +398,8 @@ def placeholder_note(plan: RolePlan) -> str | None:
     if not tokens:
         return None
     if plan.deploy_time:
-        return f"Replace {', '.join(f'`{token}`' for token in tokens)}: the template leaves {_which(tokens, 'and')} to deployment (`--format cloudformation` and `--format terraform` write them as pseudo parameters and data sources)."
-    return f"Replace {', '.join(f'`{token}`' for token in tokens)}: the task definition does not say {_which(tokens)}."
+        return f"Replace {', '.join(quote(token) for token in tokens)}: the template leaves {_which(tokens, 'and')} to deployment (`--format cloudformation` and `--format terraform` write them as pseudo parameters and data sources)."
+    return f"Replace {', '.join(quote(token) for token in tokens)}: the task definition does not say {_which(tokens)}."
 
 
 def _which(tokens: list[str], conjunction: str = "or") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ecslint.report.findings import Related
 from ecslint.iam.policy import Policy, Statement
+from ecslint.subjects.quoting import quote_text
 
 # Messages list this many actions, then say how many more there are.
 SHOWN_ACTIONS = 5
@@ -12,7 +13,7 @@ SHOWN_ACTIONS = 5
 def quoted(items, limit: int = SHOWN_ACTIONS, noun: str = "actions") -> str:
     """`'a', 'b' and 'c'`, or `'a', 'b', 'c', 'd', 'e' and 12 more actions` for long lists."""
     items = list(items)
-    shown = [f"'{item}'" for item in items[:limit]]
+    shown = [f"'{quote_text(item)}'" for item in items[:limit]]
     rest = len(items) - len(shown)
     if rest > 0:
         return ", ".join(shown) + f" and {rest} more {noun}"

@@ -33,6 +33,7 @@ from ecslint.checks.roles import NO_INSTANCE_ROLE_LAUNCH_TYPES
 from ecslint.iam.patterns import Arn
 from ecslint.subjects.image_reference import is_placeholder_free, is_region, parse_image
 from ecslint.subjects.task_definition import Container, TaskDefinition
+from ecslint.subjects.quoting import quote
 
 # A sample for the random six characters Secrets Manager appends to a secret's name in its ARN, for
 # partial ARNs and names; and a sample task ID for the log stream the awslogs driver creates.
@@ -186,7 +187,7 @@ def _logs_need(container: Container, place: Place, platform: str) -> Need | None
     requirements = [Requirement("logs:CreateLogStream", candidates), Requirement("logs:PutLogEvents", candidates)]
     if str(options.get("awslogs-create-group")).lower() == "true":
         requirements.insert(0, Requirement("logs:CreateLogGroup", candidates))
-    return Need("logs", container.label, f"to send its logs to the log group `{group}` with the awslogs driver (on {platform})", container.ptr("logConfiguration", "options", "awslogs-group"), tuple(requirements))
+    return Need("logs", container.label, f"to send its logs to the log group {quote(group)} with the awslogs driver (on {platform})", container.ptr("logConfiguration", "options", "awslogs-group"), tuple(requirements))
 
 
 def _secret_needs(container: Container, place: Place):
@@ -201,12 +202,12 @@ def _secret_needs(container: Container, place: Place):
             name = entry.get("name") if isinstance(entry.get("name"), str) else "?"
             behind = referenced_secret(requirement, place)
             requirements = (requirement, behind) if behind else (requirement,)
-            yield Need("secret", container.label, f"to read the secret `{name}` (`valueFrom: {value}`)", jp.join(pointer, "valueFrom"), requirements)
+            yield Need("secret", container.label, f"to read the secret {quote(name)} ({quote(f'valueFrom: {value}')})", jp.join(pointer, "valueFrom"), requirements)
     credentials = container.get("repositoryCredentials", dict) or {}
     value = _literal(credentials.get("credentialsParameter"))
     requirement = secret_requirement(value, place, allow_ssm=False) if value else None
     if requirement is not None:
-        yield Need("registry-credentials", container.label, f"to read the private registry credentials `{value}`", container.ptr("repositoryCredentials", "credentialsParameter"), (requirement,))
+        yield Need("registry-credentials", container.label, f"to read the private registry credentials {quote(value)}", container.ptr("repositoryCredentials", "credentialsParameter"), (requirement,))
 
 
 def s3_objects(task: TaskDefinition) -> list[tuple[Container, str, str]]:
@@ -260,6 +261,6 @@ def bootstrap_needs(task: TaskDefinition, place: Place, every_launch_type: bool 
         needs += list(_secret_needs(container, place))
     for container, pointer, value in s3_objects(task):
         kind = "firelens-config" if "firelensConfiguration" in pointer else "environment-file"
-        purpose = f"to read its FireLens configuration file `{value}`" if kind == "firelens-config" else f"to read the environment file `{value}`"
+        purpose = f"to read its FireLens configuration file {quote(value)}" if kind == "firelens-config" else f"to read the environment file {quote(value)}"
         needs.append(Need(kind, container.label, purpose, pointer, (Requirement("s3:GetObject", (Arn.parse(value),)),)))
     return needs

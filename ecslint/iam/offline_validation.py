@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from ecslint.subjects.quoting import quote
 
 # Actions without resource-level permissions: `*` is the only resource they take (Service Authorization Reference).
 NO_RESOURCE_ACTIONS = {
@@ -40,15 +41,15 @@ def problems(plan) -> list[str]:
     allowed_on_everything = NO_RESOURCE_ACTIONS.get(plan.kind, frozenset())
     for statement in plan.statements:
         if not _SID.match(statement.sid):
-            found.append(f"statement `{statement.sid}`: a Sid takes letters and digits only")
+            found.append(f"statement {quote(statement.sid)}: a Sid takes letters and digits only")
         if statement.sid in sids:
-            found.append(f"statement `{statement.sid}`: the Sid is used twice")
+            found.append(f"statement {quote(statement.sid)}: the Sid is used twice")
         sids.add(statement.sid)
         for action in statement.actions:
             if not catalogue.knows(action):
-                found.append(f"statement `{statement.sid}`: `{action}` is not an action the catalogue knows")
+                found.append(f"statement {quote(statement.sid)}: {quote(action)} is not an action the catalogue knows")
             if "*" in statement.resources and action.lower() not in allowed_on_everything:
-                found.append(f"statement `{statement.sid}`: `{action}` on `*`")
+                found.append(f"statement {quote(statement.sid)}: {quote(action)} on `*`")
     size = len(re.sub(r"\s", "", json.dumps(plan.policy_document())))
     if size > INLINE_POLICY_LIMIT:
         found.append(f"the policy has {size} characters, over IAM's {INLINE_POLICY_LIMIT} for a role's inline policies")

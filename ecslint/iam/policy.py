@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ecslint.documents import pointer as jp
 from ecslint.iam.patterns import Arn, Match, action_matches, resource_matches
+from ecslint.subjects.quoting import quote_text
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Statement:
 
     @property
     def label(self) -> str:
-        return f"statement {self.number}" + (f" '{self.sid}'" if self.sid else "")
+        return f"statement {self.number}" + (f" '{quote_text(self.sid)}'" if self.sid else "")
 
     @property
     def action_patterns(self) -> tuple[str, ...]:
@@ -97,10 +98,10 @@ class Policy:
     @property
     def label(self) -> str:
         if self.kind == "aws-managed":
-            return f"AWS managed policy '{self.name}'"
+            return f"AWS managed policy '{quote_text(self.name)}'"
         if self.kind == "trust":
             return "the trust policy"
-        return f"policy '{self.name}'"
+        return f"policy '{quote_text(self.name)}'"
 
     def where(self, statement: Statement) -> str:
         """`policy 'app', statement 2 'Sid'`: how messages name a statement."""

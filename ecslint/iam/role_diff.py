@@ -115,13 +115,13 @@ def diff_report(pairs) -> tuple[str, bool, list[str]]:
             continue
         if not role.complete:
             unresolved.append(plan.family)
-            out.append(f"{quote_text(plan.family)}: execution role '{role.name}' attaches policies the IAM input lacks ({', '.join(role.missing)}); cannot compare")
+            out.append(f"{quote_text(plan.family)}: execution role '{quote_text(role.name)}' attaches policies the IAM input lacks ({', '.join(role.missing)}); cannot compare")
             continue
         lines = lacks(role, plan) + beyond(role, plan) + _trust(task)
         if lines:
             differs = True
-            out.append(f"{quote_text(plan.family)}: execution role '{role.name}' differs from what the task definition needs")
+            out.append(f"{quote_text(plan.family)}: execution role '{quote_text(role.name)}' differs from what the task definition needs")
             out.extend(f"  {line}" for line in lines)
         else:
-            out.append(f"{quote_text(plan.family)}: execution role '{role.name}' allows what the task definition needs, and no more")
+            out.append(f"{quote_text(plan.family)}: execution role '{quote_text(role.name)}' allows what the task definition needs, and no more")
     return "\n".join(out) + "\n", differs, unresolved

@@ -21,6 +21,7 @@ from ecslint.iam.needs import bootstrap_needs
 from ecslint.iam.patterns import action_matches, has_wildcard, patterns_overlap
 from ecslint.iam.task_roles import TASK, roles_of
 from ecslint.subjects.task_definition import TaskDefinition
+from ecslint.subjects.quoting import quote, quote_text
 
 # ECS104 compares only the needs RULES.md names: ECR pulls, awslogs and the task's own secrets.
 BOOTSTRAP_KINDS = ("image", "logs", "secret")
@@ -59,9 +60,9 @@ def bootstrap_permissions_on_task_role(task: TaskDefinition):
         verb = "may allow" if any(decision.outcome is Outcome.CONDITIONAL for _, decision in held) else "allows"
         plural = len(actions) > 1
         message = (
-            f"Task role '{task_role.name}' {verb} {quoted(actions)} ({where(policy, statement)}), which {need.subject} needs {need.purpose}, "
-            f"but the execution role '{execution.name}' does not: the ECS agent makes {'these calls' if plural else 'this call'} with the execution role, "
-            f"so the two roles look swapped; move {'them' if plural else 'it'} to '{execution.name}'."
+            f"Task role '{quote_text(task_role.name)}' {verb} {quoted(actions)} ({where(policy, statement)}), which {need.subject} needs {need.purpose}, "
+            f"but the execution role '{quote_text(execution.name)}' does not: the ECS agent makes {'these calls' if plural else 'this call'} with the execution role, "
+            f"so the two roles look swapped; move {'them' if plural else 'it'} to '{quote_text(execution.name)}'."
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} allows {quoted(actions)}")
         yield Finding("ECS104", task.ptr(TASK), message, related=(context,))
@@ -72,23 +73,36 @@ def _names_service(statement, action: str) -> bool:
     return any(pattern.split(":", 1)[0].lower() == service and action_matches(pattern, action) for pattern in statement.actions or ())
 
 
+ESCALATION_REASON = "code in the container can escalate its privileges with {them} (pass roles to services, create or attach policies, assume other roles)"
+# Examples a message names for a wildcard: the most dangerous first (access level), then a count.
+SHOWN_EXAMPLES = 3
+
+
+def _services_text(services: list[str]) -> str:
+    names = [quote(pattern.split(':', 1)[0]) for pattern in services]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"every {joined} action"
+
+
 def _reasons(statement) -> list[tuple[str, str, list[str]]]:
-    """(what it allows, why that is too much, the action patterns behind it) for each way the statement is too permissive."""
+    """(what it allows, a sentence on why that is too much, the action patterns behind it) for each way the statement is too permissive."""
     if statement.not_actions is not None:
         return [(f"every action except {quoted(statement.not_actions)}", "", [])]
     patterns = statement.actions or ()
     everything = [pattern for pattern in patterns if pattern in ("*", "*:*")]
     if everything:
-        return [(f"every action ({quoted(everything)})", "", everything)]
+        return [("every action", "", everything)]
     if not statement.on_every_resource:
         return []
     reasons = []
     escalation = [pattern for pattern in patterns if any(patterns_overlap(pattern, target) for target in ESCALATION_PATTERNS) or pattern.lower() == "iam:*"]
     if escalation:
-        reasons.append((quoted(escalation), "which lets code in the container escalate its privileges (pass roles to services, create or attach policies, assume other roles)", escalation))
+        them = "it" if len(escalation) == 1 else "them"
+        sentence = ESCALATION_REASON.format(them=them)
+        reasons.append((quoted(escalation), sentence[0].upper() + sentence[1:], escalation))
     services = [pattern for pattern in patterns if pattern not in escalation and pattern.endswith(":*") and not has_wildcard(pattern[:-2])]
     if services:
-        reasons.append((quoted(services), f"every action of {'that service' if len(services) == 1 else 'those services'}", services))
+        reasons.append((_services_text(services), "", services))
     return reasons
 
 
@@ -104,10 +118,10 @@ def overly_permissive_task_role(task: TaskDefinition):
         if path in POWERFUL_MANAGED_POLICIES:
             reported_policies.add(attachment.arn)
             message = (
-                f"Task role '{role.name}' has the AWS managed policy '{attachment.name}' attached, which {POWERFUL_MANAGED_POLICIES[path]}: "
+                f"Task role '{quote_text(role.name)}' has the AWS managed policy '{quote_text(attachment.name)}' attached, which {POWERFUL_MANAGED_POLICIES[path]}: "
                 "any code running in the container holds that power; replace it with a policy that allows only what the application calls."
             )
-            yield Finding("ECS107", task.ptr(TASK), message, related=(Related(attachment.location.document, attachment.location.pointer, f"The attachment of '{attachment.name}'"),))
+            yield Finding("ECS107", task.ptr(TASK), message, related=(Related(attachment.location.document, attachment.location.pointer, f"The attachment of '{quote_text(attachment.name)}'"),))
     for policy, statement in permissions.statements():
         if not statement.is_allow or policy.arn in reported_policies:
             continue
@@ -117,16 +131,15 @@ def overly_permissive_task_role(task: TaskDefinition):
         verb = "may allow" if statement.conditional or permissions.boundary_unknown else "allows"
         scope = "on every resource" if statement.on_every_resource else f"on {quoted(statement.resources or (), noun='resources')}"
         what = " and ".join(allowed for allowed, _, _ in reasons)
-        why = "; ".join(explanation for _, explanation, _ in reasons if explanation)
+        # One sentence per reason, then a few examples of what the wildcards grant, the most dangerous first.
+        sentences = [explanation + "." for _, explanation, _ in reasons if explanation]
         wildcards = {pattern for _, _, patterns in reasons for pattern in patterns if has_wildcard(pattern)}
-        detail = ""
         if wildcards or statement.not_actions is not None:
             grant = grant_of(statement if statement.not_actions is not None else _only(statement, wildcards))
             if grant.actions:
-                detail = f"{', ' if why else ', '}granting {quoted(ordered(grant.actions, grant.expanded))}"
-        message = (
-            f"Task role '{role.name}' {verb} {what} {scope} ({where(policy, statement)}){', ' + why if why else ''}{detail}; "
-            "grant only the actions and resources the application calls."
+                sentences.append(f"That includes {quoted(ordered(grant.actions, grant.expanded), limit=SHOWN_EXAMPLES)}.")
+        message = " ".join(
+            [f"Task role '{quote_text(role.name)}' {verb} {what} {scope} ({where(policy, statement)})."] + sentences + ["Grant only the actions and resources the application calls."]
         )
         context = related(policy, statement, f"{statement_text(policy, statement)} {verb} {what} {scope}")
         yield Finding("ECS107", task.ptr(TASK), message, related=(context,))

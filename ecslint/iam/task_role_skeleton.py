@@ -19,7 +19,7 @@ from __future__ import annotations
 from ecslint.checks.roles import AWS_SIDECAR_IMAGES, role_value
 from ecslint.iam.deploy_time_place import ACCOUNT, PARTITION, REGION, restore, with_stand_ins
 from ecslint.iam.least_privilege import PolicyStatement, RolePlan, camel, place_of, restored
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.image_reference import is_placeholder_free, is_region
 from ecslint.subjects.task_definition import TaskDefinition
 
@@ -91,7 +91,7 @@ def _efs(task: TaskDefinition, place, statements: list) -> None:
         resource = _arn(place, "elasticfilesystem", f"file-system/{file_system or '<FILE_SYSTEM_ID>'}")
         actions = ("elasticfilesystem:ClientMount",) if read_only_everywhere.get(volume.get("name"), False) else ("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite")
         name = volume.get("name") if isinstance(volume.get("name"), str) else file_system or "Volume"
-        statements.append(PolicyStatement(f"MountEfsVolume{camel(name)}", actions, (resource,), "efs", (f"Volume '{name}'",)))
+        statements.append(PolicyStatement(f"MountEfsVolume{camel(name)}", actions, (resource,), "efs", (f"Volume '{quote_text(name)}'",)))
 
 
 def plan_task_role(task: TaskDefinition, family: str) -> RolePlan:
@@ -112,7 +112,7 @@ def plan_task_role(task: TaskDefinition, family: str) -> RolePlan:
         if "cloudwatch-agent" in image:
             condition = {"StringEquals": {"cloudwatch:namespace": CWAGENT_NAMESPACE}}
             statements.append(PolicyStatement("CloudWatchAgentPutMetrics", ("cloudwatch:PutMetricData",), ("*",), "cloudwatch-agent", (container.label,), condition))
-            notes.append(f"{container.label} runs {AWS_SIDECAR_IMAGES['cloudwatch-agent']}: CloudWatchAgentPutMetrics allows its default namespace `{CWAGENT_NAMESPACE}`; change it if the agent's configuration names another.")
+            notes.append(f"{container.label} runs {AWS_SIDECAR_IMAGES['cloudwatch-agent']}: CloudWatchAgentPutMetrics allows its default namespace {quote(CWAGENT_NAMESPACE)}; change it if the agent's configuration names another.")
     _efs(task, place, statements)
     unique: dict[tuple, PolicyStatement] = {}
     for statement in statements:
@@ -123,6 +123,6 @@ def plan_task_role(task: TaskDefinition, family: str) -> RolePlan:
     plan.notes.insert(0, "A skeleton: it covers the sidecars and features this task definition shows, nothing of what the application code calls, which ecslint cannot see; add that.")
     plan.notes.append(
         "ECS Exec is turned on for a service or `RunTask`, not in the task definition; if you use it, add "
-        f"{', '.join(f'`{action}`' for action in EXEC_ACTIONS)} on `*` (they take no resource)."
+        f"{', '.join(quote(action) for action in EXEC_ACTIONS)} on `*` (they take no resource)."
     )
     return plan

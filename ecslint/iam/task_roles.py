@@ -8,6 +8,7 @@ from ecslint.checks.roles import role_value
 from ecslint.iam.context import IamContext, Role
 from ecslint.iam.needs import Place, task_place
 from ecslint.subjects.task_definition import TaskDefinition
+from ecslint.subjects.quoting import quote_text
 
 EXECUTION = "executionRoleArn"
 TASK = "taskRoleArn"
@@ -35,13 +36,13 @@ class TaskRoles:
         if not movable:
             return advice
         name = self.task_role_name()
-        where = f"the task role '{name}'" if name else "a task role (`taskRoleArn`)"
+        where = f"the task role '{quote_text(name)}'" if name else "a task role (`taskRoleArn`)"
         return f"{advice}; move to {where} only what the application calls"
 
     def move_to_task_role(self, plural: bool) -> str:
         them = "them" if plural else "it"
         name = self.task_role_name()
-        return f"move {them} to the task role '{name}'" if name else f"move {them} to a task role (`taskRoleArn`)"
+        return f"move {them} to the task role '{quote_text(name)}'" if name else f"move {them} to a task role (`taskRoleArn`)"
 
 
 def roles_of(task: TaskDefinition) -> TaskRoles | None:

@@ -15,6 +15,7 @@ from ecslint.iam.messages import related, statement_text
 from ecslint.iam.patterns import Match
 from ecslint.iam.task_roles import EXECUTION, TASK, roles_of
 from ecslint.subjects.task_definition import TaskDefinition
+from ecslint.subjects.quoting import quote, quote_text
 
 # The service principal ECS tasks assume roles as; China Regions are accepted with the `.cn` suffix
 # too, as some tooling writes it (fewer false positives).
@@ -77,15 +78,15 @@ def role_not_assumable_by_ecs_tasks(task: TaskDefinition):
         policy = role.trust
         if deny is not None:
             message = (
-                f"{LABELS[field]} '{role.name}' cannot be assumed by ECS tasks: its trust policy denies `ecs-tasks.amazonaws.com` "
+                f"{LABELS[field]} '{quote_text(role.name)}' cannot be assumed by ECS tasks: its trust policy denies `ecs-tasks.amazonaws.com` "
                 f"'sts:AssumeRole' ({deny.label}); remove that Deny, or the task fails to start."
             )
             yield Finding("ECS108", task.ptr(field), message, related=(related(policy, deny, f"{statement_text(policy, deny)} denies it"),))
         elif not allows:
             trusted = sorted({value for statement in policy.statements if statement.is_allow for value in _values((statement.principal or {}).get("Service") if isinstance(statement.principal, dict) else None)})
-            also = f" (it trusts {', '.join(f'`{value}`' for value in trusted)})" if trusted else ""
+            also = f" (it trusts {', '.join(quote(value) for value in trusted)})" if trusted else ""
             message = (
-                f"{LABELS[field]} '{role.name}' cannot be assumed by ECS tasks: its trust policy does not let `ecs-tasks.amazonaws.com` "
+                f"{LABELS[field]} '{quote_text(role.name)}' cannot be assumed by ECS tasks: its trust policy does not let `ecs-tasks.amazonaws.com` "
                 f"call 'sts:AssumeRole'{also}; add that service principal, or the task fails to start."
             )
             yield Finding("ECS108", task.ptr(field), message, related=(_trust_location(role, "The trust policy"),))
@@ -110,8 +111,8 @@ def trust_policy_without_source_condition(task: TaskDefinition):
         statement = allows[0]
         account = role.account or "<account-id>"
         message = (
-            f"{LABELS[field]} '{role.name}' trusts `ecs-tasks.amazonaws.com` without an `aws:SourceAccount` or `aws:SourceArn` condition "
-            f"({statement.label} of its trust policy); add `\"Condition\": {{\"StringEquals\": {{\"aws:SourceAccount\": \"{account}\"}}}}` "
+            f"{LABELS[field]} '{quote_text(role.name)}' trusts `ecs-tasks.amazonaws.com` without an `aws:SourceAccount` or `aws:SourceArn` condition "
+            f"({statement.label} of its trust policy); add `\"Condition\": {{\"StringEquals\": {{\"aws:SourceAccount\": \"{quote_text(account)}\"}}}}` "
             "so that only tasks in your account can assume it."
         )
         yield Finding("ECS109", task.ptr(field), message, related=(related(role.trust, statement, f"{statement_text(role.trust, statement)} trusts `ecs-tasks.amazonaws.com` without a source condition"),))

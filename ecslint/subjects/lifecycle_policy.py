@@ -19,6 +19,7 @@ from typing import ClassVar
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
 from ecslint.subjects.task_definition import Subject
+from ecslint.subjects.quoting import quote, quote_text
 
 # Keys only an ECR lifecycle rule carries: they tell a policy from other `{"rules": [...]}`
 # files (ESLint configs hold a `rules` object, Azure storage lifecycle rules have `definition`).
@@ -42,8 +43,7 @@ def whole_number(value) -> int | None:
 
 def shown(value) -> str:
     """A value for a message: JSON in backticks, cut short (lifecycle policies and AppSpec files hold no secrets)."""
-    text = json.dumps(value, ensure_ascii=False)
-    return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
+    return quote(json.dumps(value, ensure_ascii=False), limit=40)
 
 
 class LifecycleRule(NamedTuple):
@@ -65,7 +65,7 @@ class LifecycleRule(NamedTuple):
         """How messages name the rule: by position, with its description when that is short."""
         description = self.data.get("description")
         if isinstance(description, str) and 0 < len(description) <= 60:
-            return f"Rule #{self.index + 1} ('{description}')"
+            return f"Rule #{self.index + 1} ('{quote_text(description)}')"
         return f"Rule #{self.index + 1}"
 
     @property

@@ -15,7 +15,7 @@ import unicodedata
 from ecslint.subjects.secret_patterns import find_secrets, is_secret_access_key_shape, mask
 
 # Values longer than this are cut (after escaping) and end in `…`.
-QUOTE_LIMIT = 80
+QUOTE_LIMIT = 120
 
 # Long opaque tokens look random whatever their source: mixed case and digits over 32 or more
 # base64 characters. `-` and `_` separate words in names, so they end such a token here.

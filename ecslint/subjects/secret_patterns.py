@@ -91,7 +91,7 @@ _SHOUTED_NAME = re.compile(r"^[A-Z]+(?:_[A-Z]+)+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)*$")
 
 # Values that say "nothing here" rather than "a fake secret here".
-_EMPTY_WORDS = frozenset({"null", "none", "nil", "undefined", "n/a", "na", "-", "false", "true", "yes", "no", "on", "off", "0", "1"})
+_EMPTY_WORDS = frozenset({"null", "none", "nil", "undefined", "n/a", "na", "-", "false", "true", "yes", "no", "y", "n", "on", "off", "0", "1", "empty", "blank", "enabled", "disabled"})
 # References to where a secret lives, not the secret itself.
 _REFERENCE = re.compile(r"^(?:arn:|ssm:|secretsmanager:|vault:|awssm:|ref\+|op://|doppler://|sm://|file:)", re.I)
 _PATH_REFERENCE = re.compile(r"^/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+/?$")
@@ -122,6 +122,9 @@ _REFERENCE_SUFFIXES = frozenset(
     }
 )
 _PUBLIC_TOKENS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB"})
+# Name parts that make the variable a switch about a secret rather than the secret:
+# MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD, SKIP_PASSWORD, REQUIRE_TOKEN.
+_SWITCH_TOKENS = frozenset({"ALLOW", "EMPTY", "RANDOM", "GENERATE", "SKIP", "REQUIRE", "ENABLE", "DISABLE", "USE", "NO"})
 _NUMBER_OR_DURATION = re.compile(r"^\d{1,5}(?:\.\d+)?[smhdw]?$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
@@ -173,7 +176,7 @@ def secret_name_term(name: str) -> str | None:
     for `PWD`, the shell's working directory.
     """
     tokens = name_tokens(name)
-    if not tokens or tokens == ["PWD"] or tokens[-1] in _REFERENCE_SUFFIXES or _PUBLIC_TOKENS & set(tokens):
+    if not tokens or tokens == ["PWD"] or tokens[-1] in _REFERENCE_SUFFIXES or (_PUBLIC_TOKENS | _SWITCH_TOKENS) & set(tokens):
         return None
     for index, token in enumerate(tokens):
         if token in _SECRET_TOKENS or token.endswith(_SECRET_ENDINGS):
@@ -255,16 +258,23 @@ def is_secret_access_key_shape(token: str) -> bool:
 def secret_access_keys(text: str, *, key_name: bool = False, key_id_nearby: bool = False) -> list[str]:
     """Secret access keys in the text, given the context that makes the 40-char shape meaningful.
 
-    key_name: the text sits under an `AWS_SECRET_ACCESS_KEY`-like name (the whole value must be the key).
+    key_name: the text sits under an `AWS_SECRET_ACCESS_KEY`-like name (the whole value is the key, whatever its shape).
     key_id_nearby: an access key ID sits next to the text (any 40-char token counts).
     Otherwise only `aws_secret_access_key=<key>`-style assignments inside the text count.
     """
     stripped = text.strip()
-    if key_name and is_secret_access_key_shape(stripped):
+    if key_name and (is_secret_access_key_shape(stripped) or _is_literal(stripped)):
+        # Under such a name the value is the key whatever its shape (a leaked key may be
+        # upper-case hex, truncated or rotated into another format): only templates,
+        # references, empty-like values, numbers and paths are not.
         return [stripped]
     if key_id_nearby:
         return [token for token in _BASE64_40.findall(text) if is_secret_access_key_shape(token)]
     return [token for token in _SECRET_KEY_ASSIGNMENT.findall(text) if is_secret_access_key_shape(token)]
+
+
+def _is_literal(value: str) -> bool:
+    return placeholder_kind(value) in (None, "example") and not is_inert_value(value)
 
 
 def embedded_credentials(text: str) -> list[tuple[str, str]]:

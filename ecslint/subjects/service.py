@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import PurePosixPath
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
@@ -109,7 +110,9 @@ class Service(Subject):
     check_package: ClassVar[str] = "ecslint.checks.services"
 
     def with_run_task_definitions(self, task_definitions) -> Service:
-        return replace(self, run_task_definitions=tuple(task_definitions))
+        # One tuple for every service of the run, so that they share one index (see `_index`).
+        shared = task_definitions if isinstance(task_definitions, tuple) else _as_tuple(task_definitions)
+        return replace(self, run_task_definitions=shared)
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)
@@ -230,27 +233,32 @@ class Service(Subject):
         `taskDefinition` names a family (`family`, `family:rev`, an ARN), the run's task definitions of
         that family (the ones in the same folder if several); else, when `taskDefinition` is absent or a
         placeholder, the one task definition in the same folder. Several candidates: None (no guess)."""
-        run = self.run_task_definitions or ()
-        if not run:
+        if not self.run_task_definitions:
             return None
-        here = PurePosixPath(self.document.path).parent
+        return self._paired[0]
+
+    @cached_property
+    def _paired(self) -> tuple:
+        index = _index(self.run_task_definitions)
+        path = self.document.path
+        here = str(PurePosixPath(path).parent)
         if self.task_definition_key is not None:
             scope, key = self.task_definition_key
-            found = [task for task in run if _key_of(task) == key and scope in (task.document.path, str(PurePosixPath(task.document.path).parent))]
+            found = [task for task in index.by_key.get(key, ()) if scope in (task.document.path, str(PurePosixPath(task.document.path).parent))]
             # The same file first: another file of the folder declaring the same address belongs to another module.
-            found = [task for task in found if task.document.path == self.document.path] or found
-            return found[0] if len(found) == 1 else None
+            found = [task for task in found if task.document.path == path] or found
+            return (found[0] if len(found) == 1 else None,)
         reference = self.data.get("taskDefinition")
         family = family_of(reference)
         if family is not None:
-            found = [task for task in run if task.get("family", str) == family]
+            found = index.by_family.get(family, [])
             if len(found) > 1:
-                found = [task for task in found if PurePosixPath(task.document.path).parent == here]
-            return found[0] if len(found) == 1 else None
+                found = [task for task in found if str(PurePosixPath(task.document.path).parent) == here]
+            return (found[0] if len(found) == 1 else None,)
         if reference is not None and not (isinstance(reference, str) and is_templated(reference)):
-            return None  # a value of the wrong form: ECS002's finding, and nothing to pair with
-        found = [task for task in run if PurePosixPath(task.document.path).parent == here]
-        return found[0] if len(found) == 1 else None
+            return (None,)  # a value of the wrong form: ECS002's finding, and nothing to pair with
+        found = index.by_folder.get(here, [])
+        return (found[0] if len(found) == 1 else None,)
 
     def partner_checks(self):
         """(task definition, its view, rules, note): the Fargate rules on the task definition of a Fargate service."""
@@ -267,6 +275,47 @@ class Service(Subject):
             if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
                 selectors += tag["value"].replace(",", " ").upper().split()
         return selectors
+
+
+_TUPLES: dict[int, tuple[list, int, tuple]] = {}
+
+
+def _as_tuple(tasks: list) -> tuple:
+    """The same tuple for the same (unchanged) list of the run's task definitions."""
+    cached = _TUPLES.get(id(tasks))
+    if cached is not None and cached[0] is tasks and cached[1] == len(tasks):
+        return cached[2]
+    _TUPLES.clear()
+    made = tuple(tasks)
+    _TUPLES[id(tasks)] = (tasks, len(tasks), made)
+    return made
+
+
+class _Index(NamedTuple):
+    by_key: dict
+    by_family: dict
+    by_folder: dict
+
+
+_INDEXES: dict[int, tuple[tuple, _Index]] = {}
+
+
+def _index(tasks: tuple) -> _Index:
+    """The run's task definitions by key, family and folder: built once per run, so pairing stays linear."""
+    cached = _INDEXES.get(id(tasks))
+    if cached is not None and cached[0] is tasks:
+        return cached[1]
+    index = _Index({}, {}, {})
+    for task in tasks:
+        if (key := _key_of(task)) is not None:
+            index.by_key.setdefault(key, []).append(task)
+        family = task.get("family", str)
+        if family:
+            index.by_family.setdefault(family, []).append(task)
+        index.by_folder.setdefault(str(PurePosixPath(task.document.path).parent), []).append(task)
+    _INDEXES.clear()  # one run at a time: keep only the newest
+    _INDEXES[id(tasks)] = (tasks, index)
+    return index
 
 
 def _key_of(task) -> str | None:

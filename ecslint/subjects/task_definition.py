@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
+from ecslint.subjects.quoting import quote_text
 
 # Keys only DescribeTaskDefinition returns; RegisterTaskDefinition rejects them.
 # Source: botocore ECS model, TaskDefinition vs RegisterTaskDefinitionRequest (verified 2026-11-30).
@@ -66,7 +67,7 @@ class Container:
     @property
     def label(self) -> str:
         """How messages name the container: `Container 'web'`, or by position when unnamed."""
-        return f"Container '{self.name}'" if self.name else f"Container #{self.index + 1}"
+        return f"Container '{quote_text(self.name)}'" if self.name else f"Container #{self.index + 1}"
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)

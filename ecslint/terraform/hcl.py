@@ -1,7 +1,7 @@
 """Terraform `.tf` text -> resources as plain data with a position for every value, evaluating only what needs no run.
 
-Literals, lists, objects, blocks, `jsonencode(...)`, heredocs and `file(...)` / `templatefile(...)` of a file beside
-the `.tf` file are evaluated; references to variables, locals, data sources, modules and most resource attributes are
+Literals, lists, objects, blocks, `jsonencode(...)`, heredocs and `file(...)` / `templatefile(...)` of a file of the tree
+(the module folder or its repository) are evaluated; references to variables, locals, data sources, modules and most resource attributes are
 `Unknown`. A reference to an IAM role or policy (`aws_iam_role.app.arn`) becomes the string `${aws_iam_role.app.arn}`,
 which the front end resolves against the roles of the same module. python-hcl2 (imported only here, ~100 ms) parses;
 its raw Lark tree carries the line and column of every node.
@@ -10,14 +10,18 @@ its raw Lark tree carries the line and column of every node.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.jsontext import LineIndex
+from ecslint.documents.paths import repository_root
 from ecslint.subjects.placeholders import contains_deploy_time_value
 from ecslint.terraform.template import Unknown, parse_template_json
+from ecslint.subjects.quoting import quote
 
 # Attributes whose string value is a JSON document (the AWS provider decodes them): decoded where written.
 JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy", "lifecycle_policy", "repository_policy"})
@@ -27,6 +31,8 @@ RESOLVABLE_REFERENCES = re.compile(r"^(aws_iam_role|aws_iam_policy|data\.aws_iam
 RESOLVABLE_REFERENCE_TEXT = re.compile(r"^\$\{[^${}]*\}$")
 # Files read by file()/templatefile() are task definitions or policies: bigger ones are not what we look for.
 MAX_INCLUDED_BYTES = 1024 * 1024
+# Never read through file(), even inside the linted tree: credentials and remotes live there.
+VERSION_CONTROL_FOLDERS = frozenset({".git", ".hg", ".svn"})
 Span = tuple[int, int, int, int]
 
 
@@ -384,13 +390,17 @@ class _Evaluator:
                 parsed = parse_template_json(values[0])
                 return parsed.data if parsed is not None else self.unknown(node)
         if name in ("file", "templatefile") and values and isinstance(values[0], str) and not isinstance(values[0], Unknown):
+            # A file's content is read only as the JSON document of an attribute that holds one: as a name,
+            # an image or any other string it would be echoed in messages (`name = file("/proc/self/environ")`).
+            if not pointer or jp.split(pointer)[-1] not in JSON_ATTRIBUTES:
+                return self.unknown(node)
             text = self._read(values[0])
             if text is None:
                 return self.unknown(node)
             if name == "templatefile":
                 variables = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
                 text = _render(text, variables)
-            return TextAt(text, None)
+            return FileText(text, None)
         if name in ("tostring", "tonumber", "tolist", "toset", "tomap", "tobool") and len(values) == 1:
             return values[0] if not isinstance(values[0], Encoded) else _as_string(values[0])
         if name == "concat" and values and all(isinstance(value, list) for value in values):
@@ -400,15 +410,17 @@ class _Evaluator:
         return self.unknown(node)
 
     def _read(self, name: str) -> str | None:
-        if self.folder is None or "${" in name:
+        """A file of the linted tree, or None: never an absolute path, a path out of the tree, a device or a FIFO."""
+        if self.folder is None or "${" in name or "\x00" in name or Path(name).is_absolute():
             return None
-        path = Path(name) if Path(name).is_absolute() else self.folder / name
         try:
-            if path.stat().st_size > MAX_INCLUDED_BYTES:
-                return None
-            return path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError, ValueError):
+            module = self.folder.resolve(strict=True)
+            path = (module / name).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
             return None
+        if not _inside_tree(path, module):
+            return None
+        return read_regular_file(path, MAX_INCLUDED_BYTES)
 
     # Structure ---------------------------------------------------------------------------------------
 
@@ -459,6 +471,8 @@ class _Evaluator:
         written = value.raw if isinstance(value, TextAt) else value
         parsed = parse_template_json(written)
         if parsed is None:
+            if isinstance(value, FileText):
+                return Unknown("the content of a file that is not JSON")
             return Unknown("a JSON document Terraform renders at apply time") if "${" in value or "%{" in value else value
         offset = value.offset if isinstance(value, TextAt) else None
         if offset is not None:
@@ -474,6 +488,36 @@ class _Evaluator:
         return (*self.lines.position(start), *self.lines.position(end))
 
 
+def _inside_tree(path: Path, module: Path) -> bool:
+    """Inside the module's folder, or its repository (the checkout being linted), and not in version-control data."""
+    for root in (module, repository_root(module)):
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            continue
+        return not any(part in VERSION_CONTROL_FOLDERS for part in parts)
+    return False
+
+
+def read_regular_file(path: Path, limit: int) -> str | None:
+    """The UTF-8 text of a regular file of at most `limit` bytes, or None (opened without blocking, so a FIFO cannot hang us)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        return data.decode("utf-8-sig") if len(data) <= limit else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(descriptor)
+
+
 class TextAt(str):
     """A string read verbatim from a file (heredoc, file()); `offset` is where it starts in the `.tf` text, when it is there."""
 
@@ -486,6 +530,10 @@ class TextAt(str):
         instance.offset = offset
         instance.raw = text if raw is None else raw
         return instance
+
+
+class FileText(TextAt):
+    """The content of a file read by file()/templatefile(): used only as a JSON document, never echoed."""
 
 
 _PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
@@ -543,6 +591,10 @@ def parse_hcl(text: str, path: str | None) -> HclFile:
     return HclFile(data, evaluator.spans)
 
 
+# Tokens a parse error may show in full: punctuation and HCL words, never quoted or free text.
+_SHOWN_TOKEN = re.compile(r"[^\w\s'\"`]{1,3}|[A-Za-z_][A-Za-z0-9_-]{0,15}")
+
+
 # Blocks that give a module its values: `variable "x" { default = ... }`, `locals { ... }`, `module "m" { ... }`
 # (a call: its source and inputs) and `output "o" { value = ... }`; kept as {kind: {name: body}}.
 MODULE_BLOCKS = ("variable", "locals", "module", "output")
@@ -566,6 +618,10 @@ def _describe(error) -> str:
     if token is not None and getattr(token, "type", "") == "$END":
         return "unexpected end of file (a block or bracket is not closed)"
     if token is not None and str(token).strip():
-        shown = str(token).strip().splitlines()[0][:30]
-        return f"unexpected `{shown}`"
+        text = str(token).strip()
+        # Punctuation and short words are shown; anything else only by its first character and length,
+        # since an unparsable token may be a secret (`password = 'hunter2'`: single quotes are not HCL).
+        if _SHOWN_TOKEN.fullmatch(text):
+            return f"unexpected {quote(text)}"
+        return f"unexpected text starting with {quote(text[0])} ({len(text)} characters)"
     return "unexpected end of input" if type(error).__name__ == "UnexpectedEOF" else "unexpected text"

@@ -19,6 +19,7 @@ from ecslint.terraform.resources import Resource
 from ecslint.terraform.taskdef import decode_json_attribute
 from ecslint.subjects.placeholders import contains_deploy_time_value
 from ecslint.terraform.template import Unknown
+from ecslint.subjects.quoting import quote_text
 
 
 # `data "aws_iam_policy_document"` blocks -> policy JSON, as the provider documents the data source.
@@ -204,7 +205,7 @@ class _Roles:
             for resource in self.policies.values():
                 if resource.names(arn) or (_text(resource.values.get("arn")) == arn):
                     name = _text(resource.values.get("name")) or resource.name
-                    document, where = self.read(resource.values.get("policy"), Location(resource.document, resource.at("policy")), missing, f"policy '{name}'")
+                    document, where = self.read(resource.values.get("policy"), Location(resource.document, resource.at("policy")), missing, f"policy '{quote_text(name)}'")
                     if document is None:
                         break
                     return parse_policy(name, "managed", document, where, arn=_text(resource.values.get("arn")))
@@ -239,7 +240,7 @@ class _Roles:
                 if matches:
                     self._inline(other.values.get("policy"), _text(other.values.get("name")) or other.name, Location(other.document, other.at("policy")), policies, missing)
                 elif matches is None:
-                    missing.append(f"{other.address} (its role is known after apply)")
+                    missing.append(f"{quote_text(other.address)} (its role is known after apply)")
             elif other.type == "aws_iam_role_policy_attachments_exclusive":
                 matches = self.refers_to(other.values.get("role_name"), role)
                 arns = other.values.get("policy_arns")
@@ -247,14 +248,14 @@ class _Roles:
                     for index, policy_arn in enumerate(arns if isinstance(arns, list) else [arns]):
                         self._attach(policy_arn, Location(other.document, other.at("policy_arns", index) if isinstance(arns, list) else other.at("policy_arns")), policies, attachments, missing)
                 elif matches is None:
-                    missing.append(f"{other.address} (its role is known after apply)")
+                    missing.append(f"{quote_text(other.address)} (its role is known after apply)")
             elif other.type in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
                 targets = other.values.get("role") if other.type == "aws_iam_role_policy_attachment" else other.values.get("roles")
                 found = [self.refers_to(target, role) for target in (targets if isinstance(targets, list) else [targets])]
                 if any(found):
                     self._attach(other.values.get("policy_arn"), Location(other.document, other.at("policy_arn")), policies, attachments, missing)
                 elif None in found:
-                    missing.append(f"{other.address} (its role is known after apply)")
+                    missing.append(f"{quote_text(other.address)} (its role is known after apply)")
         boundary, boundary_unknown = None, False
         limit = values.get("permissions_boundary")
         if limit is not None and limit != "":
@@ -263,9 +264,9 @@ class _Roles:
         return Role(name, arn, Location(role.document, role.pointer), trust, PolicySet(tuple(policies), boundary, boundary_unknown), tuple(attachments), tuple(missing))
 
     def _inline(self, value, name: str, location: Location, policies: list, missing: list) -> None:
-        document, where = self.read(value, location, missing, f"inline policy '{name}'")
+        document, where = self.read(value, location, missing, f"inline policy '{quote_text(name)}'")
         if document is None:
-            missing.append(f"inline policy '{name}' (known after apply)")
+            missing.append(f"inline policy '{quote_text(name)}' (known after apply)")
         else:
             policies.append(parse_policy(name, "inline", document, where))
 

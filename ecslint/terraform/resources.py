@@ -9,6 +9,7 @@ from ecslint.documents import pointer as jp
 from ecslint.report.findings import Related
 from ecslint.subjects.task_definition import IGNORE_TAG
 from ecslint.terraform.template import Unknown
+from ecslint.subjects.quoting import quote
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 
@@ -56,4 +57,4 @@ def resource_declaration(resource) -> Related | None:
     """For plans, where a finding's line alone does not say which resource it is: the resource's `address` key."""
     if resource.document.syntax == "hcl":
         return None  # the finding is inside the resource block already
-    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource `{resource.address}`")
+    return Related(resource.document, jp.join(jp.parent(resource.pointer), "address"), f"Resource {quote(resource.address)}")

@@ -20,6 +20,7 @@ from ecslint.subjects.service import Service
 from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.taskdef import Block, MappedTask, _empty, _map_block
 from ecslint.terraform.template import Unknown, unknown_pointers
+from ecslint.subjects.quoting import quote
 
 SERVICE_TYPE = "aws_ecs_service"
 _TASK_REFERENCE = re.compile(r"(?<![\w.])(aws_ecs_task_definition\.[A-Za-z_][\w-]*)")
@@ -123,7 +124,7 @@ class TerraformService(Service):
     def keeps(self, finding: Finding) -> bool:
         """False for a finding on, or about, a value known only after apply."""
         for unknown in self.unknown:
-            if jp.is_within(finding.pointer, unknown) or jp.is_within(unknown, finding.pointer) and f"`{jp.split(unknown)[-1]}`" in finding.message:
+            if jp.is_within(finding.pointer, unknown) or jp.is_within(unknown, finding.pointer) and quote(jp.split(unknown)[-1]) in finding.message:
                 return False
         return True
 

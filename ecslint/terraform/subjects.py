@@ -14,6 +14,7 @@ from ecslint.subjects.task_definition import TaskDefinition, task_definitions
 from ecslint.selection import matches
 from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.template import Unknown, unknown_pointers
+from ecslint.subjects.quoting import quote
 
 TASK_TYPE = "aws_ecs_task_definition"
 ECR_PREFIX = "aws_ecr_"
@@ -117,7 +118,7 @@ class TerraformTaskDefinition(TaskDefinition):
             if jp.is_within(finding.pointer, unknown):
                 return False
             # On the object holding the unknown value, and about it: messages name fields in backticks.
-            if jp.parent(unknown) == finding.pointer and f"`{jp.split(unknown)[-1]}`" in finding.message:
+            if jp.parent(unknown) == finding.pointer and f"{quote(jp.split(unknown)[-1])}" in finding.message:
                 return False
         for name, rules in RULES_NEEDING_FIELD.items():
             if matches(finding.rule_id, rules) and any(jp.is_within(unknown, self.ptr(name)) for unknown in self.unknown):

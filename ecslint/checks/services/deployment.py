@@ -83,14 +83,14 @@ def invalid_deployment_configuration(service: Service) -> Iterator[Finding]:
         if block is None:
             continue
         if strategy is not None and strategy != wanted:
-            yield Finding("ECS911", jp.join(at, key), f"{service.label} sets `{key}`, which only the `{wanted}` strategy reads, with `strategy: {quote_text(strategy)}`.")
+            yield Finding("ECS911", jp.join(at, key), f"{service.label} sets {quote(key)}, which only the {quote(wanted)} strategy reads, with `strategy: {quote_text(strategy)}`.")
         percent = _number(block.get(percent_key))
         if percent is not None and not percent_range[0] <= percent <= percent_range[1]:
-            yield Finding("ECS911", jp.join(at, key, percent_key), f"`{percent_key}` must be from {percent_range[0]} to {percent_range[1]}, not {quote(block[percent_key])}.")
+            yield Finding("ECS911", jp.join(at, key, percent_key), f"{quote(percent_key)} must be from {percent_range[0]} to {percent_range[1]}, not {quote(block[percent_key])}.")
         for bake_key in (name for name in block if name.endswith("BakeTimeInMinutes")):
             bake = _number(block.get(bake_key))
             if bake is not None and not BAKE_MINUTES[0] <= bake <= BAKE_MINUTES[1]:
-                yield Finding("ECS911", jp.join(at, key, bake_key), f"`{bake_key}` must be from 0 to 1440 minutes, not {quote(block[bake_key])}.")
+                yield Finding("ECS911", jp.join(at, key, bake_key), f"{quote(bake_key)} must be from 0 to 1440 minutes, not {quote(block[bake_key])}.")
     if strategy in TRAFFIC_SHIFTING and service.controller == "ECS":
         for index, balancer in service.load_balancers:
             if "targetGroupArn" in balancer and not isinstance(balancer.get("advancedConfiguration"), dict):

@@ -14,8 +14,28 @@ from collections.abc import Iterator
 
 from ecslint.checks import check
 from ecslint.report.findings import Finding, Related
+from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.service import Service, get
 from ecslint.subjects.task_definition import dict_entries
+
+
+# What the SSM agent in the task calls with the task role for ECS Exec (ECS developer guide, "ecs-exec.html", 2026-12).
+EXEC_ACTIONS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel")
+
+
+def _missing_exec_actions(task) -> tuple[str, list[str]] | None:
+    """(role name, the ECS Exec actions its known policies do not allow), when the task role's policies are all known."""
+    if task.iam is None:
+        return None
+    from ecslint.iam.patterns import Arn
+    from ecslint.iam.task_roles import roles_of
+
+    roles = roles_of(task)
+    role = roles.task if roles is not None else None
+    if role is None or not role.complete:
+        return None
+    anywhere = [Arn.build(role.partition, "ssmmessages", None, role.account, "*")]
+    return role.name, [action for action in EXEC_ACTIONS if not role.permissions.decide(action, anywhere).outcome.may_allow]
 
 
 @check("ECS120", subject=Service)
@@ -23,7 +43,18 @@ def exec_command_needs_task_role(service: Service) -> Iterator[Finding]:
     if service.get("enableExecuteCommand") is not True:
         return
     task = service.task_definition()
-    if task is None or not task.knows_task_fields or "taskRoleArn" in task.data:
+    if task is None or not task.knows_task_fields:
+        return
+    if "taskRoleArn" in task.data:
+        known_role = _missing_exec_actions(task)
+        if known_role is not None and known_role[1]:
+            name, missing = known_role
+            listed = ", ".join(quote(action) for action in missing)
+            message = (
+                f"{service.label} enables ECS Exec, but the task role '{quote_text(name)}' does not allow {listed}; "
+                "`aws ecs execute-command` fails until the task role's policy allows the four `ssmmessages` actions (on `*`)."
+            )
+            yield Finding("ECS120", service.ptr("enableExecuteCommand"), message, related=(Related(task.document, task.ptr("taskRoleArn"), "The task role"),))
         return
     message = (
         f"{service.label} enables ECS Exec (`enableExecuteCommand: true`), but its task definition has no `taskRoleArn`; "

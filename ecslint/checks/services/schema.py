@@ -10,6 +10,7 @@ from ecslint.checks.schema_validator import SchemaValidator, service_schema
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding
 from ecslint.subjects.service import Service
+from ecslint.subjects.quoting import quote_text
 
 # The shape each kind of service document is checked against.
 ROOTS = {"create": "CreateServiceRequest", "update": "UpdateServiceRequest", "describe": "Service", "run-task": "RunTaskRequest", "task-set": "CreateTaskSetRequest"}
@@ -31,4 +32,4 @@ def service_schema_violation(service: Service):
         if violation.problem == "is required" and jp.parent(violation.pointer) == service.pointer and jp.split(violation.pointer)[-1] in GENERATED:
             continue
         path = jp.to_path(violation.pointer[len(service.pointer):])
-        yield Finding("ECS002", violation.pointer, f"{service.label}: '{path}' {violation.problem}.")
+        yield Finding("ECS002", violation.pointer, f"{service.label}: '{quote_text(path)}' {violation.problem}.")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from ecslint.report.formatters.common import FormatContext
+from ecslint.report.formatters.common import FormatContext, printable
 
 _COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks as the workflow-command escapes (never a real new line, so never a new command), then
+    # every other control character shown as `\x1b`.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ecslint import __version__
-from ecslint.report.formatters.common import FormatContext, level_counts
+from ecslint.report.formatters.common import FormatContext, level_counts, safe_json
 
 SCHEMA_VERSION = 1
 
@@ -51,4 +51,4 @@ def format_json(report, rules, context: FormatContext) -> str:
         "baseline": {"hidden": report.baseline_hidden, "stale": report.baseline_stale},
         "unresolvedRoles": sorted(report.unresolved_roles),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -7,7 +7,7 @@ import json
 from urllib.parse import quote
 
 from ecslint import HOMEPAGE, RULES_DOC_URL, __version__
-from ecslint.report.formatters.common import FormatContext
+from ecslint.report.formatters.common import FormatContext, safe_json
 from ecslint.documents.paths import repository_relative
 from ecslint.rulebook import Rule, rule_markdown
 
@@ -49,7 +49,8 @@ def _rule_descriptor(rule: Rule) -> dict:
 
 def artifact_uri(display_path: str, context: FormatContext) -> str:
     """Forward-slash, percent-encoded, relative to the repository root."""
-    return quote(repository_relative(display_path, context.cwd, context.repository_root), safe="/")
+    # A file name that is not UTF-8 arrives with surrogate escapes: percent-encode its real bytes.
+    return quote(repository_relative(display_path, context.cwd, context.repository_root), safe="/", errors="surrogateescape")
 
 
 def _region(region) -> dict:
@@ -62,7 +63,7 @@ def _region(region) -> dict:
 
 
 def fingerprint(rule_id: str, uri: str, pointer: str, occurrence: int) -> str:
-    digest = hashlib.sha256(f"{rule_id}\x00{uri}\x00{pointer}\x00{occurrence}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{rule_id}\x00{uri}\x00{pointer}\x00{occurrence}".encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:32]
 
 
@@ -138,4 +139,4 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
     if context.category:
         run["automationDetails"] = {"id": context.category.rstrip("/") + "/"}
     document = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

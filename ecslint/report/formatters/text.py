@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ecslint.report.formatters.common import FormatContext, level_counts, plural
+from ecslint.report.formatters.common import FormatContext, level_counts, plural, printable
 from ecslint.report.formatters.excerpt import excerpt
 from ecslint.report.formatters.sentences import split_first_sentence
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 
 _COLORS = {"error": "31", "warning": "33", "note": "36"}
 INDENT = "    "
@@ -69,19 +69,20 @@ def _where(finding) -> str:
 
 
 def finding_lines(finding, context: FormatContext, sources: dict) -> list[str]:
-    first, rest = split_first_sentence(finding.message)
+    first, rest = split_first_sentence(printable(finding.message))
     rule = _paint(finding.rule_id, _COLORS[finding.level], context.color)
-    head = f"{_paint(_where(finding), '1', context.color)} {rule} [{finding.level}] {first}"
+    head = f"{_paint(printable(_where(finding)), '1', context.color)} {rule} [{finding.level}] {first}"
     if context.detail != "full":
         return [head]
     lines = [head]
     if rest:
         lines.append(INDENT + rest)
     for related in finding.related:
-        lines.append(f"{INDENT}related: {related.path}:{related.region.start_line}:{related.region.start_column}: {related.message}")
+        lines.append(printable(f"{INDENT}related: {related.path}:{related.region.start_line}:{related.region.start_column}: {related.message}"))
     raw = sources.get(finding.path)
     if raw is not None and not finding.logical_location:
-        lines += [INDENT + line for line in excerpt(raw, finding.region)]
+        # Source lines are input: secrets the excerpt's redaction lets through are masked, controls escaped.
+        lines += [INDENT + quote_text(line, limit=None) for line in excerpt(raw, finding.region)]
     return lines
 
 
@@ -114,14 +115,14 @@ def iam_summary_lines(report) -> list[str]:
     concrete = sorted(role for role in report.unresolved_roles if "${" not in role)
     deploy_time = sorted({_expression(role) for role in report.unresolved_roles if "${" in role})
     if concrete:
-        roles = ", ".join(concrete)
+        roles = printable(", ".join(concrete))
         lines.append(f"IAM rules skipped for roles whose policies were not supplied: {roles}. Add them with --iam FILE (aws iam get-account-authorization-details output) or resolve them live with --aws-iam.")
     if deploy_time:
         shown = ", ".join(quote(role) for role in deploy_time[:5]) + (f" and {len(deploy_time) - 5} more" if len(deploy_time) > 5 else "")
         lines.append(f"IAM rules skipped for role fields known only at deploy time ({shown}): lint a Terraform plan (`terraform show -json`) or give the roles with --iam.")
     unfollowed = getattr(report, "unfollowed_modules", {})
     if unfollowed:
-        shown = ", ".join(f"{address} ({quote(source)})" for address, source in sorted(unfollowed.items()))
+        shown = ", ".join(f"{printable(address)} ({quote(source)})" for address, source in sorted(unfollowed.items()))
         lines.append(f"Terraform modules not followed (only local `./` sources are read), so roles from them are unknown: {shown}.")
     return lines
 
