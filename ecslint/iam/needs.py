@@ -240,7 +240,7 @@ def _pull_through_need(container: Container, place: Place, platform: str, regist
     if registry.repository_for(image) is None:
         # No repository of that name in the run: the first pull creates it.
         requirements.append(Requirement("ecr:CreateRepository", (repository,)))
-    purpose = f"to pull its image through the pull-through cache rule for `{rule.prefix}/` (on {platform} the execution role pulls it)"
+    purpose = f"to pull its image through the pull-through cache rule for {quote(rule.prefix + '/')} (on {platform} the execution role pulls it)"
     return Need("pull-through-cache", container.label, purpose, container.ptr("image"), tuple(requirements))
 
 

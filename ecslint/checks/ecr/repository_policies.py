@@ -16,7 +16,7 @@ from ecslint.iam.patterns import action_matches
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.ecr import RepositoryPolicy
-from ecslint.subjects.quoting import quote_text
+from ecslint.subjects.quoting import quote, quote_text
 
 PUSH_ACTIONS = ("ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload")
 # Condition keys that limit who the principal `*` can be (lower case; IAM compares keys without case).
@@ -88,7 +88,7 @@ def public_repository_policy(policy: RepositoryPolicy):
             yield Finding(
                 "ECS813",
                 where + f"/{field}",
-                f"{policy.label}: {name} allows any AWS principal (`{field}`) with no condition narrowing it, so anyone can read (or change) the repository's images. "
+                f"{policy.label}: {name} allows any AWS principal ({quote(field)}) with no condition narrowing it, so anyone can read (or change) the repository's images. "
                 "Name the accounts or roles, or add an `aws:PrincipalOrgID` or `aws:SourceAccount` condition.",
             )
             continue
@@ -98,7 +98,7 @@ def public_repository_policy(policy: RepositoryPolicy):
             yield Finding(
                 "ECS813",
                 where + "/Principal",
-                f"{policy.label}: {name} lets account {quote_text(', '.join(others))} push images ({', '.join(f'`{action}`' for action in push)}) into a repository of account {quote_text(policy.account)}. "
+                f"{policy.label}: {name} lets account {quote_text(', '.join(others))} push images ({', '.join(quote(action) for action in push)}) into a repository of account {quote_text(policy.account)}. "
                 "Grant another account pull only, and replicate or push from the repository's own account.",
             )
 

@@ -47,11 +47,11 @@ def image_scanning_disabled(repository: Repository):
     if scan_type == "BASIC" and on_push is not False:
         return
     where = configuration.source_pointer(rule_pointer or configuration.ptr())
-    related = (Related(configuration.document, where, f"{configuration.label} ({scan_type})"),)
+    related = (Related(configuration.document, where, f"{configuration.label} ({quote_text(scan_type)})"),)
     if frequency is None:
-        reason = f"no rule of the registry's `{scan_type}` scanning configuration has a filter matching '{quote_text(name)}'"
+        reason = f"no rule of the registry's {quote(scan_type)} scanning configuration has a filter matching '{quote_text(name)}'"
     else:
-        reason = f"the registry's `{scan_type}` scanning rule matching '{quote_text(name)}' scans only {quote(frequency)}"
+        reason = f"the registry's {quote(scan_type)} scanning rule matching '{quote_text(name)}' scans only {quote(frequency)}"
     own = " (with `ENHANCED` scanning its own `scanOnPush` is not used)" if scan_type == "ENHANCED" and on_push else ""
     yield Finding("ECS810", repository.ptr(), f"{repository.label} is not scanned on push{own}: {reason}. Add a filter for it to a `SCAN_ON_PUSH` or `CONTINUOUS_SCAN` rule.", related=related)
 
