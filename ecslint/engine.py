@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from dataclasses import replace
+from itertools import chain, islice
+
+from ecslint import workers
 
 from ecslint.documents import pointer as jp
 from ecslint.checks import checks_for
@@ -198,21 +201,57 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
             report.findings.append(_locate(finding, document, source, options.levels))
 
 
-def _read(sources, options: Options, report: Report, so_far: _RunSoFar) -> None:
-    for source in sources:
-        if isinstance(source, InputError):
-            report.input_errors.append(source)
-        else:
-            lint_source(source, options, report, so_far)
+def _lint_chunk(chunk: list) -> tuple[Report, list[tuple[int, bool]]]:
+    """In a worker: one chunk's report, and (index, has waiting subjects) of each source the second pass pairs."""
+    options = workers.shared()
+    report = Report()
+    pairing: list[tuple[int, bool]] = []
+    for index, source in enumerate(chunk):
+        so_far = _RunSoFar()
+        lint_source(source, options, report, so_far)
+        if so_far.task_definitions or so_far.waiting:
+            pairing.append((index, bool(so_far.waiting)))
+    return report, pairing
+
+
+def _first_pass_in_workers(files: list[Source], options: Options, report: Report, so_far: _RunSoFar) -> None:
+    again, waiting = [], False
+    for chunk, (part, pairing) in workers.map_chunks(files, _lint_chunk, options):
+        workers.merge_into(report, part)
+        again.extend(chunk[index] for index, _ in pairing)
+        waiting = waiting or any(has_waiting for _, has_waiting in pairing)
+    if not waiting:
+        return  # task definitions matter to the second pass only when something waits for them
+    # The workers checked every file; read again, without checks, the files the second pass pairs.
+    collecting = options._replace(enabled=frozenset())
+    for source in again:
+        lint_source(source, collecting, Report(), so_far)
 
 
 def run(sources, options: Options) -> Report:
     report = Report()
     so_far = _RunSoFar()
-    _read(sources, options, report, so_far)
+    sources = iter(sources)
+    # Enough files to gain from worker processes? Look ahead only as far as it takes to know.
+    ahead = list(islice(sources, workers.MIN_FILES))
+    if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
+        files: list[Source] = []
+        for source in chain(ahead, sources):
+            (report.input_errors if isinstance(source, InputError) else files).append(source)
+        _first_pass_in_workers(files, options, report, so_far)
+    else:
+        for source in chain(ahead, sources):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            else:
+                lint_source(source, options, report, so_far)
     if options.late_sources is not None:
         # Sources that depend on what the run has read (with --aws, the repositories its task definitions pull from).
-        _read(options.late_sources(so_far.run), options, report, so_far)
+        for source in options.late_sources(so_far.run):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            else:
+                lint_source(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
     # with the one it deploys, ECS902), or with the whole run (a repository with the registry's
     # scanning configuration, ECS810; a task definition with the repositories it pulls from), are
@@ -221,7 +260,6 @@ def run(sources, options: Options) -> Report:
     for subject, source, document in so_far.waiting:
         subject = subject.with_run(so_far.run) if getattr(subject, "needs_run", False) else subject.with_run_task_definitions(so_far.task_definitions)
         _check_subject(subject, source, document, options, report)
-        document.forget_positions()  # rebuilt from the text if another subject of the document needs them
         # A subject can make task-definition rules apply that the task definition alone does not call for
         # (a service on Fargate: ECS301, ECS401, ECS402); they run once per task definition and rule set.
         for original, view, rules, note in getattr(subject, "partner_checks", lambda: ())():
@@ -231,5 +269,20 @@ def run(sources, options: Options) -> Report:
             done.add(key)
             partner_source, partner_document = so_far.task_definition_sources[id(original)]
             _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
+    _recheck_with_run(so_far, options, report)
     report.findings.sort(key=Located.sort_key)
     return report
+
+
+def _recheck_with_run(so_far: _RunSoFar, options: Options, report: Report) -> None:
+    """Task definitions the rest of the run tells more about (one pulling from a repository defined in the run):
+    the rules that read it (ECS601, ECS602, ECS105) judge them again, in place of their first-pass findings."""
+    for task in so_far.task_definitions:
+        again = task.recheck_with_run(so_far.run) if so_far.run.has(*task.paired_kinds) else None
+        if again is None or id(task) not in so_far.task_definition_sources:
+            continue
+        view, rules = again
+        source, document = so_far.task_definition_sources[id(task)]
+        root = task.source_pointer(task.pointer)
+        report.findings = [f for f in report.findings if not (f.path == source.display_path and f.rule_id in rules and jp.is_within(f.pointer, root))]
+        _check_subject(view, source, document, options, report, frozenset(rules))

@@ -345,3 +345,27 @@ def test_messages_spell_fields_as_the_source_does():
     template = "Resources:\n  Web:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: web\n"
     [finding] = lint_text(template, "template.yaml", select=["ECS811"])
     assert "`ImageTagMutability` is not set" in finding.message and "`latest`" in finding.message
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_worker_processes_report_what_one_process_reports(tmp_path, capsys, monkeypatch):
+    from ecslint import workers
+
+    for number in range(6):
+        task = {"family": f"web-{number}", "containerDefinitions": [{"name": "web", "image": f"210987654321.dkr.ecr.eu-west-1.amazonaws.com/web-{number}:1.0", "memory": 256}]}
+        (tmp_path / f"web-{number}.task-definition.json").write_text(json.dumps(task))
+    entries = [{"repositoryName": f"web-{number}", "registryId": "210987654321", "imageTagMutability": "MUTABLE" if number % 2 else "IMMUTABLE"} for number in range(6)]
+    (tmp_path / "repositories.json").write_text(json.dumps({"repositories": entries}))
+    (tmp_path / "lifecycle.json").write_text(json.dumps({"registryId": "210987654321", "repositoryName": "web-1", "lifecyclePolicyText": json.dumps(LIFECYCLE)}))
+
+    def report():
+        result = cli(capsys, "check", "--isolated", "--select", "ECS602,ECS811,ECS812", "--format", "json", str(tmp_path))
+        return sorted((f["path"], f["rule"], f["pointer"], f["level"]) for f in json.loads(result.out)["findings"])
+
+    serial = report()
+    monkeypatch.setattr(workers, "MIN_FILES", 3)
+    monkeypatch.setattr(workers, "_CHUNK", 2)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    assert report() == serial
+    assert [level for _, rule, _, level in serial if rule == "ECS602"] == ["warning"] * 3
+    assert len([rule for _, rule, _, _ in serial if rule == "ECS812"]) == 5

@@ -303,3 +303,19 @@ def test_terraform_plan_service_paired_through_the_configuration_references():
         ("plan.json", "ECS312", "/planned_values/root_module/resources/1/values/load_balancer/0/container_port"),
     ]
     assert all(f.related and f.related[-1].message == "Resource `aws_ecs_service.app`" for f in findings)
+
+
+def test_an_infrastructure_role_that_does_not_trust_ecs():
+    def role(name, service):
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}
+        return {"RoleName": name, "Arn": f"arn:aws:iam::111122223333:role/{name}", "AssumeRolePolicyDocument": trust, "RolePolicyList": [], "AttachedManagedPolicies": []}
+
+    iam = json.dumps({"RoleDetailList": [role("ebs", "ecs-tasks.amazonaws.com"), role("infra", "ecs.amazonaws.com")]})
+    def service(role_name):
+        volume = {"roleArn": f"arn:aws:iam::111122223333:role/{role_name}", "sizeInGiB": 20, "encrypted": True}
+        return _service(launchType="FARGATE", networkConfiguration=NETWORK, volumeConfigurations=[{"name": "data", "managedEBSVolume": volume}])
+
+    [finding] = lint_text(service("ebs"), "service.json", select=["ECS121"], iam=iam, companions=[("taskdef.json", json.dumps(TASK))])
+    assert finding.pointer == "/volumeConfigurations/0/managedEBSVolume/roleArn"
+    assert finding.message.startswith("Service 'web' gives the managed EBS volume the role 'ebs', whose trust policy does not let `ecs.amazonaws.com` assume it;")
+    assert lint_text(service("infra"), "service.json", select=["ECS121"], iam=iam, companions=[("taskdef.json", json.dumps(TASK))]) == []

@@ -68,6 +68,12 @@ class EcrSubject(Subject):
     spelling: object | None = field(default=None, compare=False, repr=False)
     # The rules for these subjects, imported only when a run meets one (ecslint.checks.checks_for).
     check_package: ClassVar[str] = "ecslint.checks.ecr"
+    # Judged once the whole run is read: a repository with the registry's settings and the lifecycle policies put on
+    # it; the others wait too, so that a run in worker processes reads their files again for the second pass.
+    needs_run: ClassVar[bool] = True
+
+    def with_run(self, run) -> EcrSubject:
+        return self
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)
@@ -122,7 +128,6 @@ class Repository(EcrSubject):
     # The run's index, set by the engine's second pass.
     registry: object | None = field(default=None, compare=False, repr=False)
     kind: ClassVar[str] = "repository"
-    needs_run: ClassVar[bool] = True
 
     def with_run(self, run) -> Repository:
         return replace(self, registry=run.shared("ecr-registry", Registry.of_run))

@@ -78,6 +78,36 @@ def _infrastructure_roles(service: Service) -> Iterator[tuple[str, str, str]]:
         yield hook.get("roleArn"), service.ptr("deploymentConfiguration", "lifecycleHooks", index, "roleArn"), "the lifecycle hook"
 
 
+# The principal ECS itself uses for infrastructure roles (ECS developer guide, "Amazon ECS infrastructure IAM role", 2026-12).
+ECS_PRINCIPALS = frozenset({"ecs.amazonaws.com", "ecs.amazonaws.com.cn"})
+
+
+def _may_trust_ecs(role) -> bool:
+    """False only when no statement of the role's trust policy can let `ecs.amazonaws.com` assume it."""
+    for statement in role.trust.statements:
+        if not statement.is_allow or not statement.matches_action("sts:AssumeRole"):
+            continue
+        principal = statement.principal
+        if statement.not_principal is not None or principal == "*" or not isinstance(principal, dict):
+            return True
+        services = principal.get("Service")
+        services = [services] if isinstance(services, str) else services if isinstance(services, list) else []
+        aws = principal.get("AWS")
+        if any(isinstance(name, str) and name.lower() in ECS_PRINCIPALS for name in services) or aws == "*" or (isinstance(aws, list) and "*" in aws):
+            return True
+    return False
+
+
+def _untrusting_role(task, value: str):
+    """The role named by value when the run knows its trust policy and that policy does not trust ECS; else None."""
+    context = task.iam
+    find = getattr(context, "role", None)
+    role = find(value) if find is not None and isinstance(value, str) and value else None
+    if role is None or getattr(role, "trust", None) is None:
+        return None
+    return None if _may_trust_ecs(role) else role
+
+
 @check("ECS121", subject=Service)
 def infrastructure_role_misused(service: Service) -> Iterator[Finding]:
     task = service.task_definition()
@@ -94,3 +124,10 @@ def infrastructure_role_misused(service: Service) -> Iterator[Finding]:
                 "Use a separate infrastructure role."
             )
             yield Finding("ECS121", pointer, message, related=(Related(task.document, task.ptr(task_roles[role]), f"The {which}"),))
+        elif (untrusting := _untrusting_role(task, role)) is not None:
+            message = (
+                f"{service.label} gives {user} the role '{quote_text(untrusting.name)}', whose trust policy does not let `ecs.amazonaws.com` "
+                "assume it; ECS cannot use it. Trust `ecs.amazonaws.com` in that role, or use the ECS infrastructure role."
+            )
+            location = untrusting.trust.location
+            yield Finding("ECS121", pointer, message, related=(Related(location.document, location.pointer, "The trust policy"),))
