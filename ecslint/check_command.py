@@ -234,11 +234,18 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config))
     if arguments.skip_unrecognised:
         sources = _as_if_walked(sources)
+    late_sources = None
     if arguments.aws or arguments.aws_all:
+        from ecslint.aws.ecr import registry_sources
+
         sources = _with_live_sources(sources, session, arguments)
+        # The repositories the run's task definitions pull from (all of them with --aws-all), once they are read.
+        late_sources = registry_sources(session, arguments.aws_all)
     detail = arguments.detail or config.output_format or "concise"
     keep_sources = detail == "full" and any(target.format == "text" for target in targets)
-    options = Options(frozenset(settings.enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, levels=settings.levels, keep_sources=keep_sources)
+    options = Options(
+        frozenset(settings.enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, levels=settings.levels, keep_sources=keep_sources, late_sources=late_sources
+    )
     report = run(sources, options)
     root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:

@@ -16,6 +16,7 @@ from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
@@ -26,7 +27,7 @@ NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
     'describe-task-definition output or a list of container definitions), a CloudFormation template or '
     "Terraform configuration or plan with one, an ECS service definition (create-service input or describe-services output), "
-    "an ECR lifecycle policy, or an ECS AppSpec file."
+    "an ECR lifecycle policy, `aws ecr` output (repositories, policies, registry settings), or an ECS AppSpec file."
 )
 
 
@@ -64,6 +65,8 @@ class Options(NamedTuple):
     levels: dict[str, str] = {}
     # Keep the bytes of files with findings (report.sources), for source excerpts.
     keep_sources: bool = False
+    # Run -> more sources, read after the others and before the second pass; None for none.
+    late_sources: object | None = None
 
 
 def _run_checks(subject, options: Options, report: Report, only: frozenset[str] | None = None) -> list[Finding]:
@@ -105,9 +108,10 @@ def _locate(finding: Finding, document: Document | None, source: Source, levels:
 
 class _RunSoFar:
     """What a run keeps for its second pass: its task definitions, and the subjects that check against them
-    (an AppSpec, a service)."""
+    (an AppSpec, a service); and all its subjects, for those judged with the whole run (ecslint.subjects.run)."""
 
     def __init__(self):
+        self.run = Run()
         self.task_definitions: list = []
         # id(task definition) -> (source, document): where findings on a task definition in the second pass go.
         self.task_definition_sources: dict[int, tuple] = {}
@@ -155,9 +159,11 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
             if so_far is not None:
                 so_far.task_definitions.append(subject)
                 so_far.task_definition_sources[id(subject)] = (source, parsed)
-        if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
-            so_far.waiting.append((subject, source, parsed))
-            continue
+        if so_far is not None:
+            so_far.run.add(subject)
+            if getattr(subject, "needs_run_task_definitions", False) or getattr(subject, "needs_run", False):
+                so_far.waiting.append((subject, source, parsed))
+                continue
         _check_subject(subject, source, parsed, options, report)
     # Findings are located; what the second pass may still need is the data, not the index of positions.
     parsed.forget_positions()
@@ -265,11 +271,20 @@ def run(sources, options: Options) -> Report:
                 report.skipped.append(f"{source.display_path}: {source.reason}")
             else:
                 _lint_guarded(source, options, report, so_far)
+    if options.late_sources is not None:
+        # Sources that depend on what the run has read (with --aws, the repositories its task definitions pull from).
+        for source in options.late_sources(so_far.run):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            else:
+                _lint_guarded(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
-    # with the one it deploys, ECS902) are checked once every document has been read.
+    # with the one it deploys, ECS902), or with the whole run (a repository with the registry's
+    # scanning configuration, ECS810; a task definition with the repositories it pulls from), are
+    # checked once every document has been read.
     done: set[tuple[int, str]] = set()
     for subject, source, document in so_far.waiting:
-        subject = subject.with_run_task_definitions(so_far.task_definitions)
+        subject = subject.with_run(so_far.run) if getattr(subject, "needs_run", False) else subject.with_run_task_definitions(so_far.task_definitions)
         _check_subject(subject, source, document, options, report)
         # A subject can make task-definition rules apply that the task definition alone does not call for
         # (a service on Fargate: ECS301, ECS401, ECS402); they run once per task definition and rule set.
@@ -280,5 +295,20 @@ def run(sources, options: Options) -> Report:
             done.add(key)
             partner_source, partner_document = so_far.task_definition_sources[id(original)]
             _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
+    _recheck_with_run(so_far, options, report)
     report.findings.sort(key=Located.sort_key)
     return report
+
+
+def _recheck_with_run(so_far: _RunSoFar, options: Options, report: Report) -> None:
+    """Task definitions the rest of the run tells more about (one pulling from a repository defined in the run):
+    the rules that read it (ECS601, ECS602, ECS105) judge them again, in place of their first-pass findings."""
+    for task in so_far.task_definitions:
+        again = task.recheck_with_run(so_far.run) if so_far.run.has(*task.paired_kinds) else None
+        if again is None or id(task) not in so_far.task_definition_sources:
+            continue
+        view, rules = again
+        source, document = so_far.task_definition_sources[id(task)]
+        root = task.source_pointer(task.pointer)
+        report.findings = [f for f in report.findings if not (f.path == source.display_path and f.rule_id in rules and jp.is_within(f.pointer, root))]
+        _check_subject(view, source, document, options, report, frozenset(rules))

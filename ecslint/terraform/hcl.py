@@ -24,7 +24,7 @@ from ecslint.terraform.template import Unknown, parse_template_json
 from ecslint.subjects.quoting import quote
 
 # Attributes whose string value is a JSON document (the AWS provider decodes them): decoded where written.
-JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy"})
+JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy", "lifecycle_policy", "repository_policy"})
 # References kept as `${...}` strings for the front end to resolve inside the module (an `aws_iam_policy_document`
 # data source is computed by Terraform alone, from its blocks: no guess).
 RESOLVABLE_REFERENCES = re.compile(r"^(aws_iam_role|aws_iam_policy|data\.aws_iam_policy_document)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(arn|name|id|json)$")
