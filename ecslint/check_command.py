@@ -11,12 +11,14 @@ from ecslint.config import Config, ConfigError, discover
 from ecslint.engine import Options, Report, run
 from ecslint.report.findings import LEVEL_RANK
 from ecslint.report.formatters import FORMATS, FormatContext, render
+from ecslint.report.output import is_stdout, write_text
 from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, parse_level_options, refuse_ignoring_always_enabled, resolve_levels, validate
 from itertools import chain
 
 from ecslint.documents.files import DEFAULT_EXCLUDE, InputError, Source, collect
+from ecslint.documents.reading import os_error_reason, read_regular_file
 from ecslint.subjects.quoting import escape
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -80,21 +82,7 @@ def parse_report_option(value: str) -> ReportTarget:
     name, _, path = value.partition(":")
     if name not in FORMATS:
         raise UsageProblem(f"--report {value!r}: the format must be one of {', '.join(FORMATS)} (as FORMAT or FORMAT:FILE)")
-    return ReportTarget(name, Path(path) if path else None)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    return ReportTarget(name, None if is_stdout(path or None) else Path(path))
 
 
 class RuleSettings(NamedTuple):
@@ -220,9 +208,9 @@ def _read_baseline(path: Path):
     from ecslint.report import baseline
 
     try:
-        return baseline.parse(path.read_text(encoding="utf-8"), str(path))
+        return baseline.parse_bytes(read_regular_file(path, baseline.MAX_BASELINE_BYTES), str(path))
     except OSError as error:
-        raise UsageProblem(f"cannot read baseline {path}: {error.strerror or error}") from None
+        raise UsageProblem(f"cannot read baseline {path}: {os_error_reason(error)}") from None
     except baseline.BaselineError as error:
         raise UsageProblem(str(error)) from None
 
@@ -240,7 +228,7 @@ def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: 
         # Entries for paths this run did not read are carried over, not dropped.
         outside = Counter({key: count for key, count in recorded.items() if not in_scope(key[0])})
         try:
-            write_atomically(arguments.write_baseline, baseline.render(Counter(keys) + outside))
+            write_text(arguments.write_baseline, baseline.render(Counter(keys) + outside))
         except OSError as error:
             raise UsageProblem(f"cannot write {arguments.write_baseline}: {error.strerror or error}") from None
         report.baseline_written = (len(keys), sum(outside.values()))
@@ -272,7 +260,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     config = _config(cwd, arguments.config_path, arguments.isolated)
     arguments = _with_config_paths(arguments, config)
     settings = _rule_settings(arguments, config)
-    targets = [ReportTarget(arguments.output_format or config.format or "text", arguments.output)]
+    targets = [ReportTarget(arguments.output_format or config.format or "text", None if is_stdout(arguments.output) else arguments.output)]
     targets += [parse_report_option(value) for value in arguments.reports]
     if sum(target.path is None for target in targets) > 1:
         raise UsageProblem("only one report can go to stdout; give the others a file (--report FORMAT:FILE)")
@@ -291,14 +279,28 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config))
     if arguments.skip_unrecognised:
         sources = _as_if_walked(sources)
+    late_sources = None
     if session is not None and (arguments.aws or arguments.aws_all):
+        from ecslint.aws.ecr import registry_sources
+
         sources = _with_live_sources(sources, session, arguments)
+        # The repositories the run's task definitions pull from (all of them with --aws-all), once they are read.
+        late_sources = registry_sources(session, arguments.aws_all)
     if live_problem is not None:
         sources = chain(sources, [InputError("", live_problem)])
     detail = arguments.detail or config.output_format or "concise"
     keep_sources = detail == "full" and any(target.format == "text" for target in targets)
     uses_baseline = arguments.baseline is not None or arguments.write_baseline is not None
-    options = Options(frozenset(settings.enabled), config, inline_ignores=not arguments.no_inline_ignores, iam=iam, levels=settings.levels, keep_sources=keep_sources, stable_pointers=uses_baseline)
+    options = Options(
+        frozenset(settings.enabled),
+        config,
+        inline_ignores=not arguments.no_inline_ignores,
+        iam=iam,
+        levels=settings.levels,
+        keep_sources=keep_sources,
+        stable_pointers=uses_baseline,
+        late_sources=late_sources,
+    )
     report = run(sources, options)
     root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:
@@ -313,7 +315,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
             stdout.write(text)
         else:
             try:
-                write_atomically(target.path, text)
+                write_text(target.path, text)
             except OSError as error:
                 raise UsageProblem(f"cannot write {target.path}: {error.strerror or error}") from None
 

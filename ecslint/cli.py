@@ -11,6 +11,7 @@ import click
 from ecslint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130
 FAIL_ON_CHOICES = ("error", "warning", "note", "none")
 
 
@@ -147,6 +148,19 @@ def explain(rule_id: str) -> int:
     return EXIT_CLEAN
 
 
+def _exit_on_signal(signum: int, _frame) -> None:
+    """SIGTERM and SIGHUP end the run through SystemExit, so a half-written report's temporary file is removed."""
+    raise SystemExit(128 + signum)
+
+
+def _handle_stop_signals() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _exit_on_signal)
+
+
 def _print_help_for_no_arguments(argv: list[str] | None) -> None:
     """`ecslint` alone prints the normal help, as `ecslint --help` does."""
     if not (sys.argv[1:] if argv is None else argv):
@@ -156,14 +170,19 @@ def _print_help_for_no_arguments(argv: list[str] | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     _print_help_for_no_arguments(argv)
+    _handle_stop_signals()
     try:
         code = cli.main(args=argv, prog_name="ecslint", standalone_mode=False)
     except click.UsageError as error:
         hint = f" (see `ecslint {error.ctx.info_name} --help`)" if error.ctx and error.ctx.info_name != "ecslint" else " (see `ecslint --help`)"
         _fail(error.format_message().replace("\n", " ") + hint)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as error:
         click.echo("ecslint: aborted", err=True)
-        sys.exit(EXIT_ERROR)
+        # Ctrl-C exits as shells expect of an interrupted command (128 + SIGINT).
+        sys.exit(EXIT_INTERRUPTED if isinstance(error.__context__, KeyboardInterrupt) else EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("ecslint: aborted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as error:
         _fail(error.format_message().replace("\n", " "))
     except BrokenPipeError:

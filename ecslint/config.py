@@ -85,6 +85,17 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"invalid TOML in config file {path}: {error}") from None
 
 
+def _as_json(value):
+    """TOML dates and times as the text written, so they meet the schema as strings do (never a crash)."""
+    if isinstance(value, dict):
+        return {key: _as_json(member) for key, member in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _settings_table(data: dict, path: Path) -> dict:
     """The ecslint table: `[tool.ecslint]` in pyproject.toml; top-level keys, or a `[tool.ecslint]` table, elsewhere."""
     tool = data.get("tool")
@@ -99,7 +110,7 @@ def _settings_table(data: dict, path: Path) -> dict:
 
 
 def load_config(path: Path) -> Config:
-    data = _settings_table(_read_toml(path), path)
+    data = _settings_table(_as_json(_read_toml(path)), path)
     violations = _validator().validate(data)
     if violations:
         first = violations[0]

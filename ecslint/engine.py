@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import os
+
 from dataclasses import replace
 from itertools import chain, islice
 
@@ -14,17 +16,18 @@ from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
 from ecslint.selection import ALWAYS_ENABLED, matches
-from ecslint.documents.files import InputError, Source, path_matches
+from ecslint.documents.files import InputError, Skipped, Source, path_matches
 
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
     'describe-task-definition output or a list of container definitions), a CloudFormation template or '
     "Terraform configuration or plan with one, an ECS service definition (create-service input or describe-services output), "
-    "an ECR lifecycle policy, or an ECS AppSpec file."
+    "an ECR lifecycle policy, `aws ecr` output (repositories, policies, registry settings), or an ECS AppSpec file."
 )
 
 
@@ -66,6 +69,8 @@ class Options(NamedTuple):
     keep_sources: bool = False
     # Give each finding a pointer that names list items (report.stable_pointer), for baselines.
     stable_pointers: bool = False
+    # Run -> more sources, read after the others and before the second pass; None for none.
+    late_sources: object | None = None
 
 
 def _run_checks(subject, options: Options, report: Report, only: frozenset[str] | None = None) -> list[Finding]:
@@ -116,9 +121,10 @@ def _located(finding: Finding, document: Document | None, source: Source, levels
 
 class _RunSoFar:
     """What a run keeps for its second pass: its task definitions, and the subjects that check against them
-    (an AppSpec, a service)."""
+    (an AppSpec, a service); and all its subjects, for those judged with the whole run (ecslint.subjects.run)."""
 
     def __init__(self):
+        self.run = Run()
         self.task_definitions: list = []
         # id(task definition) -> (source, document): where findings on a task definition in the second pass go.
         self.task_definition_sources: dict[int, tuple] = {}
@@ -166,9 +172,11 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
             if so_far is not None:
                 so_far.task_definitions.append(subject)
                 so_far.task_definition_sources[id(subject)] = (source, parsed)
-        if so_far is not None and getattr(subject, "needs_run_task_definitions", False):
-            so_far.waiting.append((subject, source, parsed))
-            continue
+        if so_far is not None:
+            so_far.run.add(subject)
+            if getattr(subject, "needs_run_task_definitions", False) or getattr(subject, "needs_run", False):
+                so_far.waiting.append((subject, source, parsed))
+                continue
         _check_subject(subject, source, parsed, options, report)
     # Findings are located; what the second pass may still need is the data, not the index of positions.
     parsed.forget_positions()
@@ -228,6 +236,25 @@ def _read_by_terraform(source: Source) -> bool:
     return source.real_path in read_by_terraform(source.real_path.parent)
 
 
+def _lint_guarded(source: Source, options: Options, report: Report, so_far: _RunSoFar) -> None:
+    """One input that breaks the front end costs its own findings, never the other files' (or the report)."""
+    findings_before, waiting_before, tasks_before = len(report.findings), len(so_far.waiting), len(so_far.task_definitions)
+    try:
+        lint_source(source, options, report, so_far)
+    except Exception as error:
+        del report.findings[findings_before:]
+        del so_far.waiting[waiting_before:]
+        for subject in so_far.task_definitions[tasks_before:]:
+            so_far.task_definition_sources.pop(id(subject), None)
+        del so_far.task_definitions[tasks_before:]
+        if isinstance(error, RecursionError):
+            report.input_errors.append(InputError(source.display_path, "nested too deeply to lint (no findings for this file)"))
+        else:
+            report.internal_errors.append(f"internal error on {source.display_path}: {type(error).__name__} (no findings for this file; set ECSLINT_DEBUG=1 for details)")
+        if os.environ.get("ECSLINT_DEBUG"):
+            raise
+
+
 def _lint_chunk(chunk: list) -> tuple[Report, list[tuple[int, bool]]]:
     """In a worker: one chunk's report, and (index, has waiting subjects) of each source the second pass pairs."""
     options = workers.shared()
@@ -235,7 +262,7 @@ def _lint_chunk(chunk: list) -> tuple[Report, list[tuple[int, bool]]]:
     pairing: list[tuple[int, bool]] = []
     for index, source in enumerate(chunk):
         so_far = _RunSoFar()
-        lint_source(source, options, report, so_far)
+        _lint_guarded(source, options, report, so_far)
         if so_far.task_definitions or so_far.waiting:
             pairing.append((index, bool(so_far.waiting)))
     return report, pairing
@@ -252,7 +279,7 @@ def _first_pass_in_workers(files: list[Source], options: Options, report: Report
     # The workers checked every file; read again, without checks, the files the second pass pairs.
     collecting = options._replace(enabled=frozenset())
     for source in again:
-        lint_source(source, collecting, Report(), so_far)
+        _lint_guarded(source, collecting, Report(), so_far)
 
 
 def _deferred(source: Source, deferred: list, terraform_folders: set) -> bool:
@@ -277,7 +304,9 @@ def run(sources, options: Options) -> Report:
     if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
         files: list[Source] = []
         for source in chain(ahead, sources):
-            if isinstance(source, InputError):
+            if isinstance(source, Skipped):
+                report.skipped.append(f"{source.display_path}: {source.reason}")
+            elif isinstance(source, InputError):
                 report.input_errors.append(source)
             elif not _deferred(source, deferred, terraform_folders):
                 files.append(source)
@@ -286,18 +315,29 @@ def run(sources, options: Options) -> Report:
         for source in chain(ahead, sources):
             if isinstance(source, InputError):
                 report.input_errors.append(source)
+            elif isinstance(source, Skipped):
+                report.skipped.append(f"{source.display_path}: {source.reason}")
             elif not _deferred(source, deferred, terraform_folders):
-                lint_source(source, options, report, so_far)
+                _lint_guarded(source, options, report, so_far)
     for source in deferred:
         if source.real_path.parent in terraform_folders:
             report.skipped.append(f"{source.display_path}: linted with the Terraform configuration that reads it")
         else:
-            lint_source(source, options, report, so_far)
+            _lint_guarded(source, options, report, so_far)
+    if options.late_sources is not None:
+        # Sources that depend on what the run has read (with --aws, the repositories its task definitions pull from).
+        for source in options.late_sources(so_far.run):
+            if isinstance(source, InputError):
+                report.input_errors.append(source)
+            else:
+                _lint_guarded(source, options, report, so_far)
     # Second pass: subjects that compare themselves with the run's task definitions (an AppSpec
-    # with the one it deploys, ECS902) are checked once every document has been read.
+    # with the one it deploys, ECS902), or with the whole run (a repository with the registry's
+    # scanning configuration, ECS810; a task definition with the repositories it pulls from), are
+    # checked once every document has been read.
     done: set[tuple[int, str]] = set()
     for subject, source, document in so_far.waiting:
-        subject = subject.with_run_task_definitions(so_far.task_definitions)
+        subject = subject.with_run(so_far.run) if getattr(subject, "needs_run", False) else subject.with_run_task_definitions(so_far.task_definitions)
         _check_subject(subject, source, document, options, report)
         # A subject can make task-definition rules apply that the task definition alone does not call for
         # (a service on Fargate: ECS301, ECS401, ECS402); they run once per task definition and rule set.
@@ -308,5 +348,20 @@ def run(sources, options: Options) -> Report:
             done.add(key)
             partner_source, partner_document = so_far.task_definition_sources[id(original)]
             _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
+    _recheck_with_run(so_far, options, report)
     report.findings.sort(key=Located.sort_key)
     return report
+
+
+def _recheck_with_run(so_far: _RunSoFar, options: Options, report: Report) -> None:
+    """Task definitions the rest of the run tells more about (one pulling from a repository defined in the run):
+    the rules that read it (ECS601, ECS602, ECS105) judge them again, in place of their first-pass findings."""
+    for task in so_far.task_definitions:
+        again = task.recheck_with_run(so_far.run) if so_far.run.has(*task.paired_kinds) else None
+        if again is None or id(task) not in so_far.task_definition_sources:
+            continue
+        view, rules = again
+        source, document = so_far.task_definition_sources[id(task)]
+        root = task.source_pointer(task.pointer)
+        report.findings = [f for f in report.findings if not (f.path == source.display_path and f.rule_id in rules and jp.is_within(f.pointer, root))]
+        _check_subject(view, source, document, options, report, frozenset(rules))

@@ -23,6 +23,7 @@ RECOGNISERS: list[shapes.Recogniser] = [
     ("ecslint.terraform.front_end", "terraform_task_definitions", shapes.any_document),  # .tf, templates, plans
     ("ecslint.subjects.task_definition", "task_definitions", shapes.any_document),
     ("ecslint.cloudformation.template", "cloudformation_task_definitions", shapes.has_resources),
+    ("ecslint.subjects.ecr_outputs", "ecr_outputs", shapes.is_ecr_output),  # aws ecr describe-repositories, get-*-policy, ...
     ("ecslint.subjects.lifecycle_policy", "lifecycle_policies", shapes.any_document),
     ("ecslint.subjects.appspec", "appspec_files", shapes.any_document),
     ("ecslint.subjects.service", "services", shapes.may_be_service),
@@ -30,7 +31,7 @@ RECOGNISERS: list[shapes.Recogniser] = [
 
 # A YAML (or other non-JSON) file found by walking is parsed only if its text holds one of
 # these: YAML parsing is slow, and most YAML in a repository is CI config or Kubernetes.
-WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService", "AWS::ECS::Service", "aws_ecs_service"]
+WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService", "AWS::ECS::Service", "aws_ecs_service", "AWS::ECR::", "aws_ecr_"]
 
 
 def parse(path: str, raw: bytes):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from ecslint.check_command import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageProblem, write_atomically
+from ecslint.check_command import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageProblem
+from ecslint.report.output import write_text
 from ecslint.documents.files import DEFAULT_EXCLUDE, InputError, collect
 from ecslint.subjects.quoting import quote_text
 
@@ -180,6 +181,6 @@ def _write(arguments: PolicyArguments, text: str, stdout) -> None:
         stdout.write(text)
         return
     try:
-        write_atomically(arguments.output, text)
+        write_text(arguments.output, text)
     except OSError as error:
         raise UsageProblem(f"cannot write {arguments.output}: {error.strerror or error}") from None

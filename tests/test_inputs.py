@@ -81,14 +81,16 @@ def test_unreadable_file_exits_2_and_still_lints_the_others(tmp_path, capsys, mo
     good, locked = tmp_path / "a.json", tmp_path / "b.json"
     good.write_text(BAD)
     locked.write_text(GOOD)
-    real_read_bytes = Path.read_bytes
+    from ecslint.documents import files
 
-    def read_bytes(self):
-        if self.name == "b.json":
+    real_read = files.read_regular_file
+
+    def read_regular_file(path, limit):
+        if Path(path).name == "b.json":
             raise PermissionError(13, "Permission denied")
-        return real_read_bytes(self)
+        return real_read(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(files, "read_regular_file", read_regular_file)
     result = cli(capsys, "check", str(tmp_path))
     assert result.code == 2
     assert "a.json:1:" in result.out and "ECS301" in result.out

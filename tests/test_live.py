@@ -38,6 +38,10 @@ def calls(monkeypatch):
         return made
 
     monkeypatch.setattr(live, "client", recording_client)
+    # Modules that imported `client` by name before this test keep their own reference: patch it there too.
+    import ecslint.aws.services as services
+
+    monkeypatch.setattr(services, "client", recording_client)
     return recorded
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ecslint.aws.task_definitions import not_an_answer, unreachable
 from ecslint.documents.parse import parse
 from ecslint.iam.context import IamContext, Role, context_from_documents
 
@@ -22,6 +23,8 @@ class LiveIamContext(IamContext):
     _fetched: dict = field(default_factory=dict)
     _policies: dict = field(default_factory=dict)
     _client: object = None
+    # Set once IAM could not be reached: no further calls are made, each would wait as long again.
+    _unreachable: bool = False
 
     def role(self, reference: str) -> Role | None:
         known = super().role(reference)
@@ -31,7 +34,7 @@ class LiveIamContext(IamContext):
         if not name or any(mark in name for mark in "${}<>#"):
             return None  # a template placeholder names no role yet
         if name not in self._fetched:
-            self._fetched[name] = self._fetch(name)
+            self._fetched[name] = None if self._unreachable else self._fetch(name)
         return self._fetched[name]
 
     def _iam(self):
@@ -58,10 +61,11 @@ class LiveIamContext(IamContext):
             for attachment in attached:
                 operation = "iam:GetPolicy"
                 policies.append(self._managed_policy(attachment["PolicyArn"]))
-        except botocore.exceptions.BotoCoreError as error:
-            from ecslint.aws.errors import explain
+        except (botocore.exceptions.BotoCoreError, *not_an_answer()) as error:
 
-            self.notes.append(f"policies of role {name} could not be read: {explain(error, None)}; IAM rules skipped for it")
+            self._unreachable = True
+            reason = unreachable(error, "IAM", None) or f"IAM call failed: {type(error).__name__}"
+            self.notes.append(f"{reason}; IAM rules skipped for roles not given with --iam")
             return None
         except botocore.exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "Error")

@@ -1,5 +1,8 @@
 """ECS601-ECS603: which image each container runs, and from where it is pulled.
 
+When the image's repository is defined in the same run (ecslint.subjects.ecr_registry.Registry), ECS601 and
+ECS602 say whether its tags can move: a mutable repository makes a re-pushed tag a fact, not a risk.
+
 Facts: image parameter in the container definition
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image),
 private registry hosts (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html) and
@@ -44,6 +47,12 @@ def _is_mutable(image: ImageReference) -> bool:
     return not image.is_pinned and _tag_is_visible_literal(image) and image.tag in (None, "latest")
 
 
+def _repository_of_run(task: TaskDefinition, image: ImageReference):
+    """(the repository defined in this run that the image is pulled from, whether its tag can move there); (None, None) if unknown."""
+    repository = task.registry.repository_for(image) if task.registry is not None else None
+    return (repository, repository.tag_is_mutable(image.tag or "latest")) if repository is not None else (None, None)
+
+
 @check("ECS601")
 def mutable_image_tag(task: TaskDefinition):
     for container, image in container_images(task):
@@ -58,7 +67,18 @@ def mutable_image_tag(task: TaskDefinition):
             f"{container.label}: image {reason}; each deployment or standalone task can run different code, and rolling back to this "
             "revision does not bring the old code back. Use a version tag or an `@sha256:` digest."
         )
-        yield Finding("ECS601", container.ptr("image"), message)
+        repository, mutable = _repository_of_run(task, image)
+        level = None
+        if mutable is True:
+            message += f" {repository.label}, defined in this run, lets a push move the tag (`imageTagMutability` {quote(repository.mutability)})."
+        elif mutable is False:
+            # An immutable tag cannot move: the tag still does not say which build runs, a lesser problem.
+            level = "note"
+            message = (
+                f"{container.label}: image {quote(image.raw)} uses the `latest` tag; {repository.label}, defined in this run, keeps tags "
+                "immutable, so it cannot move, but the tag does not say which build runs. Use a version tag."
+            )
+        yield Finding("ECS601", container.ptr("image"), message, level=level)
 
 
 @check("ECS602")
@@ -67,11 +87,19 @@ def image_not_pinned(task: TaskDefinition):
         # ECS601's warning already says to pin a missing or `latest` tag.
         if image.is_pinned or not _tag_is_visible_literal(image) or _is_mutable(image):
             continue
+        repository, mutable = _repository_of_run(task, image)
+        if mutable is False:
+            continue  # the repository defined in this run refuses to move the tag: the tag is as good as a digest
         message = (
             f"{container.label}: image {quote(image.raw)} is referenced by tag {quote(image.tag)}, not by digest, so a re-pushed tag changes what runs; "
             "append the `@sha256:` digest to pin it (an ECS service resolves the tag once per deployment, so a rollback can still get new code)."
         )
-        yield Finding("ECS602", container.ptr("image"), message)
+        level = None
+        if mutable is True:
+            # Not a possibility but the repository's setting: a push of the same tag replaces what runs.
+            level = "warning"
+            message += f" {repository.label}, defined in this run, has mutable tags (`imageTagMutability` {quote(repository.mutability)})."
+        yield Finding("ECS602", container.ptr("image"), message, level=level)
 
 
 def _task_accounts(task: TaskDefinition) -> dict[str, str]:

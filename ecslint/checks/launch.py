@@ -9,6 +9,7 @@ model text for `RegisterTaskDefinition.memory` does not list it yet).
 
 from __future__ import annotations
 
+import math
 import re
 
 from ecslint.checks import check
@@ -40,8 +41,17 @@ FARGATE_ADDABLE_CAPABILITIES = ("SYS_PTRACE", "CAP_SYS_PTRACE")
 FARGATE_INVALID_CONTAINER_FIELDS = ("privileged", "links", "disableNetworking", "dnsServers", "dnsSearchDomains", "extraHosts", "dockerSecurityOptions")
 FARGATE_INVALID_LINUX_PARAMETERS = ("devices", "sharedMemorySize", "tmpfs", "maxSwap", "swappiness")
 
-_CPU_TEXT = re.compile(r"^\s*(\d*\.?\d+)\s*(vcpus?)?\s*$", re.I)
-_MEMORY_TEXT = re.compile(r"^\s*(\d*\.?\d+)\s*(gb|gib|mb|mib)?\s*$", re.I)
+# Each part can match a character in one way only, so hostile values cost linear time (no
+# `\d*\.?\d+` or `\s*(unit)?\s*`, which backtrack quadratically on long digit or space runs).
+_CPU_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:(vcpus?)\s*)?$", re.I)
+_MEMORY_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:(gb|gib|mb|mib)\s*)?$", re.I)
+
+
+def _whole(number: float, per_unit: int) -> int | None:
+    """`number` units as whole CPU units or MiB; None when too large for a float (a 309-digit string is inf)."""
+    if not math.isfinite(number * per_unit):
+        return None
+    return round(number * per_unit) if per_unit != 1 else int(number)
 
 
 def cpu_units(value) -> int | None:
@@ -52,7 +62,7 @@ def cpu_units(value) -> int | None:
     if not match:
         return None
     number = float(match.group(1))
-    return round(number * 1024) if match.group(2) else int(number)
+    return _whole(number, 1024 if match.group(2) else 1)
 
 
 def memory_mib(value) -> int | None:
@@ -64,7 +74,7 @@ def memory_mib(value) -> int | None:
         return None
     number = float(match.group(1))
     unit = (match.group(2) or "").lower()
-    return round(number * 1024) if unit in ("gb", "gib") else int(number)
+    return _whole(number, 1024 if unit in ("gb", "gib") else 1)
 
 
 def _describe_memory_options(cpu: int) -> str:

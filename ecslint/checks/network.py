@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 
 from ecslint.checks import check
+from ecslint.checks.intervals import FirstClaims
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
 from ecslint.subjects.quoting import quote, quote_text
@@ -106,20 +107,20 @@ def host_port_clash(task: TaskDefinition):
     mode = task.network_mode
     if mode not in NAT_MODES + SHARED_NAMESPACE_MODES:
         return
-    claims: list[tuple[int, int, str, PortMapping]] = []
-    for mapping in port_mappings(task):
-        claim = _claimed_host_ports(mapping, mode)
-        if claim is None:
+    claimed = [(mapping, claim) for mapping in port_mappings(task) if (claim := _claimed_host_ports(mapping, mode)) is not None]
+    # One index of earlier claims per protocol: each mapping is compared in logarithmic time, not with every other.
+    by_protocol: dict[str, FirstClaims] = {}
+    for protocol in {mapping.protocol for mapping, _ in claimed}:
+        by_protocol[protocol] = FirstClaims([span for mapping, (span, _) in claimed if mapping.protocol == protocol])
+    for order, (mapping, ((low, high), field)) in enumerate(claimed):
+        earlier = by_protocol[mapping.protocol].claim(low, high, order)
+        if earlier is None:
             continue
-        (low, high), field = claim
-        for other_low, other_high, other_protocol, other in claims:
-            if other_protocol == mapping.protocol and low <= other_high and other_low <= high:
-                owner = "the same container" if other.container is mapping.container else other.container.label.replace("Container", "container", 1)
-                ports = _describe_ports(max(low, other_low), min(high, other_high), mapping.protocol)
-                message = f"{mapping.container.label}: {quote(mapping.path)} claims host port {ports}, already claimed by {owner} ({quote(other.path)}); the task cannot start with both."
-                yield Finding("ECS302", mapping.ptr(field), message)
-                break
-        claims.append((low, high, mapping.protocol, mapping))
+        other, ((other_low, other_high), _) = claimed[earlier]
+        owner = "the same container" if other.container is mapping.container else other.container.label.replace("Container", "container", 1)
+        ports = _describe_ports(max(low, other_low), min(high, other_high), mapping.protocol)
+        message = f"{mapping.container.label}: {quote(mapping.path)} claims host port {ports}, already claimed by {owner} ({quote(other.path)}); the task cannot start with both."
+        yield Finding("ECS302", mapping.ptr(field), message)
 
 
 @check("ECS303")

@@ -99,22 +99,33 @@ def _find_cycles(task: TaskDefinition) -> list[tuple[Container, int, list[str]]]
     state: dict[str, str] = {}  # name -> "open" while on the path, "done" after
     closing: list[tuple[Container, int, list[str]]] = []
 
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = "open"
-        container = by_name[name]
-        for index, target, _ in _dependencies(container):
+    # A depth-first search with its own stack: a chain of a thousand containers must not exhaust Python's.
+    for start in by_name:
+        if start in state:
+            continue
+        path: list[str] = [start]
+        position = {start: 0}  # name -> index in path, for the names on it
+        pending = [iter(_dependencies(by_name[start]))]
+        state[start] = "open"
+        while pending:
+            name = path[-1]
+            step = next(pending[-1], None)
+            if step is None:
+                state[name] = "done"
+                del position[name]
+                path.pop()
+                pending.pop()
+                continue
+            index, target, _ = step
             if target not in by_name:
                 continue
             if state.get(target) == "open":
-                around = path + [name]
-                closing.append((container, index, around[around.index(target) :] + [target]))
+                closing.append((by_name[name], index, path[position[target] :] + [target]))
             elif target not in state:
-                visit(target, path + [name])
-        state[name] = "done"
-
-    for name in by_name:
-        if name not in state:
-            visit(name, [])
+                state[target] = "open"
+                position[target] = len(path)
+                path.append(target)
+                pending.append(iter(_dependencies(by_name[target])))
     return closing
 
 

@@ -36,7 +36,8 @@ AWS_SIDECAR_IMAGES = {"aws-xray-daemon": "an X-Ray daemon", "cloudwatch-agent": 
 # A private ECR registry host: <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn], or the dual-stack
 # <account>.dkr-ecr.<region>.on.aws (ECR user guide, "Making requests to Amazon ECR registries").
 # The account and region may be template placeholders: the image is still an ECR image once rendered.
-_PRIVATE_ECR_HOST = re.compile(r"^[^/]+\.dkr\.ecr(?:-fips)?\.[^/]+\.amazonaws\.com(?:\.cn)?/|^[^/]+\.dkr-ecr\.[^/]+\.on\.aws/", re.I)
+# A host name is at most 253 characters (RFC 1035); the bound keeps long hostile values from backtracking.
+_PRIVATE_ECR_HOST = re.compile(r"^[^/]{1,253}\.dkr\.ecr(?:-fips)?\.[^/]{1,253}\.amazonaws\.com(?:\.cn)?/|^[^/]{1,253}\.dkr-ecr\.[^/]{1,253}\.on\.aws/", re.I)
 
 # Template syntaxes whose value is filled in later; such values are not judged (ECS110).
 # An account field written as a stand-in: only letters, `_` or `-` (XXXXXXXXXXXX, ACCOUNT_ID,

@@ -32,6 +32,9 @@ from ecslint.subjects.placeholders import DeployTimeValue, contains_deploy_time_
 
 # How deep intrinsic functions may nest inside each other (templates nest a handful of levels).
 MAX_DEPTH = 64
+# Text that substitutions may produce in one template, in characters. CloudFormation takes templates of
+# at most 1 MB, but `!Sub "${Big}"` 20,000 times would make gigabytes; past this, values stay unknown.
+MAX_RESOLVED_TEXT = 4 * 1024 * 1024
 
 
 class Unresolved(DeployTimeValue):
@@ -74,7 +77,8 @@ _REF_NAME_PROPERTY = {
     "AWS::IAM::InstanceProfile": "InstanceProfileName",
 }
 
-_SUB_TOKEN = re.compile(r"\$\{([^}]*)\}")
+# A name never holds a brace; stopping at the next `{` keeps unclosed `${` runs linear.
+_SUB_TOKEN = re.compile(r"\$\{([^{}]*)\}")
 _INTRINSICS = frozenset(
     {
         "Ref",
@@ -133,6 +137,8 @@ class Template:
         self.resources = _dict(data.get("Resources"))
         self._condition_values: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
+        self._reading: set[tuple[str, str]] = set()  # (resource, property) being resolved, against self-references
+        self._text_left = MAX_RESOLVED_TEXT
 
     # -- resources -----------------------------------------------------------------------------
 
@@ -153,9 +159,13 @@ class Template:
     def literal_property(self, logical_id: str, name: str) -> str | None:
         """A resource's property when it resolves to plain text (a name given in the template), else None."""
         props = self.properties(logical_id)
-        if name not in props:
-            return None
-        value = self.resolve(props[name])
+        if name not in props or (logical_id, name) in self._reading:
+            return None  # absent, or a self-reference (`RoleName: !Ref Role`), which CloudFormation rejects
+        self._reading.add((logical_id, name))
+        try:
+            value = self.resolve(props[name])
+        finally:
+            self._reading.discard((logical_id, name))
         return value if isinstance(value, str) and not isinstance(value, Unresolved) and value else None
 
     def role_arn(self, logical_id: str) -> str:
@@ -220,11 +230,22 @@ class Template:
         if argument in PSEUDO_PARAMETERS:
             return placeholder(argument)
         if argument in self.parameters:
-            return self._parameter(argument)
+            return self._within_budget(self._parameter(argument), argument)
         kind = self.resource_type(argument)
         if kind in _REF_NAME_PROPERTY:
             return self.literal_property(argument, _REF_NAME_PROPERTY[kind]) or placeholder(argument)
         return placeholder(argument)
+
+    def _spend(self, characters: int) -> bool:
+        """Charge text a function produces to the template's budget; False once it is spent."""
+        self._text_left -= characters
+        return self._text_left >= 0
+
+    def _within_budget(self, value, name: str):
+        """A parameter's value each time a `Ref` uses it: copies count, so 20,000 Refs of 10 KB do not amplify."""
+        if isinstance(value, str) and not isinstance(value, Unresolved) and not self._spend(len(value)):
+            return placeholder(name)
+        return value
 
     def _parameter(self, name: str):
         declaration = _dict(self.parameters.get(name))
@@ -280,6 +301,8 @@ class Template:
                 text = placeholder(token)
             unresolved = unresolved or isinstance(value, Unresolved) or isinstance(text, Unresolved)
             parts.append(text)
+            if not self._spend(len(text)):
+                return placeholder("Fn::Sub")
         parts.append(argument[position:])
         joined = "".join(parts)
         return Unresolved(joined) if unresolved else joined
@@ -293,6 +316,8 @@ class Template:
         texts = [as_text(item) for item in items]
         if any(text is None for text in texts):
             return placeholder("Fn::Join")
+        if not self._spend(sum(map(len, texts)) + len(delimiter) * len(texts)):
+            return placeholder("Fn::Join")
         joined = delimiter.join(texts)
         return Unresolved(joined) if isinstance(delimiter, Unresolved) or any(isinstance(item, Unresolved) for item in items) else joined
 
@@ -302,7 +327,7 @@ class Template:
         index, items = self.resolve(argument[0], depth + 1), self.resolve(argument[1], depth + 1)
         try:
             position = int(index) if not isinstance(index, (bool, Unresolved)) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # `!Select [.inf, ...]`
             position = None
         if position is None or not isinstance(items, list) or not 0 <= position < len(items):
             return placeholder("Fn::Select")

@@ -43,7 +43,8 @@ TASK_DEFINITION = "RegisterTaskDefinitionRequest"
 # as an unresolved integer.
 _NUMBERS_AS_TEXT = frozenset({(TASK_DEFINITION, "cpu"), (TASK_DEFINITION, "memory")})
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
-_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+# Linear on long digit runs: the digits before and after the point are matched in one way only.
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
 def cfn_name(definition: str | None, api_field: str) -> str:

@@ -1,4 +1,5 @@
-"""CloudFormation templates (hand-written, or `cdk synth` output): each AWS::ECS::TaskDefinition as a task definition.
+"""CloudFormation templates (hand-written, or `cdk synth` output): each AWS::ECS::TaskDefinition as a task definition
+(and the ECR resources beside them, through ecslint.cloudformation.ecr).
 
 A template is a mapping whose `Resources` is a mapping of resources with a `Type`. Each task
 definition's properties are resolved (ecslint.cloudformation.intrinsics), mapped to the ECS API's
@@ -185,11 +186,16 @@ def cloudformation_task_definitions(document: Document) -> list | None:
 
 def _task_definitions(document: Document, template: Template) -> list[CloudFormationTaskDefinition]:
     found = [(logical_id, resource) for logical_id, resource in template.resources_of_type(TASK_DEFINITION_TYPE)]
+    registry = []
+    if any(isinstance(resource, dict) and str(resource.get("Type", "")).startswith("AWS::ECR::") for resource in template.resources.values()):
+        from ecslint.cloudformation.ecr import ecr_subjects
+
+        registry = ecr_subjects(document, template)
     if not found:
-        return []
+        return registry
     from ecslint.cloudformation.iam import template_iam_context
 
     iam = template_iam_context(template, document)
     # A template without roles says nothing about IAM: leave the (P) rules as without `--iam`.
     iam = iam if iam.roles else None
-    return [_task_definition(document, template, logical_id, resource, iam) for logical_id, resource in found]
+    return [_task_definition(document, template, logical_id, resource, iam) for logical_id, resource in found] + registry

@@ -92,12 +92,45 @@ def measure(runs: int, files: int) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def fuzz(examples: int) -> int:
+    """The property tests' search, longer: N generated documents per kind, each linted with every rule in-process."""
+    from hypothesis import HealthCheck, given, settings
+
+    from ecslint.config import Config
+    from ecslint.devtools.hostile_inputs import kinds
+    from ecslint.documents.files import Source
+    from ecslint.engine import Options, run
+    from ecslint.rulebook import all_rules
+
+    enabled, config = frozenset(all_rules()), Config(root=Path.cwd())
+    failures = 0
+    for kind, (filename, strategy) in kinds().items():
+        seen = {"inputs": 0, "internal errors": 0}
+
+        @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(strategy)
+        def lint(raw: bytes) -> None:
+            seen["inputs"] += 1
+            report = run([Source(filename, raw, True, None)], Options(enabled, config))
+            if report.internal_errors:
+                seen["internal errors"] += 1
+                print(f"  {kind}: {report.internal_errors[0]} on {raw[:120]!r}")
+
+        lint()
+        failures += seen["internal errors"]
+        print(f"{kind:<24} {seen['inputs']:>6} inputs {seen['internal errors']:>4} internal errors")
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs per measurement (median reported)")
     parser.add_argument("--files", type=int, default=1000, help="task definitions in the folder case")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--fuzz", type=int, metavar="N", help="instead: lint N generated hostile documents of each kind and report internal errors")
     arguments = parser.parse_args(argv)
+    if arguments.fuzz:
+        return fuzz(arguments.fuzz)
     figures = measure(arguments.runs, arguments.files)
     if arguments.json:
         print(json.dumps(figures, indent=2))

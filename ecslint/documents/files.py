@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import os
+import stat
 import sys
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
+
+from ecslint.documents.parse import MAX_DOCUMENT_BYTES
+from ecslint.documents.reading import NotRegular, os_error_reason, read_bounded, read_regular_file
 
 # Folders no task definition lives in; walking them only costs time.
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".terraform", ".mypy_cache", ".pytest_cache")
@@ -33,9 +37,18 @@ class InputError(NamedTuple):
     message: str
 
 
+class Skipped(NamedTuple):
+    """A walked path that is no input (a device, FIFO or socket): listed by --verbose, never read."""
+
+    display_path: str
+    reason: str
+
+
 def display_path(path: Path, cwd: Path) -> str:
+    """The path as the user sees it: relative to the working directory, symbolic links not followed."""
+    absolute = Path(os.path.abspath(path))
     try:
-        return path.resolve().relative_to(cwd).as_posix()
+        return absolute.relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -44,7 +57,7 @@ def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:
     """Gitignore-like: a pattern without '/' matches any path component, one with '/' the path from root."""
     try:
         relative = PurePosixPath(path.resolve().relative_to(root).as_posix())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symbolic link loop
         relative = PurePosixPath(path.as_posix())
     text = str(relative)
     for pattern in patterns:
@@ -57,16 +70,23 @@ def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:
     return False
 
 
-def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError:
+def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError | Skipped:
     shown = display_path(path, cwd)
     try:
-        return Source(shown, path.read_bytes(), explicit, path.resolve())
+        raw = read_regular_file(path, MAX_DOCUMENT_BYTES)
+        return Source(shown, raw, explicit, Path(os.path.realpath(path)))
+    except NotRegular as error:
+        return InputError(shown, f"{error.strerror}; name a file") if explicit else Skipped(shown, error.strerror)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return InputError(shown, "is a broken symbolic link (its target does not exist)")
+        return InputError(shown, "no such file or directory")
     except IsADirectoryError:
         return InputError(shown, "is a directory that could not be walked")
     except PermissionError:
         return InputError(shown, "permission denied")
     except OSError as error:
-        return InputError(shown, error.strerror or str(error))
+        return InputError(shown, os_error_reason(error))
 
 
 def _gitignore(top: Path, respect_gitignore: bool):
@@ -84,7 +104,10 @@ def _gitignore(top: Path, respect_gitignore: bool):
 def _walk(top: Path, cwd: Path, root: Path, exclude: list[str], respect_gitignore: bool = True):
     seen: set[tuple[int, int]] = set()
     ignore = _gitignore(top, respect_gitignore)
-    for folder, subfolders, files in os.walk(top, followlinks=True, onerror=None):
+    unreadable: list[OSError] = []
+    for folder, subfolders, files in os.walk(top, followlinks=True, onerror=unreadable.append):
+        # A folder that cannot be listed is an input error, not a silent gap in the run.
+        yield from _unreadable_folders(unreadable, cwd)
         here = Path(folder)
         try:
             info = here.stat()
@@ -100,22 +123,36 @@ def _walk(top: Path, cwd: Path, root: Path, exclude: list[str], respect_gitignor
             path = here / name
             if name.endswith(WALKED_SUFFIXES) and not path_matches(path, root, exclude) and not (ignore and ignore.ignores(path, False)):
                 yield _read(path, cwd, explicit=False)
+    yield from _unreadable_folders(unreadable, cwd)
+
+
+def _unreadable_folders(errors: list[OSError], cwd: Path):
+    while errors:
+        error = errors.pop(0)
+        reason = "permission denied" if isinstance(error, PermissionError) else os_error_reason(error)
+        yield InputError(display_path(Path(error.filename), cwd) if error.filename else "?", f"{reason}; the folder's files were not linted")
 
 
 def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_exclude: bool, stdin_filename: str | None, respect_gitignore: bool = True):
-    """Yield a Source or InputError per input, in a stable order."""
+    """Yield a Source, InputError or Skipped per input, in a stable order."""
     for given in paths or ["."]:
         if given == "-":
             if force_exclude and stdin_filename and path_matches(cwd / stdin_filename, root, exclude):
                 continue  # as for a file named on the command line: the hook's excludes apply
-            yield Source(stdin_filename or "<stdin>", sys.stdin.buffer.read(), True, (cwd / stdin_filename) if stdin_filename else None)
+            raw = read_bounded(sys.stdin.buffer, MAX_DOCUMENT_BYTES)
+            yield Source(stdin_filename or "<stdin>", raw, True, (cwd / stdin_filename) if stdin_filename else None)
             continue
         path = Path(given)
-        if path.is_dir():
+        if _is_directory(path):
             yield from _walk(path, cwd, root, exclude, respect_gitignore)
-        elif path.exists() or path.is_symlink():
-            if force_exclude and path_matches(path, root, exclude):
-                continue
-            yield _read(path, cwd, explicit=True)
+        elif force_exclude and path_matches(path, root, exclude):
+            continue
         else:
-            yield InputError(display_path(path, cwd), "no such file or directory")
+            yield _read(path, cwd, explicit=True)
+
+
+def _is_directory(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False  # _read says why it cannot be read

@@ -63,10 +63,17 @@ def parse(text: str) -> list[_Pattern]:
     return patterns
 
 
+MAX_GITIGNORE_BYTES = 1024 * 1024
+
+
 @lru_cache(maxsize=None)
 def _patterns_in(folder: Path) -> tuple[_Pattern, ...]:
     try:
-        return tuple(parse((folder / ".gitignore").read_text(encoding="utf-8", errors="replace")))
+        # Bounded, and never a device or FIFO: a committed `.gitignore` link to /dev/zero must not hang the walk.
+        from ecslint.documents.reading import read_regular_file
+
+        raw = read_regular_file(folder / ".gitignore", MAX_GITIGNORE_BYTES)
+        return tuple(parse(raw[:MAX_GITIGNORE_BYTES].decode("utf-8", errors="replace")))
     except OSError:
         return ()
 

@@ -14,8 +14,10 @@ from ecslint.documents import pointer as jp
 from ecslint.report.findings import Region
 from ecslint.subjects.quoting import quote_text
 
-# A JSON string token, a structural character, or a bare literal/number.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.S)
+# A JSON string token, a structural character, or a bare literal/number. The string body is
+# written as runs of plain characters between escapes: `(?:[^"\\]|\\.)*` keeps a backtracking
+# frame per character, about 100 bytes each, so a 30 MB string would need gigabytes.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.S)
 
 
 class ParseError(Exception):
@@ -28,6 +30,19 @@ class ParseError(Exception):
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _explain(error: json.JSONDecodeError, text: str) -> str:
+    """Python's wording, except for the two mistakes people make most: text before or after the JSON."""
+    if error.msg == "Extra data":
+        return "more text after the JSON document ends (a second document, or output pasted after it); a file holds one JSON document"
+    if error.msg == "Expecting value" and error.pos == len(text) - len(text.lstrip()) and _JSON_START_LINE.search(text):
+        return "text before the JSON document (a shell prompt or command?); the file must start with `{` or `[`"
+    return error.msg
+
+
+# A later line that opens a JSON document, after text that does not.
+_JSON_START_LINE = re.compile(r"\n[ \t]*[\[{]")
 
 
 def loads(text: str) -> tuple[object, bool]:
@@ -44,7 +59,7 @@ def loads(text: str) -> tuple[object, bool]:
     try:
         data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        raise ParseError(f"Invalid JSON: {error.msg}", error.lineno, error.colno) from None
+        raise ParseError(f"Invalid JSON: {_explain(error, text)}", error.lineno, error.colno) from None
     except RecursionError:
         raise ParseError("Invalid JSON: nested too deeply to be a task definition", 1, 1) from None
     except ValueError as error:

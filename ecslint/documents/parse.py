@@ -67,6 +67,31 @@ def unparsable(path: str, message: str, line: int = 1, column: int = 1, relevant
     return Unparsable(path, Finding("ECS001", "", message, region=region), relevant)
 
 
+# Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
+_BYTE_ORDER_MARKS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def wide_unicode_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" for text saved so (Windows editors and PowerShell's `>` do), by its mark or its NUL pattern."""
+    for mark, name in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            return name
+    head = raw[:512]
+    if len(head) < 8:
+        return None
+    # ASCII text without a mark: one NUL beside each character (UTF-16) or three (UTF-32).
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        usable = len(head) - len(head) % width
+        units = [head[i : i + width] for i in range(0, usable, width)]
+        if all(unit.count(0) == width - 1 and (unit[0] or unit[-1]) for unit in units):
+            return name
+    return None
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.0f} MiB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
 def _looks_like_task_definition(text: str) -> bool:
     return "containerDefinitions" in text or '"image"' in text or "AWS::ECS::TaskDefinition" in text
 
@@ -89,11 +114,18 @@ def syntax_for(path: str, text: str) -> str:
 Reader = Callable[[str, str, str], "Document | Unparsable"]
 
 
-def parse(path: str, raw: bytes, readers: Mapping[str, Reader] | None = None) -> Document | Unparsable:
-    """Parse JSON and YAML here; hand the syntaxes in `readers` to their front end's reader."""
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        megabytes = len(raw) / (1024 * 1024)
-        return unparsable(path, f"File is too large to lint ({megabytes:.1f} MiB; the limit is 32 MiB).")
+def parse(path: str, raw: bytes, readers: Mapping[str, Reader] | None = None, limit: int | None = None) -> Document | Unparsable:
+    """Parse JSON and YAML here; hand the syntaxes in `readers` to their front end's reader.
+
+    Inputs are read only up to one byte past their limit (`files.read_bounded`), so the size is
+    known only to be over it."""
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
+    if len(raw) > limit:
+        return unparsable(path, f"File is too large to lint (over the limit of {_size(limit)}).")
+    if (encoding := wide_unicode_encoding(raw)) is not None:
+        # Reported when walking too if it would be a task definition once saved as UTF-8.
+        relevant = _looks_like_task_definition(raw[:65536].decode(encoding.lower(), "replace"))
+        return unparsable(path, f"File is {encoding} text; save it as UTF-8, the encoding ecslint reads.", relevant=relevant)
     if b"\x00" in raw[:8192]:
         return unparsable(path, "File is binary, not JSON text.", relevant=False)
     try:

@@ -33,6 +33,17 @@ def may_be_service(document) -> bool:
     return isinstance(document.data, dict) and not _SERVICE_MARKERS.isdisjoint(document.data)
 
 
+# Top-level keys only `aws ecr` outputs have: describe-repositories, get-lifecycle-policy, get-repository-policy,
+# describe-registry, get-registry-scanning-configuration, describe-pull-through-cache-rules (botocore ECR model).
+ECR_OUTPUT_KEYS = ("repositories", "lifecyclePolicyText", "policyText", "replicationConfiguration", "scanningConfiguration", "pullThroughCacheRules")
+
+
+def is_ecr_output(document) -> bool:
+    """A JSON object with a top-level key of an `aws ecr` output."""
+    data = document.data
+    return isinstance(data, dict) and getattr(document, "syntax", "json") == "json" and any(key in data for key in ECR_OUTPUT_KEYS)
+
+
 def any_document(document) -> bool:
     return True
 

@@ -119,9 +119,11 @@ class _Builder:
             # Dates stay text: `AWSTemplateFormatVersion: 2010-09-09` is a version string.
             return node.value
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except Exception:  # timestamps and other exotic scalars stay text
             return node.value
+        # Only what JSON could hold: `!!binary` (bytes) and other exotic types stay the text written.
+        return value if value is None or isinstance(value, (bool, int, float, str)) else node.value
 
     def _untagged(self, node):
         nodes = self._yaml.nodes

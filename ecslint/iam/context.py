@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ecslint.documents import pointer as jp
+from ecslint.documents.reading import os_error_reason, read_regular_file
 from ecslint.documents.jsonseek import SeekingJsonLocator
 from ecslint.documents.parse import Document, Unparsable, parse
 from ecslint.iam import managed
@@ -50,6 +51,11 @@ EXPECTED_SHAPES = (
     'a role file (`{"Role": {...}, "RolePolicies": [...], "AttachedPolicies": [...]}`) or a `Policies` list'
 )
 _ACCOUNT = re.compile(r"^\d{12}$")
+
+
+# `aws iam get-account-authorization-details` of a large account runs to hundreds of megabytes; the
+# bound only stops a stray device or endless file from growing memory until it runs out.
+MAX_IAM_BYTES = 2 * 1024 * 1024 * 1024
 
 
 class IamInputError(Exception):
@@ -179,7 +185,7 @@ def _default_version(entry: dict, pointer: str, document: Document) -> _ManagedS
     chosen = chosen or [i for i, v in enumerate(versions) if isinstance(v, dict) and v.get("VersionId") == default]
     if not chosen and len(versions) == 1:
         chosen = [0]
-    if not chosen or "Document" not in versions[chosen[0]]:
+    if not chosen or not isinstance(versions[chosen[0]], dict) or "Document" not in versions[chosen[0]]:
         return None
     location = Location(document, jp.join(pointer, "PolicyVersionList", chosen[0], "Document"))
     data, locate = _decode(versions[chosen[0]]["Document"], location, "the policy version document")
@@ -330,10 +336,10 @@ def load_iam_files(paths: list[Path]) -> IamContext:
     documents = []
     for path in paths:
         try:
-            raw = Path(path).read_bytes()
+            raw = read_regular_file(path, MAX_IAM_BYTES)
         except OSError as error:
-            raise IamInputError(f"{path}: cannot read the --iam file: {error.strerror or error}") from None
-        document = parse(str(path), raw)
+            raise IamInputError(f"{path}: cannot read the --iam file: {os_error_reason(error)}") from None
+        document = parse(str(path), raw, limit=MAX_IAM_BYTES)
         if isinstance(document, Document) and document.syntax == "json":
             # Findings cite a few statements of what may be a whole account's export: find just those.
             document._locator = SeekingJsonLocator(document.text, document.has_duplicate_keys)

@@ -16,6 +16,8 @@ Sources, verified 2026-11-30:
 - a parameter under `/aws/reference/secretsmanager/` reads a Secrets Manager secret through Parameter Store, which
   needs `secretsmanager:GetSecretValue` on that secret as well
   (https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html).
+- pull through cache: `ecr:BatchImportUpstreamImage` on the cached repository, and `ecr:CreateRepository` when
+  the first pull creates it (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html).
 
 Where a part of a resource ARN cannot be known (the region of a log group without `awslogs-region`),
 it stays unknown, and a policy that could match it counts as allowing (fewer false positives).
@@ -53,7 +55,7 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Need:
-    kind: str  # image | logs | secret | registry-credentials | environment-file | firelens-config
+    kind: str  # image | pull-through-cache | logs | secret | registry-credentials | environment-file | firelens-config
     subject: str  # "Container 'web'"
     purpose: str  # "to pull its image", for messages
     pointer: str  # the task-definition field the need comes from
@@ -224,6 +226,24 @@ def s3_objects(task: TaskDefinition) -> list[tuple[Container, str, str]]:
     return found
 
 
+def _pull_through_need(container: Container, place: Place, platform: str, registry) -> Need | None:
+    """A pull-through cache rule of the run serves this image: the first pull imports it from upstream."""
+    image = parse_image(container.get("image", str))
+    if registry is None or image is None or image.ecr is None or image.has_placeholder:
+        return None
+    rule = registry.pull_through_rule_for(image)
+    if rule is None:
+        return None
+    ecr = image.ecr
+    repository = Arn.build("aws-cn" if ecr.china else (place.partition or _partition_of_region(ecr.region)), "ecr", ecr.region, ecr.account, f"repository/{image.repository}")
+    requirements = [Requirement("ecr:BatchImportUpstreamImage", (repository,))]
+    if registry.repository_for(image) is None:
+        # No repository of that name in the run: the first pull creates it.
+        requirements.append(Requirement("ecr:CreateRepository", (repository,)))
+    purpose = f"to pull its image through the pull-through cache rule for {quote(rule.prefix + '/')} (on {platform} the execution role pulls it)"
+    return Need("pull-through-cache", container.label, purpose, container.ptr("image"), tuple(requirements))
+
+
 def bootstrap_needs(task: TaskDefinition, place: Place, every_launch_type: bool = False) -> list[Need]:
     """Every call the execution role must allow for this task to start, in document order.
 
@@ -237,6 +257,7 @@ def bootstrap_needs(task: TaskDefinition, place: Place, every_launch_type: bool 
         if platform is not None:
             # On EC2 the container instance role can pull images and write awslogs instead.
             needs += [need for need in (_image_need(container, place, platform), _logs_need(container, place, platform)) if need]
+            needs += [need for need in (_pull_through_need(container, place, platform, task.registry),) if need]
         needs += list(_secret_needs(container, place))
     for container, pointer, value in s3_objects(task):
         kind = "firelens-config" if "firelensConfiguration" in pointer else "environment-file"

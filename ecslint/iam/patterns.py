@@ -18,9 +18,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ecslint.iam.glob import ANY, MAX_PATTERN_LENGTH, SEGMENT_ANY, SEGMENT_STAR, STAR, Glob, collapse_stars as _collapse_stars
+
 # The special variables that escape the wildcard characters themselves.
 _LITERAL_VARIABLES = {"${*}": "*", "${?}": "?", "${$}": "$"}
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_VARIABLE = re.compile(r"\$\{[^{}]*\}")  # no brace inside: unclosed `${` runs stay linear
 
 
 class Match(enum.IntEnum):
@@ -32,13 +34,14 @@ class Match(enum.IntEnum):
 
 
 @lru_cache(maxsize=4096)
-def _action_regex(pattern: str) -> re.Pattern:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.IGNORECASE | re.DOTALL)
+def _action_glob(pattern: str) -> Glob:
+    tokens = [(STAR if c == "*" else ANY if c == "?" else c) for c in pattern.lower()]
+    return Glob(tokens, has_variable=False)
 
 
 def action_matches(pattern: str, action: str) -> bool:
     """True when an Action/NotAction pattern covers the action (IAM compares actions case-insensitively)."""
-    return _action_regex(pattern).fullmatch(action) is not None
+    return _action_glob(pattern).fullmatch(action.lower())
 
 
 def has_wildcard(pattern: str) -> bool:
@@ -46,22 +49,33 @@ def has_wildcard(pattern: str) -> bool:
 
 
 def patterns_overlap(first: str, second: str) -> bool:
-    """True when some action matches both wildcard patterns (case-insensitive), e.g. `iam:*` and `iam:Create*`."""
-    a, b = first.lower(), second.lower()
+    """True when some action matches both wildcard patterns (case-insensitive), e.g. `iam:*` and `iam:Create*`.
 
-    @lru_cache(maxsize=None)
-    def meet(i: int, j: int) -> bool:
+    A walk over pairs of positions, each visited once: time grows with the product of the lengths,
+    never exponentially with the number of `*`."""
+    a, b = _collapse_stars(first.lower()), _collapse_stars(second.lower())
+    if len(a) > MAX_PATTERN_LENGTH or len(b) > MAX_PATTERN_LENGTH:
+        return False
+    seen: set[tuple[int, int]] = set()
+    waiting = [(0, 0)]
+    while waiting:
+        i, j = waiting.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
         if i == len(a) and j == len(b):
             return True
         if i < len(a) and a[i] == "*":
-            return meet(i + 1, j) or (j < len(b) and meet(i, j + 1))
+            waiting.append((i + 1, j))
+            if j < len(b):
+                waiting.append((i, j + 1))
         if j < len(b) and b[j] == "*":
-            return meet(i, j + 1) or (i < len(a) and meet(i + 1, j))
-        if i < len(a) and j < len(b) and (a[i] == b[j] or a[i] == "?" or b[j] == "?"):
-            return meet(i + 1, j + 1)
-        return False
-
-    return meet(0, 0)
+            waiting.append((i, j + 1))
+            if i < len(a):
+                waiting.append((i + 1, j))
+        if i < len(a) and j < len(b) and a[i] != "*" and b[j] != "*" and (a[i] == b[j] or a[i] == "?" or b[j] == "?"):
+            waiting.append((i + 1, j + 1))
+    return False
 
 
 def pattern_covers(wide: str, narrow: str) -> bool:
@@ -77,40 +91,36 @@ def pattern_covers(wide: str, narrow: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class _ResourcePattern:
-    regex: re.Pattern
-    # True when the pattern holds a policy variable: a match then depends on who asks.
-    has_variable: bool
-
-
 @lru_cache(maxsize=4096)
-def _resource_pattern(pattern: str) -> _ResourcePattern:
-    parts: list[str] = []
+def _resource_pattern(pattern: str) -> Glob:
+    tokens: list = []
     has_variable = False
     index = 0
+    # Where the next `}` is: searched again only once passed, so many unclosed `${` stay linear.
+    close = pattern.find("}")
     while index < len(pattern):
         char = pattern[index]
         if char == "$" and pattern.startswith("${", index):
-            end = pattern.find("}", index)
-            if end > 0:
-                token = pattern[index : end + 1]
+            if 0 <= close < index:
+                close = pattern.find("}", index)
+            if close > 0:
+                token = pattern[index : close + 1]
                 if token in _LITERAL_VARIABLES:
-                    parts.append(re.escape(_LITERAL_VARIABLES[token]))
+                    tokens.append(_LITERAL_VARIABLES[token])
                 else:
-                    parts.append(".*")
+                    tokens.append(STAR)
                     has_variable = True
-                index = end + 1
+                index = close + 1
                 continue
         if char == "*":
             at_segment_end = index + 1 == len(pattern) or pattern[index + 1] == ":"
-            parts.append(".*" if at_segment_end else "[^:]*")
+            tokens.append(STAR if at_segment_end else SEGMENT_STAR)
         elif char == "?":
-            parts.append("[^:]")
+            tokens.append(SEGMENT_ANY)
         else:
-            parts.append(re.escape(char))
+            tokens.append(char)
         index += 1
-    return _ResourcePattern(re.compile("".join(parts), re.DOTALL), has_variable)
+    return Glob(tokens, has_variable)
 
 
 @dataclass(frozen=True)
@@ -151,11 +161,11 @@ def resource_matches(pattern: str, resource: Arn) -> Match:
     compiled = _resource_pattern(pattern)
     certain = Match.MAYBE if compiled.has_variable else Match.YES
     if not resource.unknown:
-        return certain if compiled.regex.fullmatch(resource.filled("")) else Match.NO
+        return certain if compiled.fullmatch(resource.filled("")) else Match.NO
     # Two unlikely fillings of different lengths: a pattern matching both treats those segments as wildcards.
-    if compiled.regex.fullmatch(resource.filled("\x00\x01")) and compiled.regex.fullmatch(resource.filled("\x02")):
+    if compiled.fullmatch(resource.filled("\x00\x01")) and compiled.fullmatch(resource.filled("\x02")):
         return certain
     # Could a real value match? Try the value the pattern itself names in that segment.
     wanted = pattern.split(":", 5)
     guess = {index: _strip_wildcards(wanted[index]) if index < len(wanted) else "x" for index in resource.unknown}
-    return Match.MAYBE if compiled.regex.fullmatch(resource.filled(guess)) else Match.NO
+    return Match.MAYBE if compiled.fullmatch(resource.filled(guess)) else Match.NO

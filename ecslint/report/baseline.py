@@ -38,22 +38,42 @@ def render(keys: list[Key] | Counter) -> str:
     return json.dumps({"version": FORMAT_VERSION, "tool": "ecslint", "findings": entries}, indent=2) + "\n"
 
 
+# A baseline entry is about 150 bytes: this allows over a million recorded findings.
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+
+def parse_bytes(raw: bytes, name: str) -> Counter:
+    """A baseline file's bytes (as read with a bound) -> recorded counts; BaselineError when unusable."""
+    if len(raw) > MAX_BASELINE_BYTES:
+        raise BaselineError(f"baseline {name} is too large (over {MAX_BASELINE_BYTES // (1024 * 1024)} MiB)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BaselineError(f"baseline {name} is not UTF-8 text (byte {error.start + 1}); write one with --write-baseline") from None
+    return parse(text, name)
+
+
 def parse(text: str, name: str) -> Counter:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise BaselineError(f"baseline {name} is nested too deeply to be an ecslint baseline") from None
     except ValueError as error:
         raise BaselineError(f"baseline {name} is not valid JSON: {error}") from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(data.get("findings"), list):
         raise BaselineError(f"baseline {name} is not an ecslint baseline (version {FORMAT_VERSION}); write one with --write-baseline")
     counts: Counter = Counter()
-    for entry in data["findings"]:
+    for number, entry in enumerate(data["findings"], 1):
         try:
             key = (entry["path"], entry["rule"], entry["pointer"])
-            count = int(entry.get("count", 1))
-        except (TypeError, KeyError, ValueError):
-            raise BaselineError(f"baseline {name} has a malformed entry: {json.dumps(entry)[:120]}") from None
+            count = entry.get("count", 1)
+        except (TypeError, KeyError, AttributeError):
+            raise BaselineError(f"baseline {name} has a malformed entry (entry {number}: it needs `path`, `rule` and `pointer`)") from None
         if not all(isinstance(part, str) for part in key):
-            raise BaselineError(f"baseline {name} has a malformed entry: {json.dumps(entry)[:120]}")
+            raise BaselineError(f"baseline {name} has a malformed entry (entry {number}: `path`, `rule` and `pointer` must be strings)")
+        # A count is how many findings the entry hides: a whole number of at least 1, never 1.9 or "2".
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise BaselineError(f"baseline {name} has a malformed entry (entry {number}: `count` must be a whole number of at least 1)")
         counts[key] += count
     return counts
 

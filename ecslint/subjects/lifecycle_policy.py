@@ -14,6 +14,7 @@ from typing import NamedTuple
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
@@ -103,6 +104,7 @@ class LifecyclePolicy(Subject):
     data: dict
     # Where the policy object sits in `document`: "" for a policy file.
     pointer: str = ""
+    kind: ClassVar[str] = "lifecycle-policy"
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)

@@ -14,11 +14,12 @@ TEMPLATE = re.compile(
     r"|\$\(\(?"  # $(command), $((arithmetic))
     r"|\$[A-Z_][A-Z0-9_]*(?![A-Za-z0-9_])"  # $VAR (upper case, so `pa$$word` stays a literal)
     r"|\{\{.*?(?:\}\}|$)"  # {{ var }}, {{resolve:...}}, {{must_env `X`}}
-    r"|#\{[^}]*\}"  # #{Param} (Octopus, Ruby)
-    r"|%\{[^}]*\}"  # %{var} (Terraform directives)
-    r"|\(\([^)]*\)\)"  # ((var)) (Concourse)
-    r"|<%.*?%>"  # <%= erb %>
-    r"|\{%.*?%\}"  # {% jinja statements %}
+    # Bodies stop at the next opener, so a value of many unclosed openers is scanned in linear time.
+    r"|#\{[^{}]*\}"  # #{Param} (Octopus, Ruby)
+    r"|%\{[^{}]*\}"  # %{var} (Terraform directives)
+    r"|\(\([^()]*\)\)"  # ((var)) (Concourse)
+    r"|<%[^<%]*(?:(?:<(?!%)|%(?!>))[^<%]*)*%>"  # <%= erb %>
+    r"|\{%[^{%]*(?:(?:\{(?!%)|%(?!\}))[^{%]*)*%\}"  # {% jinja statements %}
     r"|@@[A-Za-z0-9_]+@@"
     r"|__[A-Z0-9_]+__",
     re.S,

@@ -34,13 +34,17 @@ _BASE64_40 = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])
 # under an `AWS`/`S3` name. A bare `SECRET_KEY` is Django's or Flask's, not AWS's.
 _SECRET_KEY_NAME = re.compile(r"SECRET_?ACCESS_?KEY|(?:^|_)(?:AWS|S3)_(?:\w+_)?SECRET(?:_KEY)?$")
 _SECRET_KEY_ASSIGNMENT = re.compile(
-    r"(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|secretaccesskey)[\"']?\s*(?:[:=]|\s)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+    r"(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|secretaccesskey)[\"']?(?:\s*[:=]\s*|\s+)[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
     re.I,
 )
 
 # `scheme://user:password@host`. The user part may be empty (`redis://:pw@host`); the
-# password must be non-empty, and a `/` before the `:` means a path, not userinfo.
-_EMBEDDED_CREDENTIALS = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://([^\s:/?#@\"']*):([^\s/?#\"']+)@(?=[A-Za-z0-9\[$%{])")
+# password must be non-empty, and a `/` before the `:` means a path, not userinfo. Matching starts
+# at each `://` (see embedded_credentials), so long runs of scheme characters cost linear time.
+_SCHEME_BEFORE = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+# A scheme glued to a longer word (`xxxx...postgres://`): its last 32 characters still count.
+_SCHEME_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+_USERINFO_AFTER = re.compile(r"://([^\s:/?#@\"']*):([^\s/?#\"']+)@(?=[A-Za-z0-9\[$%{])")
 
 _PEM_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)(?:-----END|$)", re.S)
 # A real key body is hundreds of base64 characters; a few dozen means an elided example.
@@ -280,11 +284,13 @@ def _is_literal(value: str) -> bool:
 def embedded_credentials(text: str) -> list[tuple[str, str]]:
     """(scheme, password) for each `scheme://user:password@host` whose password is not a template or reference."""
     found = []
-    for match in _EMBEDDED_CREDENTIALS.finditer(text):
-        scheme, _user, password = match.groups()
-        if placeholder_kind(password) in ("empty", "template", "reference"):
-            continue
-        found.append((scheme, password))
+    at = text.find("://")
+    while at != -1:
+        scheme = _SCHEME_BEFORE.search(text, max(0, at - 32), at) or _SCHEME_TAIL.search(text, max(0, at - 32), at)
+        userinfo = _USERINFO_AFTER.match(text, at) if scheme else None
+        if userinfo and placeholder_kind(userinfo.group(2)) not in ("empty", "template", "reference"):
+            found.append((scheme.group(), userinfo.group(2)))
+        at = text.find("://", userinfo.end() if userinfo else at + 3)
     return found
 
 

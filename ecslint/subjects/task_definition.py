@@ -6,8 +6,9 @@ ECS002 finding) never crashes a rule: accessors return None or empty lists inste
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import ClassVar
 
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
@@ -30,6 +31,9 @@ DESCRIBE_ONLY_KEYS = frozenset(
 )
 
 IGNORE_TAG = "ecslint:ignore"
+
+# Task-definition rules whose verdict the run's ECR repositories and pull-through cache rules can change.
+RULES_READING_THE_RUN = ("ECS105", "ECS601", "ECS602")
 
 # Values the API accepts for `networkMode` (botocore ECS model, NetworkMode enum; verified 2026-11-30).
 NETWORK_MODES = ("bridge", "host", "awsvpc", "none")
@@ -152,6 +156,23 @@ class TaskDefinition(Subject):
     # Set when a service of the run launches this task definition on Fargate, whatever its
     # `requiresCompatibilities` says: the Fargate rules then apply to it.
     fargate_service: str | None = field(default=None, compare=False)
+    # The ECR repositories and pull-through cache rules of the run (ecslint.subjects.ecr_registry.Registry), or None.
+    registry: object | None = field(default=None, compare=False, repr=False)
+    kind: ClassVar[str] = "task-definition"
+    # Kinds of subject that, met in the same run, can change what the rules in RULES_READING_THE_RUN say.
+    paired_kinds: ClassVar[tuple[str, ...]] = ("repository", "pull-through-cache-rule")
+
+    def recheck_with_run(self, run):
+        """(this task definition with the run's ECR registry, the rules to run again) when an image of it comes from a
+        repository or pull-through cache rule of the run; None otherwise (its first-pass findings stand)."""
+        from ecslint.subjects.ecr_registry import Registry
+        from ecslint.subjects.image_reference import parse_image
+
+        registry = run.shared("ecr-registry", Registry.of_run)
+        images = [image for image in (parse_image(container.data.get("image")) for container in self.containers) if image is not None]
+        if not any(registry.repository_for(image) is not None or registry.pull_through_rule_for(image) is not None for image in images):
+            return None
+        return replace(self, registry=registry), RULES_READING_THE_RUN
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)

@@ -7,7 +7,7 @@ from ecslint.documents.jsontext import JsonLocator
 
 # A `.tf` file without these names declares nothing ecslint reads: it is not even parsed (pre-commit hands
 # over every `.tf` file of a commit, and python-hcl2 need not be imported for them).
-RELEVANT_NAMES = ("aws_ecs_task_definition", "aws_ecs_service", "aws_iam_")
+RELEVANT_NAMES = ("aws_ecs_task_definition", "aws_ecs_service", "aws_iam_", "aws_ecr_")
 
 
 def hcl_available() -> bool:

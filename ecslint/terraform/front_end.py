@@ -11,8 +11,7 @@ Where findings point:
 Values Terraform only knows at apply time are `Unknown` (ecslint.terraform.template): the `${...}` placeholder
 text, so checks handle them as any placeholder, and `TerraformTaskDefinition.keeps(finding)` (in
 ecslint.terraform.subjects) tells the engine which findings rest on them, so `cpu = var.cpu` is never "missing cpu".
-Modules: documents (parsing), hcl (HCL evaluation), template (placeholders), locate (positions inside a plan's
-JSON strings), taskdef (snake_case -> API), iam (roles), resources and subjects (the subjects).
+Modules: documents (parsing), hcl (HCL evaluation), template (placeholders), taskdef (snake_case -> API), iam (roles), resources and subjects (the subjects).
 """
 
 from __future__ import annotations

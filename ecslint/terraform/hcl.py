@@ -24,7 +24,7 @@ from ecslint.terraform.template import Unknown, parse_template_json
 from ecslint.subjects.quoting import quote
 
 # Attributes whose string value is a JSON document (the AWS provider decodes them): decoded where written.
-JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy"})
+JSON_ATTRIBUTES = frozenset({"container_definitions", "policy", "assume_role_policy", "lifecycle_policy", "repository_policy"})
 # References kept as `${...}` strings for the front end to resolve inside the module (an `aws_iam_policy_document`
 # data source is computed by Terraform alone, from its blocks: no guess).
 RESOLVABLE_REFERENCES = re.compile(r"^(aws_iam_role|aws_iam_policy|data\.aws_iam_policy_document)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.(arn|name|id|json)$")
@@ -211,7 +211,10 @@ class _Evaluator:
         return handler(node, pointer)
 
     def _on_int_lit(self, node, pointer):
-        return int(str(node.children[0]))
+        try:
+            return int(str(node.children[0]))
+        except ValueError:  # over Python's 4,300-digit conversion limit: no real setting is that large
+            return self.unknown(node)
 
     def _on_float_lit(self, node, pointer):
         return float(str(node.children[0]))
@@ -440,7 +443,7 @@ class _Evaluator:
                 if labels and labels[0] == "dynamic":
                     # A `dynamic` block makes a number of blocks no file can tell.
                     kind = labels[1] if len(labels) > 1 else "dynamic"
-                    entries = result.setdefault(kind, [])
+                    entries = self._block_list(result, kind)
                     block_pointer = jp.join(pointer, kind, len(entries))
                     deferred = DeferredBlocks(f"dynamic {json.dumps(kind)} block", child, self, block_pointer)
                     deferred.label = kind
@@ -448,11 +451,19 @@ class _Evaluator:
                     self.record(block_pointer, _span(child.children[0]), child, None)
                     continue
                 kind = labels[0] if labels else "block"
-                entries = result.setdefault(kind, [])
+                entries = self._block_list(result, kind)
                 block_pointer = jp.join(pointer, kind, len(entries))
                 entries.append(self.body(body, block_pointer))
                 self.spans[block_pointer] = (None, _span(child.children[0]) or _span(child), True)
         return result
+
+    @staticmethod
+    def _block_list(result: dict, kind: str) -> list:
+        """The list of `kind` blocks; an attribute of the same name (which Terraform rejects) gives way."""
+        entries = result.get(kind)
+        if not isinstance(entries, list):
+            entries = result[kind] = []
+        return entries
 
     def _expand(self, deferred):
         return self.scope.expand_dynamic(self, deferred.node, deferred.label, deferred.pointer)
@@ -537,18 +548,27 @@ class FileText(TextAt):
 
 
 _PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
+# Characters that filling placeholders may add to a template: a task definition is at most 64 KiB (the
+# ECS limit), or twice the template; 200,000 `${a}` of a long value would otherwise render gigabytes.
+# Past it, placeholders stay unknown.
+MIN_RENDERED_GROWTH = 64 * 1024
 
 
 def _render(template: str, variables: dict) -> str:
     """templatefile(): fill `${name}` with known scalar variables; everything else stays a placeholder (unknown)."""
+    growth, allowed = 0, max(MIN_RENDERED_GROWTH, 2 * len(template))
 
     def fill(match: re.Match) -> str:
+        nonlocal growth
         value = variables.get(match.group(1))
         if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)) or (isinstance(value, str) and "${" not in value):
-            return str(value)  # an Unknown always holds "${"
-        return match.group(0)
+            text = "true" if value else "false"
+        elif isinstance(value, (int, float)) or (isinstance(value, str) and "${" not in value):
+            text = str(value)  # an Unknown always holds "${"
+        else:
+            return match.group(0)
+        growth += len(text)
+        return text if growth <= allowed else match.group(0)
 
     return _PLACEHOLDER.sub(fill, template)
 

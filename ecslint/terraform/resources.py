@@ -11,7 +11,7 @@ from ecslint.subjects.task_definition import IGNORE_TAG
 from ecslint.terraform.template import Unknown
 from ecslint.subjects.quoting import quote
 
-_INDEX = re.compile(r"\[[^\]]*\]")
+_INDEX = re.compile(r"\[[^\[\]]*\]")  # no bracket inside: unclosed `[` runs stay linear
 
 
 @dataclass

@@ -20,6 +20,7 @@ from ecslint.subjects.quoting import quote
 _WHOLE_EXPRESSION = re.compile(r"([`'])\$\{((?:var|local|data|module|each|count|path|aws_[a-z0-9_]+)\.[A-Za-z0-9_.\[\]\"-]*)\}([`'])")
 
 TASK_TYPE = "aws_ecs_task_definition"
+ECR_PREFIX = "aws_ecr_"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
 POLICY_DOCUMENT = "aws_iam_policy_document"
@@ -49,7 +50,7 @@ RULES_NEEDING_FIELD = {
 RULES_NEEDING_ALL_CONTAINERS = ("ECS404", "ECS405", "ECS902")
 
 _RESOLVABLE = re.compile(r"^(aws_iam_role|aws_iam_policy)\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.(arn|name|id)$")
-_INDEX = re.compile(r"\[[^\]]*\]")
+_INDEX = re.compile(r"\[[^\[\]]*\]")  # no bracket inside: unclosed `[` runs stay linear
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,30 @@ def _sibling_documents(document) -> list:
     return found
 
 
+def _ecr_subjects(resources: list, document=None) -> list:
+    """Subjects of the `aws_ecr_*` resources (ecslint.terraform.ecr, imported only when there are some)."""
+    if not any(resource.type.startswith(ECR_PREFIX) for resource in resources):
+        return []
+    from ecslint.terraform.ecr import ecr_subjects
+
+    return ecr_subjects(resources, _module_text(document) if document is not None else "")
+
+
+def _module_text(document) -> str:
+    """The text of the other `.tf` files of the document's folder (bounded), for what references to it they hold."""
+    if not document.path or document.path.startswith("<"):
+        return ""
+    here = Path(document.path)
+    texts = []
+    try:
+        for path in sorted(here.parent.glob("*.tf")):
+            if path.is_file() and path.resolve() != here.resolve() and path.stat().st_size <= 1024 * 1024:
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return ""
+    return "\n".join(texts)
+
+
 def _services(document, resources: list) -> list:
     if not any(resource.type == SERVICE_TYPE for resource in resources):
         return []
@@ -318,8 +343,9 @@ def _services(document, resources: list) -> list:
 def hcl_subjects(document) -> list:
     own = _hcl_resources(document)
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
+    registry = _ecr_subjects(own, document)
     if not tasks:
-        return _services(document, own)
+        return registry + _services(document, own)
     from dataclasses import replace
 
     from ecslint.terraform.scope import Scope
@@ -338,7 +364,7 @@ def hcl_subjects(document) -> list:
     # Role fields first: the child modules their values lead to are then known.
     tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
     iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own)
+    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own) + registry
 
 
 def _unfollowed(scope) -> dict:
@@ -411,7 +437,7 @@ def _rendered_json(value):
 
 
 def _plan_resources(document) -> list:
-    from ecslint.terraform.locate import EmbeddedJsonLocator
+    from ecslint.documents.embedded_json import EmbeddedJsonLocator
     from ecslint.terraform.resources import Resource
 
     data = document.data
@@ -435,7 +461,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
@@ -443,7 +469,7 @@ def _plan_resources(document) -> list:
             references = _references(configuration, module_address, f"{kind}.{name}")
             values = _resolve_references(values, references, module_address)
             values_pointer = jp.join(pointer, "resources", index, "values")
-            for attribute in ("container_definitions", "policy", "assume_role_policy"):
+            for attribute in ("container_definitions", "policy", "assume_role_policy", "lifecycle_policy", "repository_policy"):
                 locator.embed(jp.join(values_pointer, attribute))
                 if attribute in values:
                     values[attribute] = _rendered_json(values[attribute])
@@ -464,7 +490,7 @@ def plan_subjects(document) -> list:
     resources = _plan_resources(document)
     tasks = [resource for resource in resources if resource.type == TASK_TYPE]
     found = _subjects(document, tasks, [resource for resource in resources if resource.type in IAM_TYPES]) if tasks else []
-    return found + _services(document, resources)
+    return found + _services(document, resources) + _ecr_subjects(resources)
 
 
 # Container templates (.json.tpl) ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ guessed: front ends drop findings about it (see `ecslint.terraform.subjects.Terr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ecslint.documents import pointer as jp
@@ -76,11 +77,21 @@ class TemplateJson:
     has_duplicate_keys: bool
 
 
+_SPECIAL = re.compile(r'[$%"\\]')
+
+
 def _neutralise(text: str) -> tuple[str, bool]:
     """The text with each placeholder made harmless for a JSON parser, offsets unchanged; False when it cannot be."""
     out: list[str] = []
     index, in_string = 0, False
     while index < len(text):
+        # Runs of characters that are none of `$`, `%`, `"` and backslash are copied whole, not one by one.
+        special = _SPECIAL.search(text, index)
+        stop = special.start() if special else len(text)
+        if stop > index:
+            out.append(text[index:stop])
+            index = stop
+            continue
         char = text[index]
         if text.startswith(("$${", "%%{"), index):  # escapes for the literal text `${` and `%{`
             out.append(text[index : index + 3])

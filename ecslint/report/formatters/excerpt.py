@@ -15,9 +15,10 @@ _SAFE_KEYS = frozenset(
     "executionRoleArn taskRoleArn Type Ref condition containerName sourceVolume containerPath readOnly "
     "readonlyRootFilesystem privileged operatingSystemFamily cpuArchitecture pidMode ipcMode key".split()
 )
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# Runs between escapes, so a long string costs neither a backtracking frame per character nor quadratic time.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _YAML_VALUE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z0-9_.:-]+)(\s*:\s+)([^\s\"'|>&*!{\[#].*)$")
-_KEY_BEFORE = re.compile(r'(?:"([^"]+)"|([A-Za-z0-9_.-]+))\s*[:=]\s*\[?\s*$')
+_BARE_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _SHORT = 3
 
 
@@ -54,11 +55,50 @@ def redact(line: str) -> str:
     if (plain := _YAML_VALUE.match(line)) and plain.group(2) not in _SAFE_KEYS and len(plain.group(4)) > _SHORT:
         return plain.group(1) + plain.group(2) + plain.group(3) + "…"
     parts, last = [], 0
-    for match in _STRING.finditer(line):
-        literal, after = match.group(), line[match.end() :].lstrip()
-        before = _KEY_BEFORE.search(line, 0, match.start())
-        key = (before.group(1) or before.group(2)) if before else None
-        shown = literal if after.startswith((":", "=")) or key in _SAFE_KEYS or len(literal) - 2 <= _SHORT else '"…"'
+    position = line.find('"')
+    while position != -1:
+        match = _STRING.match(line, position)
+        if match is None:
+            # Unclosed: every later quote was read as part of an escape, so none can close either;
+            # stopping here keeps a line of many `\"` linear.
+            break
+        literal, is_key = match.group(), _separator_follows(line, match.end())
+        key = _key_before(line, match.start())
+        shown = literal if is_key or key in _SAFE_KEYS or len(literal) - 2 <= _SHORT else '"…"'
         parts += [line[last : match.start()], shown]
         last = match.end()
+        position = line.find('"', last)
     return "".join(parts) + line[last:]
+
+
+def _key_before(line: str, end: int) -> str | None:
+    """The key a value at `end` belongs to (`"key": ` or `key = `, a `[` allowed between), read backwards.
+
+    Scanning back from the value costs only the key's length; a regex anchored at `end` would be
+    tried from every earlier position of a long minified line."""
+    index = end - 1
+    while index >= 0 and line[index].isspace():
+        index -= 1
+    if index >= 0 and line[index] == "[":
+        index -= 1
+        while index >= 0 and line[index].isspace():
+            index -= 1
+    if index < 0 or line[index] not in ":=":
+        return None
+    index -= 1
+    while index >= 0 and line[index].isspace():
+        index -= 1
+    if index >= 0 and line[index] == '"':
+        opening = line.rfind('"', 0, index)
+        return line[opening + 1 : index] if opening >= 0 and opening + 1 < index else None
+    stop = index
+    while index >= 0 and line[index] in _BARE_KEY_CHARACTERS:
+        index -= 1
+    return line[index + 1 : stop + 1] if index < stop else None
+
+
+def _separator_follows(line: str, start: int) -> bool:
+    """True when `:` or `=` comes next (after spaces): the string at start is a key."""
+    while start < len(line) and line[start].isspace():
+        start += 1
+    return start < len(line) and line[start] in ":="

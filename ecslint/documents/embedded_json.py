@@ -1,4 +1,4 @@
-"""Positions inside JSON strings of a JSON document, as Terraform plans hold `container_definitions` and policies.
+"""Positions inside JSON strings of a JSON document: Terraform plans hold `container_definitions` and policies so, ECR outputs their policies.
 
 A pointer may continue past a string value that is itself JSON (`/.../values/container_definitions/0/image`):
 the member is found in the decoded text and its offsets mapped back through the string's escapes, so a
