@@ -303,7 +303,7 @@ def test_network_failure_is_one_line(aws_env, tmp_path, monkeypatch, capsys):
     (tmp_path / "taskdef.json").write_text(BRIDGE_TASK)
     result = cli(capsys, "check", "--isolated", "--select", "ECS304", "--region", "eu-nowhere-1", "--aws", "web", "taskdef.json")
     assert result.code == 2 and "ECS304" in result.out
-    assert result.err == 'ecslint: error: could not reach AWS in Region eu-nowhere-1 (Could not connect to the endpoint URL: "https://ecs.eu-nowhere-1.amazonaws.com/"); check the network or proxy, and that the Region exists\n'
+    assert result.err == "ecslint: error: --aws web: could not connect to ECS in eu-nowhere-1; check the network, proxy settings (HTTPS_PROXY), --region and any AWS_ENDPOINT_URL\n"
 
 
 def test_malformed_region_is_one_line(aws_env, capsys):
