@@ -28,11 +28,12 @@ ANCHORED_BY_CODE = {"ecslint.subjects.secret_patterns._SCHEME_BEFORE", "ecslint.
 
 
 def _best_of(function, *arguments, runs: int = 3) -> float:
+    # CPU time of this process: other work on a shared CI machine does not count against the bound.
     best = float("inf")
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         function(*arguments)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -156,11 +157,11 @@ def test_templatefile_does_not_amplify_its_variables(tmp_path):
         main = f'resource "aws_ecs_task_definition" "t" {{\n  family = "x"\n  container_definitions = templatefile("c.json.tpl", {{ a = "{variable}" }})\n}}\n'
         (folder / "main.tf").write_text(main)
         source = Source(str(folder / "main.tf"), main.encode(), True, None)
-        return _best_of(lambda: run([source], Options(frozenset(all_rules()), Config(root=tmp_path))), runs=1)
+        return _best_of(lambda: run([source], Options(frozenset(all_rules()), Config(root=tmp_path))), runs=2)
 
     amplified = lint_folder("${a}" * 50_000, "y" * 1000)
     plain = lint_folder("y" * 200_000, "y")
-    assert amplified / plain < 15
+    assert amplified / plain < 15, (amplified, plain)
 
 
 def test_json_position_index_is_linear_in_escapes():
