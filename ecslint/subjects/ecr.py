@@ -118,8 +118,24 @@ def _unknown_pointers(value, pointer: str) -> list[str]:
     return [found for key, item in items for found in _unknown_pointers(item, jp.join(pointer, key))]
 
 
+class _TagMutability:
+    """The tag settings a repository and a repository creation template share."""
+
+    data: dict
+
+    @property
+    def mutability(self) -> str | None:
+        """`imageTagMutability` (MUTABLE when unset); None when only deployment decides."""
+        value = self.data.get("imageTagMutability", DEFAULT_MUTABILITY)
+        return value if literal(value) is not None else None
+
+    @property
+    def exclusion_filters(self) -> list[tuple[int, dict]]:
+        return dict_entries(self.data.get("imageTagMutabilityExclusionFilters"))
+
+
 @dataclass(frozen=True)
-class Repository(EcrSubject):
+class Repository(_TagMutability, EcrSubject):
     """A private repository (`describe-repositories` entry shape)."""
 
     # A lifecycle policy written with the repository itself (CloudFormation's `LifecyclePolicy`), or
@@ -135,16 +151,6 @@ class Repository(EcrSubject):
     @property
     def name(self) -> str | None:
         return literal(self.data.get("repositoryName"))
-
-    @property
-    def mutability(self) -> str | None:
-        """`imageTagMutability` (MUTABLE when unset); None when only deployment decides."""
-        value = self.data.get("imageTagMutability", DEFAULT_MUTABILITY)
-        return value if literal(value) is not None else None
-
-    @property
-    def exclusion_filters(self) -> list[tuple[int, dict]]:
-        return dict_entries(self.data.get("imageTagMutabilityExclusionFilters"))
 
     def tag_is_mutable(self, tag: str) -> bool | None:
         """Whether a push can move `tag` to other content here; None when that cannot be told."""
@@ -234,19 +240,10 @@ class PullThroughCacheRule(EcrSubject):
 
 
 @dataclass(frozen=True)
-class RepositoryCreationTemplate(EcrSubject):
+class RepositoryCreationTemplate(_TagMutability, EcrSubject):
     """`{prefix, appliedFor, imageTagMutability, lifecyclePolicy, repositoryPolicy, ...}`: settings of repositories ECR creates."""
 
     kind: ClassVar[str] = "repository-creation-template"
-
-    @property
-    def mutability(self) -> str | None:
-        value = self.data.get("imageTagMutability", DEFAULT_MUTABILITY)
-        return value if literal(value) is not None else None
-
-    @property
-    def exclusion_filters(self) -> list[tuple[int, dict]]:
-        return dict_entries(self.data.get("imageTagMutabilityExclusionFilters"))
 
 
 @dataclass(frozen=True)
