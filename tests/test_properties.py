@@ -187,3 +187,48 @@ def test_first_claims_agree_with_comparing_every_pair(spans):
     for index, (low, high) in enumerate(ranges):
         expected = next((earlier for earlier in range(index) if low <= ranges[earlier][1] and ranges[earlier][0] <= high), None)
         assert claims.claim(low, high, index) == expected
+
+
+# A secret-shaped value with terminal escapes, planted in place of one string value of a generated document.
+PLANTED_KEY = "AKIAZZ7QWERTYUIOPASD"
+PLANTED = PLANTED_KEY + "\x1b]0;x\x07\x1b[2J\r::error::fake"
+JSON_KINDS = ("task definition", "CloudFormation (JSON)", "lifecycle policy", "service definition")
+
+
+def _plant(value, position: int, counter: list):
+    """`value` with its `position`-th string value (keys excluded) replaced by PLANTED."""
+    if isinstance(value, dict):
+        return {key: _plant(item, position, counter) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plant(item, position, counter) for item in value]
+    if isinstance(value, str):
+        counter[0] += 1
+        return PLANTED if counter[0] - 1 == position else value
+    return value
+
+
+def _rendered(report) -> str:
+    from ecslint.report.formatters import FORMATS, render
+    from ecslint.report.formatters.common import FormatContext
+
+    return "\n".join(render(name, report, all_rules(), FormatContext()) for name in FORMATS)
+
+
+def _check_planted(kind: str):
+    filename, strategy = hostile_inputs.kinds()[kind]
+
+    @BOUNDED
+    @given(strategy, st.integers(min_value=0, max_value=40))
+    def property_holds(raw: bytes, position: int):
+        planted = json.dumps(_plant(json.loads(raw), position, [0])).encode()
+        output = _rendered(_lint(filename, planted))
+        assert PLANTED_KEY not in output
+        assert not any(character in output for character in "\x1b\x07\r")
+        assert "\n::error::fake" not in output
+
+    property_holds()
+
+
+def test_planted_secrets_and_control_characters_never_reach_the_output():
+    for kind in JSON_KINDS:
+        _check_planted(kind)
