@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
 from ecslint.subjects.secret_patterns import find_secrets, is_secret_access_key_shape, mask
 
@@ -30,7 +29,9 @@ _PLAIN = re.compile(r"[ -~]*")
 
 
 def _needs_escape(char: str) -> bool:
-    return char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs")
+    # Unicode categories Cc (controls: U+0000-001F, U+007F-009F) and Cs (surrogates), without loading unicodedata.
+    code = ord(char)
+    return char in _INVISIBLE or code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
 
 
 def _escaped_char(char: str) -> str:

@@ -9,7 +9,6 @@ example is sorted out before a value counts as a secret.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import NamedTuple
@@ -305,6 +304,8 @@ def private_keys(text: str) -> list[tuple[str, bool]]:
 
 
 def _is_jwt_header(segment: str) -> bool:
+    import base64  # only for values already shaped like a JWT
+
     try:
         header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (ValueError, UnicodeDecodeError):

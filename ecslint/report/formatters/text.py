@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from ecslint.report.formatters.common import FormatContext, level_counts, plural, printable
-from ecslint.report.formatters.excerpt import excerpt
 from ecslint.report.formatters.sentences import split_first_sentence
 from ecslint.subjects.quoting import quote, quote_text
 
@@ -82,6 +81,8 @@ def finding_lines(finding, context: FormatContext, sources: dict) -> list[str]:
     raw = sources.get(finding.path)
     if raw is not None and not finding.logical_location:
         # Source lines are input: secrets the excerpt's redaction lets through are masked, controls escaped.
+        from ecslint.report.formatters.excerpt import excerpt  # the full format only
+
         lines += [INDENT + quote_text(line, limit=None) for line in excerpt(raw, finding.region)]
     return lines
 
