@@ -47,3 +47,23 @@ def test_cloudformation_metadata_ignores():
     }
     findings = lint_text(json.dumps(template, indent=1), "template.json", select=["ECS004", "ECS304"])
     assert [(f.rule_id, f.pointer, f.message.split(",")[0]) for f in findings] == [("ECS004", "/Resources/Task/Metadata/ecslint/ignore", "`Metadata.ecslint.ignore` names `ECS-304`")]
+
+
+def test_cloudformation_service_metadata_ignores_are_named_once_where_written():
+    template = {
+        "Resources": {
+            "Svc": {
+                "Type": "AWS::ECS::Service",
+                "Metadata": {"ecslint": {"ignore": ["ECS999"]}},
+                "Properties": {"Cluster": "c", "DesiredCount": 1, "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"},
+            }
+        }
+    }
+    findings = lint_text(json.dumps(template, indent=1), "template.json", select=["ECS004"])
+    assert [(f.rule_id, f.pointer, f.message.split(",")[0]) for f in findings] == [("ECS004", "/Resources/Svc/Metadata/ecslint/ignore", "`Metadata.ecslint.ignore` names `ECS999`")]
+
+
+def test_service_tag_ignores_point_at_the_tag():
+    service = {"serviceName": "web", "cluster": "c", "taskDefinition": "web:1", "tags": [{"key": "ecslint:ignore", "value": "ECS999"}]}
+    findings = lint_text(json.dumps(service, indent=1), "service.json", select=["ECS004"])
+    assert [(f.rule_id, f.pointer) for f in findings] == [("ECS004", "/tags/0/value")]

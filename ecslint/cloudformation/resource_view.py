@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ecslint.cloudformation.properties import Converter
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
@@ -33,3 +35,19 @@ def metadata_ignores(resource: dict) -> tuple[str, ...]:
     if not isinstance(ignore, list):
         return ()
     return tuple(item.strip().upper() for item in ignore if isinstance(item, str) and item.strip())
+
+
+@dataclass(frozen=True)
+class MetadataSuppressions:
+    """A subject read from a template resource: its `Metadata: {ecslint: {ignore: [...]}}` joins its own suppressions."""
+
+    logical_id: str = ""
+    metadata_ignores: tuple[str, ...] = ()
+
+    def ignore_selectors(self) -> list[str]:
+        return list(self.metadata_ignores) + super().ignore_selectors()
+
+    def ignore_entries(self) -> list[tuple[str, str, str]]:
+        # Metadata entries point into the template itself; source_pointer leaves such pointers alone.
+        where = jp.join("/Resources", self.logical_id, "Metadata", "ecslint", "ignore")
+        return [(selector, where, "`Metadata.ecslint.ignore`") for selector in self.metadata_ignores] + super().ignore_entries()

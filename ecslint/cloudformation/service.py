@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ecslint.cloudformation.intrinsics import Template, Unresolved
 from ecslint.cloudformation.properties import Converter, definition
-from ecslint.cloudformation.resource_view import ApiLocator, metadata_ignores
+from ecslint.cloudformation.resource_view import ApiLocator, MetadataSuppressions, metadata_ignores
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
 from ecslint.subjects.service import Service
@@ -31,15 +31,10 @@ _RESOURCE_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}$")
 
 
 @dataclass(frozen=True)
-class CloudFormationService(Service):
+class CloudFormationService(MetadataSuppressions, Service):
     """A service or task set resource, read as the CreateService (CreateTaskSet) input CloudFormation would send."""
 
-    logical_id: str = ""
-    metadata_ignores: tuple[str, ...] = ()
     converter: Converter | None = field(default=None, compare=False, repr=False)
-
-    def ignore_selectors(self) -> list[str]:
-        return list(self.metadata_ignores)
 
     def keeps(self, finding) -> bool:
         return self.converter is None or not self.converter.is_unresolved(finding.pointer)

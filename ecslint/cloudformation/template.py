@@ -22,7 +22,7 @@ from ecslint.documents import pointer as jp
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template
 from ecslint.cloudformation.properties import TASK_DEFINITION, Converter, definition
 from ecslint.documents.parse import Document
-from ecslint.cloudformation.resource_view import ApiLocator, metadata_ignores
+from ecslint.cloudformation.resource_view import ApiLocator, MetadataSuppressions, metadata_ignores
 from ecslint.subjects.task_definition import TaskDefinition
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
@@ -33,21 +33,10 @@ TAGS_ROOT = "/tags"
 
 
 @dataclass(frozen=True)
-class CloudFormationTaskDefinition(TaskDefinition):
+class CloudFormationTaskDefinition(MetadataSuppressions, TaskDefinition):
     """An AWS::ECS::TaskDefinition resource, read as the task definition CloudFormation would register."""
 
-    logical_id: str = ""
-    # Rule IDs or prefixes from the resource's `Metadata: {ecslint: {ignore: [...]}}`.
-    metadata_ignores: tuple[str, ...] = ()
     converter: Converter | None = field(default=None, compare=False, repr=False)
-
-    def ignore_selectors(self) -> list[str]:
-        return list(self.metadata_ignores) + super().ignore_selectors()
-
-    def ignore_entries(self) -> list[tuple[str, str, str]]:
-        # Metadata entries point into the template itself; source_pointer leaves such pointers alone.
-        where = jp.join("/Resources", self.logical_id, "Metadata", "ecslint", "ignore")
-        return [(selector, where, "`Metadata.ecslint.ignore`") for selector in self.metadata_ignores] + super().ignore_entries()
 
     def message_for(self, finding) -> str:
         from ecslint.cloudformation.messages import as_written, default_note, with_note

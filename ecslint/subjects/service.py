@@ -270,11 +270,18 @@ class Service(Subject):
 
     def ignore_selectors(self) -> list[str]:
         """Rule IDs or prefixes from an `ecslint:ignore` tag on the service (`tags`, as create-service takes them)."""
-        selectors: list[str] = []
-        for _, tag in self.items("tags"):
+        return [selector.upper() for selector, _, _ in self._tag_entries()]
+
+    def ignore_entries(self) -> list[tuple[str, str, str]]:
+        return self._tag_entries()
+
+    def _tag_entries(self) -> list[tuple[str, str, str]]:
+        entries = []
+        for index, tag in self.items("tags"):
             if tag.get("key") == IGNORE_TAG and isinstance(tag.get("value"), str):
-                selectors += tag["value"].replace(",", " ").upper().split()
-        return selectors
+                pointer = self.ptr("tags", index, "value")
+                entries += [(word, pointer, "The `ecslint:ignore` tag") for word in tag["value"].replace(",", " ").split()]
+        return entries
 
 
 _TUPLES: dict[int, tuple[list, int, tuple]] = {}
