@@ -10,14 +10,14 @@ from pathlib import Path
 from ecslint.config import Config, ConfigError, discover
 from ecslint.engine import Options, Report, run
 from ecslint.report.findings import LEVEL_RANK
-from ecslint.report.formatters import FORMATS, FormatContext, render
+from ecslint.report.formatters import FORMATS, FormatContext, render_pieces
 from ecslint.report.output import is_stdout, write_text
 from ecslint.documents.paths import repository_relative, repository_root
 from ecslint.rulebook import all_rules
 from ecslint.selection import UnknownSelector, enabled_rules, parse_level_options, refuse_ignoring_always_enabled, resolve_levels, validate
 from itertools import chain
 
-from ecslint.documents.files import DEFAULT_EXCLUDE, InputError, Source, collect
+from ecslint.documents.files import DEFAULT_EXCLUDE, InputError, Source, Unread, collect
 from ecslint.documents.reading import os_error_reason, read_regular_file
 from ecslint.subjects.quoting import escape
 
@@ -248,7 +248,7 @@ def _with_config_paths(arguments: CheckArguments, config: Config) -> CheckArgume
 def _as_if_walked(sources):
     """--skip-unrecognised: files named on the command line that are no ECS document are skipped quietly, as when walking."""
     for source in sources:
-        yield source._replace(explicit=False) if isinstance(source, Source) else source
+        yield source._replace(explicit=False) if isinstance(source, (Source, Unread)) else source
 
 
 def _respect_gitignore(arguments: CheckArguments, config: Config) -> bool:
@@ -276,7 +276,7 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
 
     exclude = list(DEFAULT_EXCLUDE if config.exclude is None else config.exclude) + config.extend_exclude
     live_only = (arguments.aws or arguments.aws_all) and not arguments.paths
-    sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config))
+    sources = [] if live_only else collect(list(arguments.paths), cwd, config.root, exclude, arguments.force_exclude, arguments.stdin_filename, _respect_gitignore(arguments, config), read_now=False)
     if arguments.skip_unrecognised:
         sources = _as_if_walked(sources)
     late_sources = None
@@ -310,9 +310,10 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     for target in targets:
         color = target.path is None and stdout.isatty() and not arguments.no_color and not os.environ.get("NO_COLOR")
         context = FormatContext(color=color, cwd=cwd, repository_root=root, category=arguments.sarif_category, detail=detail, statistics=arguments.statistics, quiet=arguments.quiet)
-        text = render(target.format, report, enabled_catalogue, context)
+        text = render_pieces(target.format, report, enabled_catalogue, context)
         if target.path is None:
-            stdout.write(text)
+            for piece in text:
+                stdout.write(piece)
         else:
             try:
                 write_text(target.path, text)

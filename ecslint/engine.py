@@ -15,13 +15,13 @@ from ecslint.documents import pointer as jp
 from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
-from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.report.findings import Finding, Located, Region, RelatedLocation, SharedValues
 from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
 from ecslint.rulebook import all_rules
 from ecslint.selection import ALWAYS_ENABLED, matches
-from ecslint.documents.files import InputError, Skipped, Source, path_matches
+from ecslint.documents.files import InputError, Skipped, Source, Unread, path_matches, read
 
 NOT_A_TASK_DEFINITION = (
     "Not a document ecslint reads: expected an ECS task definition (RegisterTaskDefinition input, "
@@ -255,37 +255,65 @@ def _lint_guarded(source: Source, options: Options, report: Report, so_far: _Run
             raise
 
 
-def _lint_chunk(chunk: list) -> tuple[Report, list[tuple[int, bool]]]:
-    """In a worker: one chunk's report, and (index, has waiting subjects) of each source the second pass pairs."""
+class _Chunk(NamedTuple):
+    """What a worker sends back for one chunk of inputs."""
+
+    report: Report
+    # (index in the chunk, has waiting subjects) of each source the second pass pairs.
+    pairing: list[tuple[int, bool]]
+    # Indexes of JSON files a .tf file beside them reads: the parent lints them after the run's .tf files.
+    deferred: list[int]
+    terraform_folders: set
+
+
+def _lint_chunk(chunk: list) -> _Chunk:
+    """In a worker: read and lint one chunk of inputs, as the serial run does, in order."""
     options = workers.shared()
-    report = Report()
-    pairing: list[tuple[int, bool]] = []
-    for index, source in enumerate(chunk):
-        so_far = _RunSoFar()
-        _lint_guarded(source, options, report, so_far)
-        if so_far.task_definitions or so_far.waiting:
-            pairing.append((index, bool(so_far.waiting)))
-    return report, pairing
+    result = _Chunk(Report(), [], [], set())
+    for index, entry in enumerate(chunk):
+        source = _read(entry)
+        if isinstance(source, InputError):
+            result.report.input_errors.append(source)
+        elif isinstance(source, Skipped):
+            result.report.skipped.append(f"{source.display_path}: {source.reason}")
+        elif _put_aside(source, result.terraform_folders):
+            result.deferred.append(index)
+        else:
+            so_far = _RunSoFar()
+            _lint_guarded(source, options, result.report, so_far)
+            if so_far.task_definitions or so_far.waiting:
+                result.pairing.append((index, bool(so_far.waiting)))
+    return result
 
 
-def _first_pass_in_workers(files: list[Source], options: Options, report: Report, so_far: _RunSoFar) -> None:
+def _read(entry):
+    """A source, or why it cannot be read; files the walk found are read only now (in a worker, for large runs)."""
+    return read(entry) if isinstance(entry, Unread) else entry
+
+
+def _first_pass_in_workers(entries, options: Options, report: Report, so_far: _RunSoFar, deferred: list, terraform_folders: set) -> None:
     again, waiting = [], False
-    for chunk, (part, pairing) in workers.map_chunks(files, _lint_chunk, options):
-        workers.merge_into(report, part)
-        again.extend(chunk[index] for index, _ in pairing)
-        waiting = waiting or any(has_waiting for _, has_waiting in pairing)
+    shared = SharedValues()
+    for chunk, part in workers.map_chunks(entries, _lint_chunk, options):
+        part.report.findings = [shared.located(finding) for finding in part.report.findings]
+        workers.merge_into(report, part.report)
+        again.extend(chunk[index] for index, _ in part.pairing)
+        waiting = waiting or any(has_waiting for _, has_waiting in part.pairing)
+        deferred.extend(chunk[index] for index in part.deferred)
+        terraform_folders.update(part.terraform_folders)
     if not waiting:
         return  # task definitions matter to the second pass only when something waits for them
     # The workers checked every file; read again, without checks, the files the second pass pairs.
     collecting = options._replace(enabled=frozenset())
-    for source in again:
-        _lint_guarded(source, collecting, Report(), so_far)
+    for entry in again:
+        source = _read(entry)
+        if isinstance(source, Source):
+            _lint_guarded(source, collecting, Report(), so_far)
 
 
-def _deferred(source: Source, deferred: list, terraform_folders: set) -> bool:
-    """Put aside a JSON file that Terraform beside it reads; note the folders whose .tf files the run lints."""
+def _put_aside(source: Source, terraform_folders: set) -> bool:
+    """True for a JSON file that Terraform beside it reads (linted last); notes the folders whose .tf files the run lints."""
     if _read_by_terraform(source):
-        deferred.append(source)
         return True
     if source.real_path is not None and source.display_path.endswith(".tf"):
         terraform_folders.add(source.real_path.parent)
@@ -299,28 +327,27 @@ def run(sources, options: Options) -> Report:
     # Enough files to gain from worker processes? Look ahead only as far as it takes to know.
     ahead = list(islice(sources, workers.MIN_FILES))
     # JSON files a .tf file beside them reads: linted after the run's .tf files, unless one of them read it.
-    deferred: list[Source] = []
+    deferred: list = []
     terraform_folders: set = set()
     if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
-        files: list[Source] = []
-        for source in chain(ahead, sources):
-            if isinstance(source, Skipped):
-                report.skipped.append(f"{source.display_path}: {source.reason}")
-            elif isinstance(source, InputError):
-                report.input_errors.append(source)
-            elif not _deferred(source, deferred, terraform_folders):
-                files.append(source)
-        _first_pass_in_workers(files, options, report, so_far)
+        _first_pass_in_workers(chain(ahead, sources), options, report, so_far, deferred, terraform_folders)
     else:
-        for source in chain(ahead, sources):
+        for entry in chain(ahead, sources):
+            source = _read(entry)
             if isinstance(source, InputError):
                 report.input_errors.append(source)
             elif isinstance(source, Skipped):
                 report.skipped.append(f"{source.display_path}: {source.reason}")
-            elif not _deferred(source, deferred, terraform_folders):
+            elif _put_aside(source, terraform_folders):
+                deferred.append(source)
+            else:
                 _lint_guarded(source, options, report, so_far)
-    for source in deferred:
-        if source.real_path.parent in terraform_folders:
+    for source in map(_read, deferred):
+        if isinstance(source, InputError):  # gone since a worker read it
+            report.input_errors.append(source)
+        elif isinstance(source, Skipped):
+            report.skipped.append(f"{source.display_path}: {source.reason}")
+        elif source.real_path.parent in terraform_folders:
             report.skipped.append(f"{source.display_path}: linted with the Terraform configuration that reads it")
         else:
             _lint_guarded(source, options, report, so_far)

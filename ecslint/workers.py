@@ -1,19 +1,22 @@
 """Worker processes for large runs: the first pass over thousands of files shared among the machine's cores.
 
 A pre-commit call with a few files never gets here: starting workers costs more than it saves below a few
-hundred files. What the workers need (the run's options: config, IAM context) is inherited when they fork,
-never pickled; what they send back is what the report keeps.
+hundred files. The workers fork as soon as a run is known to be large, while the parent holds little more
+than its imports and options (config, IAM context), which they inherit, never pickled. The parent then
+walks the folders and hands out chunks of paths as it finds them; the workers read, parse and check, and
+send back only what the report keeps.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 # Below this many files a run stays in one process.
 MIN_FILES = 400
-_CHUNK = 100
+# Files per task: small enough that the cores finish together, large enough that handing out costs nothing.
+_CHUNK = 50
 
 _shared = None
 
@@ -36,19 +39,52 @@ def worth_it(count: int, live_session: bool) -> bool:
     return count >= MIN_FILES and usable_cores() > 1 and sys.platform.startswith("linux") and not live_session
 
 
-def map_chunks(items: list, function: Callable, value) -> Iterator[tuple[list, object]]:
-    """(chunk, function(chunk)) for consecutive chunks of `items`, in order, computed in worker processes."""
+def _in_worker() -> None:
+    """A worker leaves stopping to the parent: Ctrl-C reaches the parent, which ends the workers with SIGTERM,
+    and SIGTERM ends a worker at once (the parent's handler would run Python code in the middle of a queue read)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def chunks(items: Iterable, size: int | None = None) -> Iterator[list]:
+    """Consecutive lists of `size` items (the last one shorter)."""
+    size = size or _CHUNK
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def map_chunks(items: Iterable, function: Callable, value) -> Iterator[tuple[list, object]]:
+    """(chunk, function(chunk)) for consecutive chunks of `items`, in order, computed in worker processes.
+
+    The workers fork before `items` is consumed, so a lazy `items` (a folder walk) runs in the parent while
+    they work on the chunks it has already produced.
+    """
     import multiprocessing
 
     global _shared
     _shared = value
-    chunks = [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]
     try:
-        with multiprocessing.get_context("fork").Pool(min(usable_cores(), len(chunks))) as pool:
-            # imap keeps the chunks' order, so lists such as the skipped files read as in a serial run.
-            yield from zip(chunks, pool.imap(function, chunks))
+        pool = multiprocessing.get_context("fork").Pool(usable_cores(), initializer=_in_worker)
     finally:
-        _shared = None
+        _shared = None  # the workers have their copy
+    try:
+        submitted = [(chunk, pool.apply_async(function, (chunk,))) for chunk in chunks(items)]
+        for chunk, result in submitted:
+            yield chunk, result.get()
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
 
 
 def merge_into(report, part) -> None:

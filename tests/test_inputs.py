@@ -142,3 +142,22 @@ def test_no_traceback_as_a_process(tmp_path, payload):
     result = run_process("check", "--isolated", str(path))
     assert result.returncode == 1
     assert b"Traceback" not in result.stderr and b"ECS001" in result.stdout
+
+
+def test_walk_excludes_as_path_matches_does_without_reading(tmp_path):
+    from ecslint.documents.files import Unread, collect, path_matches
+
+    for relative in ("a/keep.json", "a/skip.json", "a/generated/x.json", "b/c/deep.yaml", "vendor/v.json", "b/c/note.txt"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("{}")
+    (tmp_path / "a" / "link.json").symlink_to(tmp_path / "vendor" / "v.json")
+    patterns = ["skip.json", "a/generated", "b/*/deep.*", "vendor/"]
+    walked = list(collect([str(tmp_path)], tmp_path, tmp_path, patterns, False, None, read_now=False))
+    assert all(isinstance(entry, Unread) for entry in walked)
+    # A symbolic link is judged by its target (vendor/), as path_matches judges it.
+    assert [entry.display_path for entry in walked] == ["a/keep.json"]
+    # The same answer, file by file, as the one matching function gives.
+    candidates = [path for path in sorted(tmp_path.rglob("*")) if path.suffix in (".json", ".yaml")]
+    assert [path for path in candidates if not path_matches(path, tmp_path, patterns)] == [tmp_path / "a" / "keep.json"]
+    read = list(collect([str(tmp_path)], tmp_path, tmp_path, patterns, False, None))
+    assert [(source.display_path, source.raw) for source in read] == [("a/keep.json", b"{}")]

@@ -30,6 +30,17 @@ class Source(NamedTuple):
     live: bool = False
 
 
+class Unread(NamedTuple):
+    """A file found by the walk or named on the command line, not read yet: `read` makes it a Source (or says why not).
+
+    Large runs hand these to worker processes, which read the bytes themselves.
+    """
+
+    path: str
+    display_path: str
+    explicit: bool
+
+
 class InputError(NamedTuple):
     """A path that could not be read: reported on stderr, the run goes on, and it exits 2."""
 
@@ -70,8 +81,52 @@ def path_matches(path: Path, root: Path, patterns: list[str]) -> bool:
     return False
 
 
-def _read(path: Path, cwd: Path, explicit: bool) -> Source | InputError | Skipped:
-    shown = display_path(path, cwd)
+def read(entry: Unread) -> Source | InputError | Skipped:
+    return _read(Path(entry.path), entry.display_path, entry.explicit)
+
+
+class _FolderMatch:
+    """`path_matches` for the files of one walked folder, with the folder's part worked out once rather than per file."""
+
+    def __init__(self, folder: str, cwd: Path, root: Path, patterns: list[str]):
+        self.folder, self.root, self.patterns = folder, root, patterns
+        try:
+            relative = PurePosixPath(Path(folder).resolve().relative_to(root).as_posix())
+        except (ValueError, OSError, RuntimeError):  # as path_matches: outside the root, or a link loop
+            relative = PurePosixPath(Path(folder).as_posix())
+        self.prefix = "" if str(relative) == "." else f"{relative}/"
+        shown = display_path(Path(folder), cwd)
+        self.shown_prefix = "" if shown == "." else f"{shown.rstrip('/')}/"
+        folders = [str(relative), *(str(parent) for parent in relative.parents)]
+        stripped = [pattern.rstrip("/") for pattern in patterns]
+        # A pattern matching the folder (one of its parts, or a parent) excludes every file in it.
+        self.matched = any(fnmatchcase(text, pattern) for pattern in stripped if "/" in pattern for text in folders) or any(
+            fnmatchcase(part, pattern) for pattern in stripped if "/" not in pattern for part in relative.parts
+        )
+        # Otherwise a file's name is tried against the patterns without '/', its path against those with one.
+        self.name_pattern = _any_of([pattern for pattern in stripped if "/" not in pattern])
+        self.path_pattern = _any_of([form for pattern in stripped if "/" in pattern for form in (pattern, pattern + "/*")])
+
+    def excludes(self, name: str) -> bool:
+        if self.matched:
+            return True
+        path = os.path.join(self.folder, name)
+        if os.path.islink(path):  # its own target decides, as for any path
+            return path_matches(Path(path), self.root, self.patterns)
+        return bool(self.name_pattern and self.name_pattern.match(name) or self.path_pattern and self.path_pattern.match(self.prefix + name))
+
+
+def _any_of(patterns: list[str]):
+    """One compiled expression matching what fnmatchcase matches for any of the patterns; None for none."""
+    if not patterns:
+        return None
+    import re
+    from fnmatch import translate
+
+    return re.compile("|".join(translate(pattern) for pattern in patterns))
+
+
+def _read(path: Path, shown: str, explicit: bool) -> Source | InputError | Skipped:
     try:
         raw = read_regular_file(path, MAX_DOCUMENT_BYTES)
         return Source(shown, raw, explicit, Path(os.path.realpath(path)))
@@ -101,7 +156,7 @@ def _gitignore(top: Path, respect_gitignore: bool):
     return GitIgnore(repository) if (repository / ".git").exists() else None
 
 
-def _walk(top: Path, cwd: Path, root: Path, exclude: list[str], respect_gitignore: bool = True):
+def _walk(top: Path, cwd: Path, root: Path, exclude: list[str], respect_gitignore: bool = True, read_now: bool = True):
     seen: set[tuple[int, int]] = set()
     ignore = _gitignore(top, respect_gitignore)
     unreadable: list[OSError] = []
@@ -119,10 +174,14 @@ def _walk(top: Path, cwd: Path, root: Path, exclude: list[str], respect_gitignor
             continue
         seen.add((info.st_dev, info.st_ino))
         subfolders[:] = sorted(name for name in subfolders if not path_matches(here / name, root, exclude) and not (ignore and ignore.ignores(here / name, True)))
-        for name in sorted(files):
-            path = here / name
-            if name.endswith(WALKED_SUFFIXES) and not path_matches(path, root, exclude) and not (ignore and ignore.ignores(path, False)):
-                yield _read(path, cwd, explicit=False)
+        names = [name for name in sorted(files) if name.endswith(WALKED_SUFFIXES)]
+        if not names:
+            continue
+        match = _FolderMatch(folder, cwd, root, exclude)
+        for name in names:
+            if not match.excludes(name) and not (ignore and ignore.ignores(here / name, False)):
+                entry = Unread(os.path.join(folder, name), match.shown_prefix + name, False)
+                yield read(entry) if read_now else entry
     yield from _unreadable_folders(unreadable, cwd)
 
 
@@ -133,8 +192,8 @@ def _unreadable_folders(errors: list[OSError], cwd: Path):
         yield InputError(display_path(Path(error.filename), cwd) if error.filename else "?", f"{reason}; the folder's files were not linted")
 
 
-def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_exclude: bool, stdin_filename: str | None, respect_gitignore: bool = True):
-    """Yield a Source, InputError or Skipped per input, in a stable order."""
+def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_exclude: bool, stdin_filename: str | None, respect_gitignore: bool = True, read_now: bool = True):
+    """Yield a Source, InputError or Skipped per input, in a stable order; with read_now False, Unread for files."""
     for given in paths or ["."]:
         if given == "-":
             if force_exclude and stdin_filename and path_matches(cwd / stdin_filename, root, exclude):
@@ -144,11 +203,12 @@ def collect(paths: list[str], cwd: Path, root: Path, exclude: list[str], force_e
             continue
         path = Path(given)
         if _is_directory(path):
-            yield from _walk(path, cwd, root, exclude, respect_gitignore)
+            yield from _walk(path, cwd, root, exclude, respect_gitignore, read_now)
         elif force_exclude and path_matches(path, root, exclude):
             continue
         else:
-            yield _read(path, cwd, explicit=True)
+            entry = Unread(str(path), display_path(path, cwd), True)
+            yield read(entry) if read_now else entry
 
 
 def _is_directory(path: Path) -> bool:

@@ -69,3 +69,18 @@ class Located(NamedTuple):
 
     def sort_key(self) -> tuple:
         return (self.path, self.region.start_line, self.region.start_column, self.rule_id, self.pointer, self.message)
+
+
+class SharedValues:
+    """One object for each distinct message, pointer and region of a large run's findings, which repeat them.
+
+    Paths and rule names need none: findings arrive a chunk at a time, and within a chunk they already share them.
+    """
+
+    def __init__(self):
+        self._seen: dict = {}
+
+    def located(self, finding: Located) -> Located:
+        share = self._seen.setdefault
+        path, rule_id, name, level, message, pointer, region, related, logical, stable = finding
+        return Located(path, rule_id, name, level, share(message, message), share(pointer, pointer), share(region, region), related, logical, stable)

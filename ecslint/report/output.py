@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 # Temporary files being written: removed if the run is stopped (see `remove_temporary_files`).
@@ -21,10 +22,10 @@ def is_stdout(path: Path | str | None) -> bool:
     return path is None or str(path) == "-"
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write text (UTF-8, LF) to path as described above; raises OSError with the reason."""
+def write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write text (UTF-8, LF), or consecutive pieces of it, to path as described above; raises OSError with the reason."""
     if is_stdout(path):
-        sys.stdout.write(text)
+        _write_all(sys.stdout, text)
         sys.stdout.flush()
         return
     try:
@@ -33,12 +34,17 @@ def write_text(path: Path, text: str) -> None:
         existing = None
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         with open(path, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            _write_all(stream, text)
         return
     # Read-only stays read-only, for root too (who could otherwise rename over it).
     if existing is not None and (not os.access(path, os.W_OK) or not existing.st_mode & 0o222):
         raise PermissionError(13, "Permission denied (the file is read-only)", str(path))
     _replace_atomically(Path(os.path.realpath(path)), text, existing)
+
+
+def _write_all(stream, text: str | Iterable[str]) -> None:
+    for piece in [text] if isinstance(text, str) else text:
+        stream.write(piece)
 
 
 def _new_file_mode() -> int:
@@ -47,7 +53,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _replace_atomically(target: Path, text: str, existing: os.stat_result | None) -> None:
+def _replace_atomically(target: Path, text: str | Iterable[str], existing: os.stat_result | None) -> None:
     import tempfile
 
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -57,7 +63,7 @@ def _replace_atomically(target: Path, text: str, existing: os.stat_result | None
         if existing is not None and hasattr(os, "fchown") and os.geteuid() == 0:
             os.fchown(handle, existing.st_uid, existing.st_gid)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            _write_all(stream, text)
         os.replace(temporary, target)
     finally:
         if temporary in _TEMPORARY:

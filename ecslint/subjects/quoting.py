@@ -24,8 +24,8 @@ _PADDING = re.compile(r"=+")
 # Invisible characters that reorder or hide text (Trojan Source, CVE-2021-42574), besides Cc and Cs.
 _INVISIBLE = frozenset("\u061c\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Printable ASCII passes unchanged; anything else is looked at one character at a time.
-_PLAIN = re.compile(r"[ -~]*")
+# Text without a character to escape passes unchanged; the rest is looked at one character at a time.
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(_INVISIBLE)) + "]")
 
 
 def _needs_escape(char: str) -> bool:
@@ -45,7 +45,7 @@ def _escaped_char(char: str) -> str:
 
 def escape(text: str) -> str:
     """Control characters, invisible reordering characters and lone surrogates as `\\x1b`, `\\u202e`, `\\ud800`."""
-    if _PLAIN.fullmatch(text):
+    if not _ESCAPED.search(text):
         return text
     return "".join(_escaped_char(char) if _needs_escape(char) else char for char in text)
 

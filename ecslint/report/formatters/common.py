@@ -38,6 +38,42 @@ def safe_json(text: str) -> str:
     return _SURROGATE.sub(lambda match: f"\\\\u{ord(match.group()):04x}", text)
 
 
+def lines_in_pieces(lines, size: int = 1000):
+    """Lines, each ended by a new line, joined a thousand at a time: few writes, and never the whole report at once."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == size:
+            yield "\n".join(batch) + "\n"
+            batch = []
+    if batch:
+        yield "\n".join(batch) + "\n"
+
+
+def json_pieces(document: dict, key: str, items, size: int = 1000):
+    """`safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\\n"` in pieces, the list under `key` (empty in
+    `document`, whose first list of that name it must be) given as an iterable of items dumped a thousand at a time."""
+    import json
+
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    marker = f'"{json.dumps(key)[1:-1]}": []'
+    at = text.index(marker)
+    head, tail = text[: at + len(marker) - 1], text[at + len(marker) :]
+    indent = " " * (at - text.rindex("\n", 0, at) - 1 + 2)
+    pending, separator, batch = head, "\n", []
+    for item in items:
+        batch.append(indent + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + indent))
+        if len(batch) == size:
+            yield safe_json(pending + separator + ",\n".join(batch))
+            pending, separator, batch = "", ",\n", []
+    if batch:
+        yield safe_json(pending + separator + ",\n".join(batch))
+        pending, separator = "", ",\n"
+    # No items: the list stays `[]`, as json.dumps writes it.
+    closing = "]" if separator == "\n" else "\n" + indent[:-2] + "]"
+    yield safe_json(pending + closing + tail) + "\n"
+
+
 def plural(count: int, word: str) -> str:
     if count == 1:
         return f"{count} {word}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecslint.report.formatters.common import FormatContext, printable
+from ecslint.report.formatters.common import FormatContext, lines_in_pieces, printable
 
 _COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -18,23 +18,28 @@ def escape_property(text: str) -> str:
 
 
 def format_github(report, rules, context: FormatContext) -> str:
-    lines = []
-    for finding in report.findings:
-        if finding.logical_location:
-            title = escape_property(f"{finding.rule_id} {finding.rule_name}")
-            lines.append(f"::{_COMMANDS[finding.level]} title={title}::{escape_data(finding.logical_location + ' ' + (finding.pointer or '/') + ': ' + finding.message)}")
-            continue
-        region = finding.region
-        properties = ",".join(
-            f"{key}={escape_property(str(value))}"
-            for key, value in (
-                ("file", finding.path),
-                ("line", region.start_line),
-                ("col", region.start_column),
-                ("endLine", region.end_line),
-                ("endColumn", region.end_column),
-                ("title", f"{finding.rule_id} {finding.rule_name}"),
-            )
+    return "".join(github_pieces(report, rules, context))
+
+
+def github_pieces(report, rules, context: FormatContext):
+    """The workflow commands in pieces of whole lines (see text_pieces)."""
+    return lines_in_pieces(_command(finding) for finding in report.findings)
+
+
+def _command(finding) -> str:
+    if finding.logical_location:
+        title = escape_property(f"{finding.rule_id} {finding.rule_name}")
+        return f"::{_COMMANDS[finding.level]} title={title}::{escape_data(finding.logical_location + ' ' + (finding.pointer or '/') + ': ' + finding.message)}"
+    region = finding.region
+    properties = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in (
+            ("file", finding.path),
+            ("line", region.start_line),
+            ("col", region.start_column),
+            ("endLine", region.end_line),
+            ("endColumn", region.end_column),
+            ("title", f"{finding.rule_id} {finding.rule_name}"),
         )
-        lines.append(f"::{_COMMANDS[finding.level]} {properties}::{escape_data(finding.message)}")
-    return "\n".join(lines) + ("\n" if lines else "")
+    )
+    return f"::{_COMMANDS[finding.level]} {properties}::{escape_data(finding.message)}"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from ecslint import __version__
-from ecslint.report.formatters.common import FormatContext, level_counts, safe_json
+from ecslint.report.formatters.common import FormatContext, json_pieces, level_counts
 
 SCHEMA_VERSION = 1
 
@@ -33,6 +31,11 @@ def finding_to_dict(finding) -> dict:
 
 
 def format_json(report, rules, context: FormatContext) -> str:
+    return "".join(json_report_pieces(report, rules, context))
+
+
+def json_report_pieces(report, rules, context: FormatContext):
+    """The JSON report in pieces, its findings a thousand at a time, so a large run's report is never held whole."""
     counts = level_counts(report.findings)
     document = {
         "schemaVersion": SCHEMA_VERSION,
@@ -46,9 +49,9 @@ def format_json(report, rules, context: FormatContext) -> str:
             "notes": counts["note"],
             "suppressed": report.suppressed,
         },
-        "findings": [finding_to_dict(finding) for finding in report.findings],
+        "findings": [],
         "inputErrors": [{"path": error.display_path, "message": error.message} for error in report.input_errors],
         "baseline": {"hidden": report.baseline_hidden, "stale": report.baseline_stale},
         "unresolvedRoles": sorted(report.unresolved_roles),
     }
-    return safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return json_pieces(document, "findings", map(finding_to_dict, report.findings))

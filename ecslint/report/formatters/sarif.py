@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from urllib.parse import quote
 
 from ecslint import HOMEPAGE, RULES_DOC_URL, __version__
-from ecslint.report.formatters.common import FormatContext, safe_json
+from ecslint.report.formatters.common import FormatContext, json_pieces
 from ecslint.documents.paths import repository_relative
 from ecslint.rulebook import Rule, rule_markdown
 
@@ -89,11 +88,12 @@ def _invocation(report, context: FormatContext) -> dict:
 
 
 def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
-    enabled = sorted(rules.values(), key=lambda rule: rule.id)
-    index = {rule.id: position for position, rule in enumerate(enabled)}
-    results = []
+    return "".join(sarif_pieces(report, rules, context))
+
+
+def _results(findings, index: dict[str, int], context: FormatContext):
     occurrences: dict[tuple, int] = {}
-    for finding in report.findings:
+    for finding in findings:
         uri = finding.logical_location or artifact_uri(finding.path, context)
         key = (finding.rule_id, uri, finding.pointer)
         occurrences[key] = occurrences.get(key, 0) + 1
@@ -102,19 +102,17 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
             location = {"logicalLocations": [{"fullyQualifiedName": f"{finding.logical_location}#{finding.pointer}", "kind": "resource"}]}
         else:
             location = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": _region(finding.region)}}
-        results.append(
-            {
-                "ruleId": finding.rule_id,
-                "ruleIndex": index[finding.rule_id],
-                "level": finding.level,
-                "message": {"text": finding.message},
-                "locations": [location],
-                "partialFingerprints": {"ecslint/v1": fingerprint(finding.rule_id, uri, finding.pointer, occurrences[key])},
-                "properties": {"pointer": finding.pointer},
-            }
-        )
+        result = {
+            "ruleId": finding.rule_id,
+            "ruleIndex": index[finding.rule_id],
+            "level": finding.level,
+            "message": {"text": finding.message},
+            "locations": [location],
+            "partialFingerprints": {"ecslint/v1": fingerprint(finding.rule_id, uri, finding.pointer, occurrences[key])},
+            "properties": {"pointer": finding.pointer},
+        }
         if finding.related:
-            results[-1]["relatedLocations"] = [
+            result["relatedLocations"] = [
                 {
                     "id": number,
                     "physicalLocation": {
@@ -125,6 +123,13 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
                 }
                 for number, related in enumerate(finding.related)
             ]
+        yield result
+
+
+def sarif_pieces(report, rules: dict[str, Rule], context: FormatContext):
+    """The SARIF log in pieces, its results a thousand at a time, so a large run's log is never held whole."""
+    enabled = sorted(rules.values(), key=lambda rule: rule.id)
+    index = {rule.id: position for position, rule in enumerate(enabled)}
     run = {
         "tool": {
             "driver": {
@@ -137,9 +142,9 @@ def format_sarif(report, rules: dict[str, Rule], context: FormatContext) -> str:
         },
         "invocations": [_invocation(report, context)],
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": [],
     }
     if context.category:
         run["automationDetails"] = {"id": context.category.rstrip("/") + "/"}
     document = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
-    return safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return json_pieces(document, "results", _results(report.findings, index, context))

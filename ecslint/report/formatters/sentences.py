@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 # Words whose trailing period does not end a sentence.
 _ABBREVIATIONS = ("e.g", "i.e", "vs", "cf", "approx")
+_MARKS = re.compile(r"[`()\[\].;,]")
 
 
 def split_first_sentence(message: str) -> tuple[str, str]:
     """(first sentence, the rest), cut at '. ', '; ' or the consequence clause ', so ' outside backticks and parentheses."""
     code = False
     depth = 0
-    for index, char in enumerate(message):
+    # Only these characters change the state below; a message is scanned for them, not walked character by character.
+    for found in _MARKS.finditer(message):
+        index, char = found.start(), found.group()
         if char == "`":
             code = not code
         elif code:

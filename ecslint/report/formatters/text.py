@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ecslint.report.formatters.common import FormatContext, level_counts, plural, printable
+from ecslint.report.formatters.common import FormatContext, level_counts, lines_in_pieces, plural, printable
 from ecslint.report.formatters.sentences import split_first_sentence
 from ecslint.subjects.quoting import quote, quote_text
 
@@ -97,17 +97,18 @@ def statistics_lines(findings) -> list[str]:
 
 
 def format_text(report, rules, context: FormatContext) -> str:
+    return "".join(text_pieces(report, rules, context))
+
+
+def text_pieces(report, rules, context: FormatContext):
+    """The text report in pieces of whole lines, so a large run's report is written without being held whole."""
     sources = getattr(report, "sources", {})
-    lines: list[str] = []
     if context.statistics:
-        lines += statistics_lines(report.findings)
+        yield from lines_in_pieces(statistics_lines(report.findings))
     else:
-        for finding in report.findings:
-            lines += finding_lines(finding, context, sources)
+        yield from lines_in_pieces(line for finding in report.findings for line in finding_lines(finding, context, sources))
     if not context.quiet:
-        lines.append(summary_line(report))
-        lines += iam_summary_lines(report)
-    return "\n".join(lines) + ("\n" if lines else "")
+        yield from lines_in_pieces([summary_line(report), *iam_summary_lines(report)])
 
 
 def iam_summary_lines(report) -> list[str]:
