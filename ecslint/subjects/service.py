@@ -64,6 +64,20 @@ COMPLETE_SHAPES = frozenset({"create", "describe"})
 SERVICE_SHAPES = frozenset({"create", "update", "describe"})
 
 
+class BalancingResource(NamedTuple):
+    """A target group, listener or listener rule declared beside the service, as far as the rules need it."""
+
+    # `target-group`, `listener` or `listener-rule`
+    kind: str
+    # How messages name it: a CloudFormation logical ID or a Terraform address.
+    name: str
+    # Target groups: `instance`, `ip`, ... (`instance` when unset); None when not known.
+    target_type: str | None = None
+    # Listeners and rules: the names of the target groups their `forward` actions send traffic to;
+    # None when one of them is not a target group of the same template or module.
+    forwards: tuple[str, ...] | None = None
+
+
 def family_of(reference) -> str | None:
     """The family a `taskDefinition` value names; None for placeholders and anything else."""
     if not isinstance(reference, str) or is_templated(reference):
@@ -100,8 +114,9 @@ class Service(Subject):
     task_definition_key: tuple[str, str] | None = None
     # What an unset `desiredCount` means where it is read (CloudFormation: 1; Terraform: 0; the API: required).
     default_desired_count: int | None = None
-    # Target groups of the same template by the value `targetGroupArn` resolves to: {"targetType": ...}.
-    target_groups: dict = field(default_factory=dict, compare=False, repr=False)
+    # Target groups, listeners and listener rules of the same template or module, by the value a reference
+    # to one resolves to (`${TargetGroup}`, `${aws_lb_target_group.blue.arn}`): see `balancing`.
+    load_balancing: dict = field(default_factory=dict, compare=False, repr=False)
     # Every task definition of the run, set by ecslint.engine.run's second pass; None until then.
     run_task_definitions: tuple | None = field(default=None, compare=False, repr=False)
     # Asks ecslint.engine.run to check this subject once every document of the run has been read.
@@ -213,6 +228,10 @@ class Service(Subject):
     @property
     def load_balancers(self) -> list[tuple[int, dict]]:
         return self.items("loadBalancers")
+
+    def balancing(self, value) -> BalancingResource | None:
+        """The target group, listener or listener rule of the service's own template or module that a value names."""
+        return self.load_balancing.get(value) if isinstance(value, str) else None
 
     @property
     def awsvpc_configuration(self):

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.service import Service
+from ecslint.subjects.service import BalancingResource, Service
 from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.taskdef import Block, MappedTask, _empty, _map_block
 from ecslint.terraform.template import Unknown, unknown_pointers
@@ -218,9 +218,79 @@ def _as_api_types(value, node: dict, definitions: dict, depth: int = 0):
     return value
 
 
-def service_subjects(document, resources: list) -> list[TerraformService]:
-    """The `aws_ecs_service` resources among `resources` (one document's), as services."""
+# Elastic Load Balancing resources a service's load balancers name (the `aws_alb_*` names are aliases of
+# the `aws_lb_*` ones), with `arn` and `id` both the ARN (AWS provider documentation of the three, 2026-12).
+BALANCING_TYPES = {
+    "aws_lb_target_group": "target-group",
+    "aws_alb_target_group": "target-group",
+    "aws_lb_listener": "listener",
+    "aws_alb_listener": "listener",
+    "aws_lb_listener_rule": "listener-rule",
+    "aws_alb_listener_rule": "listener-rule",
+}
+
+
+def load_balancing(resources: list) -> dict:
+    """`${aws_lb_target_group.blue.arn}` (how a reference to each target group, listener and rule reads) -> what it is."""
+    groups = {f"${{{resource.base}.{attribute}}}": resource.base for resource in resources if BALANCING_TYPES.get(resource.type) == "target-group" for attribute in ("arn", "id")}
+    found: dict = {}
+    for resource in resources:
+        kind = BALANCING_TYPES.get(resource.type)
+        if kind is None:
+            continue
+        if kind == "target-group":
+            target_type = resource.values.get("target_type", "instance")
+            item = BalancingResource(kind, resource.base, target_type=target_type if isinstance(target_type, str) and not isinstance(target_type, Unknown) else None)
+        else:
+            item = BalancingResource(kind, resource.base, forwards=_forwards(resource.values.get("action" if kind == "listener-rule" else "default_action"), groups))
+        for attribute in ("arn", "id"):
+            found[f"${{{resource.base}.{attribute}}}"] = item
+    return found
+
+
+def _blocks(value) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else [value] if isinstance(value, dict) else []
+
+
+def _forwards(actions, groups: dict) -> tuple[str, ...] | None:
+    """The module's target groups that `forward` actions send traffic to; None when one is not the module's."""
+    if actions is None or isinstance(actions, Unknown):
+        return None
+    named: list[str] = []
+    for action in _blocks(actions):
+        if action.get("type") != "forward":
+            continue
+        values = [action["target_group_arn"]] if "target_group_arn" in action else []
+        values += [group.get("arn") for forward in _blocks(action.get("forward")) for group in _blocks(forward.get("target_group"))]
+        for value in values:
+            if not isinstance(value, Unknown) or str(value) not in groups:
+                return None
+            named.append(groups[str(value)])
+    return tuple(dict.fromkeys(named))
+
+
+def _known_references(pointers: list[str], data, balancing: dict) -> tuple[str, ...]:
+    """The unknown pointers, less those whose value is a reference to a target group, listener or rule of the module:
+    the rules judge those resources (ECS312, ECS911), so their findings are kept."""
+    return tuple(pointer for pointer in pointers if _value_at(data, pointer) not in balancing)
+
+
+def _value_at(data, pointer: str):
+    for token in jp.split(pointer):
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return str(data) if isinstance(data, str) else None
+
+
+def service_subjects(document, resources: list, module_resources=None) -> list[TerraformService]:
+    """The `aws_ecs_service` resources among `resources` (one document's), as services; `module_resources`, when
+    given, returns the resources of the whole module, for the target groups and listeners the services name."""
     found = []
+    balancing = None
     for resource in resources:
         if resource.type != SERVICE_TYPE:
             continue
@@ -234,6 +304,8 @@ def service_subjects(document, resources: list) -> list[TerraformService]:
         key = named.group(1) if named else None
         if key is not None and resource.module:
             key = f"{resource.module}.{key}"
+        if balancing is None:
+            balancing = load_balancing(module_resources() if module_resources is not None else resources)
         found.append(
             TerraformService(
                 document,
@@ -245,7 +317,8 @@ def service_subjects(document, resources: list) -> list[TerraformService]:
                 address=resource.address,
                 declaration=resource_declaration(resource),
                 mapped=mapped,
-                unknown=tuple(unknown_pointers(mapped.data)),
+                unknown=_known_references(unknown_pointers(mapped.data), mapped.data, balancing),
+                load_balancing=balancing,
                 ignore=ignore_from_tags(resource.values.get("tags")),
             )
         )

@@ -262,8 +262,9 @@ def _module_iam_resources(scope, resources: list) -> list:
 
 
 _MODULE_CACHE: dict[str, tuple[tuple[int, int], object]] = {}
-# A sibling `.tf` file is read when it may hold what the module's roles depend on.
-MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output")
+# A sibling `.tf` file is read when it may hold what the module's roles depend on, or the target groups and
+# listeners its services name.
+MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output", b"aws_lb_", b"aws_alb_")
 
 
 def _parse_module_file(path: Path, raw: bytes):
@@ -332,12 +333,19 @@ def _module_text(document) -> str:
     return "\n".join(texts)
 
 
-def _services(document, resources: list) -> list:
+def _services(document, resources: list, module_resources=None) -> list:
     if not any(resource.type == SERVICE_TYPE for resource in resources):
         return []
     from ecslint.terraform.service import service_subjects
 
-    return service_subjects(document, resources)
+    return service_subjects(document, resources, module_resources)
+
+
+def _module_resources(document, own: list) -> list:
+    """The resources of the document's whole module (its folder's `.tf` files); its own alone when the folder
+    declares an address twice (unrelated files, as for task definitions below)."""
+    module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
+    return own if len({resource.address for resource in module}) < len(module) else module
 
 
 def hcl_subjects(document) -> list:
@@ -345,7 +353,7 @@ def hcl_subjects(document) -> list:
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     registry = _ecr_subjects(own, document)
     if not tasks:
-        return registry + _services(document, own)
+        return registry + _services(document, own, lambda: _module_resources(document, own))
     from dataclasses import replace
 
     from ecslint.terraform.scope import Scope
@@ -364,7 +372,7 @@ def hcl_subjects(document) -> list:
     # Role fields first: the child modules their values lead to are then known.
     tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
     iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own) + registry
+    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own, lambda: module) + registry
 
 
 def _unfollowed(scope) -> dict:

@@ -99,6 +99,8 @@ def invalid_deployment_configuration(service: Service) -> Iterator[Finding]:
                     "(`alternateTargetGroupArn`, `productionListenerRule`, `roleArn`): ECS has no second target group to shift traffic to."
                 )
                 yield Finding("ECS911", service.ptr("loadBalancers", index), message)
+            elif "targetGroupArn" in balancer:
+                yield from _advanced_configuration(service, index, balancer, strategy)
     for index, hook in dict_entries(deployment.get("lifecycleHooks")):
         where = jp.join(at, "lifecycleHooks", index)
         target = hook.get("targetType", "AWS_LAMBDA")
@@ -112,6 +114,51 @@ def invalid_deployment_configuration(service: Service) -> Iterator[Finding]:
     early = get(deployment, "earlySuccessCriteria", dict)
     if early is not None and early.get("enable") is True and strategy not in ("ROLLING", None):
         yield Finding("ECS911", jp.join(at, "earlySuccessCriteria"), f"\"You can use early success criteria only with rolling deployment strategy\"; {service.label} uses `strategy: {quote_text(strategy)}`.")
+
+
+def _advanced_configuration(service: Service, index: int, balancer: dict, strategy: str) -> Iterator[Finding]:
+    """A traffic-shifting load balancer's `advancedConfiguration`, with the target groups and listener rules it names
+    when they are declared beside the service."""
+    advanced = balancer["advancedConfiguration"]
+    at = service.ptr("loadBalancers", index, "advancedConfiguration")
+    which = f"Load balancer #{index + 1} of {service.label}"
+    if "alternateTargetGroupArn" not in advanced:
+        # AWS::ECS::Service AdvancedConfiguration: AlternateTargetGroupArn "Required: Yes" (CloudFormation template reference, 2026-12).
+        yield Finding("ECS911", at, f"{which} has `advancedConfiguration` without `alternateTargetGroupArn`; a {quote_text(strategy)} deployment starts the new revision in that second target group.")
+    # The API reference marks the role and the production listener rule optional; the developer guide's
+    # "Required resources for Amazon ECS blue/green deployments" lists both: warnings, not errors.
+    for key, why in (("productionListenerRule", "the listener rule (ALB) or listener (NLB) whose traffic ECS shifts"), ("roleArn", "the role ECS uses to call Elastic Load Balancing")):
+        if key not in advanced:
+            yield Finding("ECS911", at, f"{which} has `advancedConfiguration` without {quote(key)}, {why}.", level="warning")
+    primary = service.balancing(balancer.get("targetGroupArn"))
+    named = {key: service.balancing(advanced.get(key)) for key in ("alternateTargetGroupArn", "productionListenerRule", "testListenerRule")}
+    for key, found in named.items():
+        wanted = ("target-group",) if key == "alternateTargetGroupArn" else ("listener", "listener-rule")
+        if found is not None and found.kind not in wanted:
+            expected = "a target group" if key == "alternateTargetGroupArn" else "a listener rule or listener"
+            yield Finding("ECS911", jp.join(at, key), f"{quote(key)} of load balancer #{index + 1} names {_kind_text(found)} '{quote_text(found.name)}', not {expected}.")
+    alternate = named["alternateTargetGroupArn"]
+    groups = [item for item in (primary, alternate) if item is not None and item.kind == "target-group"]
+    if len(groups) == 2 and primary.name == alternate.name:
+        message = f"`alternateTargetGroupArn` of load balancer #{index + 1} names target group '{quote_text(primary.name)}', the same as `targetGroupArn`; ECS needs a second target group to start the new revision in."
+        yield Finding("ECS911", jp.join(at, "alternateTargetGroupArn"), message)
+        return
+    names = {item.name for item in groups}
+    for key in ("productionListenerRule", "testListenerRule"):
+        rule = named[key]
+        if names and rule is not None and rule.kind in ("listener", "listener-rule") and rule.forwards and not names & set(rule.forwards):
+            # Uncertain how ECS treats a rule forwarding elsewhere (it rewrites the rule's weights): a warning.
+            forwarded = ", ".join(f"'{quote_text(name)}'" for name in rule.forwards)
+            ours = " or ".join(f"'{quote_text(name)}'" for name in sorted(names))
+            message = (
+                f"{_kind_text(rule).capitalize()} '{quote_text(rule.name)}' ({quote(key)} of load balancer #{index + 1}) forwards to {forwarded}, not to target group {ours}; "
+                "ECS shifts traffic by changing the weights of the service's two target groups in that rule."
+            )
+            yield Finding("ECS911", jp.join(at, key), message, level="warning")
+
+
+def _kind_text(resource) -> str:
+    return {"target-group": "target group", "listener": "listener", "listener-rule": "listener rule"}[resource.kind]
 
 
 @check("ECS912", subject=Service)

@@ -125,13 +125,15 @@ def load_balancer_container_mismatch(service: Service) -> Iterator[Finding]:
     if task.network_mode != "awsvpc":
         return
     for index, balancer in service.load_balancers:
-        group = service.target_groups.get(balancer.get("targetGroupArn")) if isinstance(balancer.get("targetGroupArn"), str) else None
-        if group is not None and group.get("targetType") == "instance":
-            message = (
-                f"Load balancer #{index + 1} of {service.label} uses target group '{quote_text(group['logicalId'])}' of target type `instance`, "
-                "but `awsvpc` tasks register by IP address; set `TargetType: ip` on the target group."
-            )
-            yield Finding("ECS312", service.ptr("loadBalancers", index, "targetGroupArn"), message)
+        advanced = get(balancer, "advancedConfiguration", dict) or {}
+        for pointer, value in ((service.ptr("loadBalancers", index, "targetGroupArn"), balancer.get("targetGroupArn")), (service.ptr("loadBalancers", index, "advancedConfiguration", "alternateTargetGroupArn"), advanced.get("alternateTargetGroupArn"))):
+            group = service.balancing(value)
+            if group is not None and group.kind == "target-group" and group.target_type == "instance":
+                message = (
+                    f"Load balancer #{index + 1} of {service.label} uses target group '{quote_text(group.name)}' of target type `instance`, "
+                    "but `awsvpc` tasks register by IP address; set the target group's target type to `ip`."
+                )
+                yield Finding("ECS312", pointer, message)
 
 
 def _port_names(service: Service) -> Iterator[tuple[str, str, str]]:
