@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 from ecslint.checks import check
 from ecslint.documents import pointer as jp
-from ecslint.report.findings import Finding
+from ecslint.report.findings import Finding, Related
+from ecslint.subjects.placeholders import is_templated
 from ecslint.subjects.quoting import quote, quote_text
 from ecslint.subjects.service import Service, get, known
 from ecslint.subjects.task_definition import dict_entries
@@ -165,13 +166,61 @@ def _kind_text(resource) -> str:
 def code_deploy_controller(service: Service) -> Iterator[Finding]:
     if not service.is_service or not service.complete or service.controller != "CODE_DEPLOY":
         return
-    if any("targetGroupArn" in balancer for _, balancer in service.load_balancers):
+    if not any("targetGroupArn" in balancer for _, balancer in service.load_balancers):
+        message = (
+            f"{service.label} uses the `CODE_DEPLOY` deployment controller without an Application or Network Load Balancer target group in `loadBalancers`; "
+            "CodeDeploy blue/green shifts traffic between two target groups and cannot deploy it."
+        )
+        yield Finding("ECS912", service.ptr("deploymentController", "type"), message)
         return
-    message = (
-        f"{service.label} uses the `CODE_DEPLOY` deployment controller without an Application or Network Load Balancer target group in `loadBalancers`; "
-        "CodeDeploy blue/green shifts traffic between two target groups and cannot deploy it."
-    )
-    yield Finding("ECS912", service.ptr("deploymentController", "type"), message)
+    spec = service.appspec()
+    if spec is not None:
+        yield from _against_appspec(service, spec)
+
+
+def _against_appspec(service: Service, spec) -> Iterator[Finding]:
+    """The AppSpec CodeDeploy deploys the service with, against the service: the family and the container that takes traffic.
+
+    A warning, not an error: the AppSpec's values are the ones CodeDeploy deploys, and a new revision may mean
+    to change them; but a different family or container usually means the AppSpec of another service."""
+    from ecslint.subjects.appspec import family_of as deployed_family
+
+    where = f"the AppSpec {quote_text(spec.document.path.rsplit('/', 1)[-1])}"
+    reference = spec.find("TaskDefinition")
+    family, deployed = service.family, deployed_family(reference.value) if reference is not None else None
+    if family is not None and deployed is not None and family != deployed:
+        message = f"{service.label} runs task definition family '{quote_text(family)}', but {where} deploys family '{quote_text(deployed)}'; CodeDeploy would replace its tasks with another application's."
+        at = service.ptr("taskDefinition") if "taskDefinition" in service.data else service.pointer
+        yield Finding("ECS912", at, message, level="warning", related=(Related(spec.document, reference.pointer, "The AppSpec's `TaskDefinition`"),))
+        return
+    name, port = spec.find("LoadBalancerInfo", "ContainerName"), spec.find("LoadBalancerInfo", "ContainerPort")
+    if name is None or not isinstance(name.value, str) or not name.value or is_templated(name.value):
+        return
+    targets = [(index, balancer) for index, balancer in service.load_balancers if "targetGroupArn" in balancer]
+    names = [balancer.get("containerName") for _, balancer in targets]
+    if not names or not all(isinstance(item, str) and item and not is_templated(item) for item in names):
+        return
+    related = (Related(spec.document, name.pointer, "The AppSpec's `LoadBalancerInfo`"),)
+    if name.value not in names:
+        listed = ", ".join(f"'{quote_text(item)}'" for item in sorted(set(names)))
+        index = targets[0][0]
+        message = f"{where[0].upper() + where[1:]} routes traffic to container '{quote_text(name.value)}', but load balancer #{index + 1} of {service.label} targets {listed}; CodeDeploy registers the AppSpec's container with the target groups."
+        yield Finding("ECS912", service.ptr("loadBalancers", index, "containerName"), message, level="warning", related=related)
+        return
+    number = _whole(port.value) if port is not None else None
+    ports = [(index, _whole(balancer.get("containerPort"))) for index, balancer in targets if balancer.get("containerName") == name.value]
+    if number is None or any(value is None for _, value in ports) or any(value == number for _, value in ports):
+        return
+    index, value = ports[0]
+    message = f"{where[0].upper() + where[1:]} routes traffic to port {number} of container '{quote_text(name.value)}', but load balancer #{index + 1} of {service.label} targets port {value}; CodeDeploy registers the AppSpec's port with the target groups."
+    yield Finding("ECS912", service.ptr("loadBalancers", index, "containerPort"), message, level="warning", related=(Related(spec.document, port.pointer, "The AppSpec's `ContainerPort`"),))
+
+
+def _whole(value) -> int | None:
+    """A port as a number, also when written as text (`"80"`); None otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
 
 
 @check("ECS913", subject=Service)
