@@ -59,8 +59,9 @@ SERVICE_KEYS = frozenset(
 )
 # Keys only RunTaskRequest has (botocore ECS model, 2026-12).
 RUN_TASK_KEYS = frozenset({"count", "overrides", "startedBy", "group", "referenceId"})
-# Shapes that describe a whole service, where a missing field is absent rather than "unchanged" (update-service).
-COMPLETE_SHAPES = frozenset({"create", "describe"})
+# Shapes that describe a whole service (or a whole run-task request), where a missing field is absent rather
+# than "unchanged" (update-service).
+COMPLETE_SHAPES = frozenset({"create", "describe", "run-task"})
 SERVICE_SHAPES = frozenset({"create", "update", "describe"})
 
 
@@ -170,7 +171,8 @@ class Service(Subject):
 
     @property
     def complete(self) -> bool:
-        """False for update-service input, where a field left out keeps its current value."""
+        """False for update-service input, where a field left out keeps its current value (and for task sets, whose
+        fields are read only as far as the rules on them need)."""
         return self.shape in COMPLETE_SHAPES
 
     # -- where and how tasks run ------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`aws_ecs_service` resources -> CreateService's camelCase input, as services paired with the module's task definition.
+"""`aws_ecs_service` (and `aws_ecs_task_set`) resources -> CreateService's (CreateTaskSet's) camelCase input, as
+services paired with the module's task definition and load balancing resources.
 
 Attribute and block names: the AWS provider's `aws_ecs_service` documentation
 (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service), 2026-12.
@@ -23,6 +24,7 @@ from ecslint.terraform.template import Unknown, unknown_pointers
 from ecslint.subjects.quoting import quote
 
 SERVICE_TYPE = "aws_ecs_service"
+TASK_SET_TYPE = "aws_ecs_task_set"
 _TASK_REFERENCE = re.compile(r"(?<![\w.])(aws_ecs_task_definition\.[A-Za-z_][\w-]*)")
 
 _ADVANCED = Block(
@@ -97,6 +99,22 @@ SERVICE_ATTRIBUTES: dict = {
     "volume_configuration": Block("volumeConfigurations", {"name": "name", "managed_ebs_volume": _EBS}),
     "vpc_lattice_configurations": Block("vpcLatticeConfigurations", {"role_arn": "roleArn", "target_group_arn": "targetGroupArn", "port_name": "portName"}),
 }
+# `aws_ecs_task_set` (AWS provider documentation, ecs_task_set, 2026-12) -> CreateTaskSet's fields; its load balancer
+# block names the Classic Load Balancer `load_balancer_name`, where `aws_ecs_service` says `elb_name`.
+TASK_SET_ATTRIBUTES: dict = {
+    "service": "service",
+    "cluster": "cluster",
+    "task_definition": "taskDefinition",
+    "external_id": "externalId",
+    "launch_type": "launchType",
+    "platform_version": "platformVersion",
+    "load_balancer": Block(
+        "loadBalancers", {"load_balancer_name": "loadBalancerName", "target_group_arn": "targetGroupArn", "container_name": "containerName", "container_port": "containerPort"}
+    ),
+    "service_registries": SERVICE_ATTRIBUTES["service_registries"],
+    "capacity_provider_strategy": SERVICE_ATTRIBUTES["capacity_provider_strategy"],
+    "scale": Block("scale", {"unit": "unit", "value": "value"}, single=True),
+}
 # Provider attributes and blocks that are members of the API's `deploymentConfiguration`.
 _DEPLOYMENT_ATTRIBUTES = {"deployment_maximum_percent": "maximumPercent", "deployment_minimum_healthy_percent": "minimumHealthyPercent"}
 _DEPLOYMENT_BLOCKS = {
@@ -149,8 +167,9 @@ def _network(value, source: str, out: MappedTask):
     return {"awsvpcConfiguration": result}
 
 
-def map_service(values: dict, source: str) -> MappedTask:
-    """Map an `aws_ecs_service` resource's values (at `source` in the document) to CreateService's shape."""
+def map_service(values: dict, source: str, attributes: dict = SERVICE_ATTRIBUTES) -> MappedTask:
+    """Map an `aws_ecs_service` (or, with TASK_SET_ATTRIBUTES, `aws_ecs_task_set`) resource's values (at `source` in
+    the document) to CreateService's (CreateTaskSet's) shape."""
     out = MappedTask({})
     out.sources[""] = source
     data: dict = {}
@@ -162,6 +181,8 @@ def map_service(values: dict, source: str) -> MappedTask:
             mapped = _network(item, jp.join(source, key), out)
             if mapped is not None:
                 data["networkConfiguration"] = mapped
+        elif attributes is not SERVICE_ATTRIBUTES and key not in attributes:
+            continue  # Terraform's own arguments (`force_delete`, `wait_until_stable`)
         elif key in _DEPLOYMENT_ATTRIBUTES:
             out.sources.setdefault("/deploymentConfiguration", source)
             out.sources[jp.join("/deploymentConfiguration", _DEPLOYMENT_ATTRIBUTES[key])] = jp.join(source, key)
@@ -176,7 +197,7 @@ def map_service(values: dict, source: str) -> MappedTask:
             mapped = _map_block(item, Block("deploymentConfiguration", _DEPLOYMENT_MEMBERS, single=True), "/deploymentConfiguration", jp.join(source, key), out)
             if isinstance(mapped, dict):
                 deployment.update(mapped)
-        elif isinstance(target := SERVICE_ATTRIBUTES.get(key), Block):
+        elif isinstance(target := attributes.get(key), Block):
             mapped = _map_block(item, target, "/" + target.name, jp.join(source, key), out)
             if not _empty(mapped):
                 data[target.name] = mapped
@@ -292,10 +313,12 @@ def service_subjects(document, resources: list, module_resources=None) -> list[T
     found = []
     balancing = None
     for resource in resources:
-        if resource.type != SERVICE_TYPE:
+        if resource.type not in (SERVICE_TYPE, TASK_SET_TYPE):
             continue
-        mapped = map_service(resource.values, resource.pointer)
-        mapped.data = _as_api_types(mapped.data, {"$ref": "#/definitions/CreateServiceRequest"}, _definitions())
+        task_set = resource.type == TASK_SET_TYPE
+        mapped = map_service(resource.values, resource.pointer, TASK_SET_ATTRIBUTES if task_set else SERVICE_ATTRIBUTES)
+        root = "CreateTaskSetRequest" if task_set else "CreateServiceRequest"
+        mapped.data = _as_api_types(mapped.data, {"$ref": f"#/definitions/{root}"}, _definitions())
         reference = resource.values.get("task_definition")
         # A plan keeps the configuration's references beside values that are unknown or already rendered.
         references = " ".join(item for item in resource.references.get("task_definition") or () if isinstance(item, str))
@@ -311,7 +334,7 @@ def service_subjects(document, resources: list, module_resources=None) -> list[T
                 document,
                 mapped.data,
                 "",
-                "create",
+                "task-set" if task_set else "create",
                 label_hint=resource.address,
                 task_definition_key=(scope if document.syntax == "hcl" else document.path, key) if key else None,
                 address=resource.address,

@@ -23,6 +23,7 @@ TASK_TYPE = "aws_ecs_task_definition"
 ECR_PREFIX = "aws_ecr_"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
+TASK_SET_TYPE = "aws_ecs_task_set"
 POLICY_DOCUMENT = "aws_iam_policy_document"
 # Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
 # ARN or name, and roles looked up by name (their policies unknown, but named).
@@ -334,7 +335,7 @@ def _module_text(document) -> str:
 
 
 def _services(document, resources: list, module_resources=None) -> list:
-    if not any(resource.type == SERVICE_TYPE for resource in resources):
+    if not any(resource.type in (SERVICE_TYPE, TASK_SET_TYPE) for resource in resources):
         return []
     from ecslint.terraform.service import service_subjects
 
@@ -469,7 +470,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")

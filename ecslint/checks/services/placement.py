@@ -213,7 +213,7 @@ def ebs_volume_configuration(service: Service) -> Iterator[Finding]:
         if volume.get("encrypted") is False:
             yield Finding("ECS416", jp.join(at, "encrypted"), f"{label} is not encrypted (`encrypted: false`); encrypt EBS volumes holding task data.", level="warning")
     task = service.task_definition()
-    if task is None or service.shape not in ("create", "describe", "update"):
+    if task is None or service.shape not in ("create", "describe", "update", "run-task"):
         return
     at_launch = {volume.get("name") for _, volume in dict_entries(task.data.get("volumes")) if volume.get("configuredAtLaunch") is True}
     for index, configuration in configurations:
@@ -223,6 +223,6 @@ def ebs_volume_configuration(service: Service) -> Iterator[Finding]:
     if service.complete:
         configured = {configuration.get("name") for _, configuration in configurations}
         for name in sorted(name for name in at_launch if isinstance(name, str) and name not in configured):
-            message = f"The task definition's volume '{quote_text(name)}' is `configuredAtLaunch`, but {service.label} gives no `volumeConfigurations` entry for it."
+            message = f"{service.label} gives no `volumeConfigurations` entry for the task definition's volume '{quote_text(name)}', which is `configuredAtLaunch`."
             yield Finding("ECS416", service.pointer, message, level="warning")
 
