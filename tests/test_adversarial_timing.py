@@ -178,3 +178,14 @@ def test_depends_on_chains_are_linear(count):
     long_chain = _lint_time(task(containers + [container(name=f"c{count}")]), "t.json", ["ECS405"])
     short_chain = _lint_time(task(containers[: count // 4] + [container(name=f"c{count // 4}")]), "t.json", ["ECS405"])
     assert long_chain / short_chain < 10  # 4x the input; quadratic would be 16x
+
+
+def test_gitignore_globs_cost_at_most_pattern_times_path():
+    from ecslint.documents.gitignore import parse
+
+    name = "a" * 250
+    for stars in (3, 12, 40):
+        pattern = parse("*a" * stars + "b\n" + "**/" * stars + "x/**/y\n")
+        # The greedy matcher returns only to the last `*`: at most one pass over the name per token.
+        bound = 20 * _best_of(_plain_scan, name * (2 * stars + 2))
+        assert _best_of(lambda: [p.fullmatch("d/" * 20 + name) for p in pattern]) < bound
