@@ -187,5 +187,17 @@ def test_gitignore_globs_cost_at_most_pattern_times_path():
     for stars in (3, 12, 40):
         pattern = parse("*a" * stars + "b\n" + "**/" * stars + "x/**/y\n")
         # The greedy matcher returns only to the last `*`: at most one pass over the name per token.
-        bound = 20 * _best_of(_plain_scan, name * (2 * stars + 2))
+        bound = 100 * _best_of(_plain_scan, name * (2 * stars + 2))
         assert _best_of(lambda: [p.fullmatch("d/" * 20 + name) for p in pattern]) < bound
+
+
+def test_ecr_scanning_filters_are_linear_in_the_number_of_stars():
+    from ecslint.subjects.ecr_registry import wildcard_matches
+
+    name = "a" * 256
+    plain = _best_of(_plain_scan, name * 4)
+    for stars in (3, 12, 40):
+        # A backtracking regex takes minutes on 12 stars; position by position costs a few passes of a Python loop.
+        assert _best_of(wildcard_matches, "*a" * stars + "b", name) < 100 * plain
+    assert wildcard_matches("prod-*", "prod-api") and not wildcard_matches("prod-*", "dev-prod-api")
+    assert wildcard_matches("*api*", "prod-api-1") and wildcard_matches("api", "my-api-repo")
