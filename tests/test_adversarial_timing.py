@@ -192,7 +192,7 @@ def test_gitignore_globs_cost_at_most_pattern_times_path():
 
 
 def test_ecr_scanning_filters_are_linear_in_the_number_of_stars():
-    from ecslint.subjects.ecr_registry import wildcard_matches
+    from ecslint.subjects.ecr_registry import star_fullmatch, wildcard_matches
 
     name = "a" * 256
     plain = _best_of(_plain_scan, name * 4)
@@ -201,3 +201,5 @@ def test_ecr_scanning_filters_are_linear_in_the_number_of_stars():
         assert _best_of(wildcard_matches, "*a" * stars + "b", name) < 100 * plain
     assert wildcard_matches("prod-*", "prod-api") and not wildcard_matches("prod-*", "dev-prod-api")
     assert wildcard_matches("*api*", "prod-api-1") and wildcard_matches("api", "my-api-repo")
+    # Tag exclusion filters: a whole-tag match, `*` any run.
+    assert star_fullmatch("release-*", "release-1.2") and not star_fullmatch("release-*", "pre-release-1") and star_fullmatch("latest", "latest")
