@@ -389,5 +389,14 @@ def _recheck_with_run(so_far: _RunSoFar, options: Options, report: Report) -> No
         view, rules = again
         source, document = so_far.task_definition_sources[id(task)]
         root = task.source_pointer(task.pointer)
-        report.findings = [f for f in report.findings if not (f.path == source.display_path and f.rule_id in rules and jp.is_within(f.pointer, root))]
+        report.findings = [f for f in report.findings if not (f.rule_id in rules and _found_under(f, source, document, root))]
         _check_subject(view, source, document, options, report, frozenset(rules))
+
+
+def _found_under(finding: Located, source: Source, document: Document, root: str) -> bool:
+    """Whether a finding is at or under `root` of the document: in it, or in a file it read there (which
+    the finding names as its last related location, the attribute that read it)."""
+    if finding.path == source.display_path:
+        return jp.is_within(finding.pointer, root)
+    reader = finding.related[-1] if finding.related else None
+    return reader is not None and reader.path == source.display_path and reader.pointer in document.parts and jp.is_within(reader.pointer, root)

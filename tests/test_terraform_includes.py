@@ -211,3 +211,12 @@ def test_worker_processes_report_the_same_places_and_excerpts(module, capsys, mo
     monkeypatch.setattr(workers, "map_chunks", lambda *arguments: used.append(True) or original(*arguments))
     assert cli(capsys, *arguments).out == serial and used == [True]
     assert serial.startswith("containers.json:9:9: ECS304 [warning] Container 'web'") and '    9 |         "hostPort": 8080\n' in serial
+
+
+def test_findings_judged_again_with_the_runs_repositories_replace_the_first_ones(module, capsys):
+    # An image from a repository the run defines: ECS601 judges the task definition again, once.
+    Path("containers.json").write_text(CONTAINERS.replace('"nginx:latest"', '"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:latest"'))
+    Path("ecr.tf").write_text('resource "aws_ecr_repository" "web" {\n  name                 = "web"\n  image_tag_mutability = "MUTABLE"\n}\n')
+    result = cli(capsys, "check", "--isolated", "--select", "ECS601", "--no-inline-ignores", "--format", "json", ".")
+    located = [(f["path"], f["line"], f["column"], f["pointer"]) for f in json.loads(result.out)["findings"]]
+    assert located == [("containers.json", 4, 5, "/0/image"), ("main.tf", 14, 5, "/resource/aws_ecs_task_definition/inline/container_definitions/0/image")]
