@@ -17,6 +17,7 @@ from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.subjects.quoting import quote_pointer
 from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
@@ -109,7 +110,8 @@ def _related_location(related) -> RelatedLocation:
     if part is not None:
         taken_in_at, included = part
         document, pointer = included.document, pointer[len(taken_in_at) :]
-    return RelatedLocation(document.path, pointer, document.region(pointer), related.message)
+    # Regions come from the pointers as found; reports show them quoted, since a key may itself be a secret.
+    return RelatedLocation(document.path, quote_pointer(pointer), document.region(pointer), related.message)
 
 
 def _locate(finding: Finding, document: Document | None, source: Source, options: Options) -> Located:
@@ -122,15 +124,15 @@ def _locate(finding: Finding, document: Document | None, source: Source, options
         # Content a `.tf` file read from a JSON file (`file("containers.json")`) is reported in that file, at its own
         # lines and pointer as if it were linted itself; the attribute that read it is a related location.
         taken_in_at, included = part
-        related.append(RelatedLocation(path, taken_in_at, document.region(taken_in_at), included.reader))
+        related.append(RelatedLocation(path, quote_pointer(taken_in_at), document.region(taken_in_at), included.reader))
         shown, path, pointer = included.document, included.document.path, pointer[len(taken_in_at) :]
     region = finding.region or (shown.region(pointer) if shown is not None else None)
     logical = source.display_path if source.live else None
-    located = Located(path, rule.id, rule.name, level, finding.message, pointer, region or Region(1, 1, 1, 1), tuple(related), logical)
+    located = Located(path, rule.id, rule.name, level, finding.message, quote_pointer(pointer), region or Region(1, 1, 1, 1), tuple(related), logical)
     if options.stable_pointers and shown is not None:
         from ecslint.report.stable_pointer import stable_pointer
 
-        located = located._replace(stable_pointer=stable_pointer(shown.data, pointer))
+        located = located._replace(stable_pointer=quote_pointer(stable_pointer(shown.data, pointer)))
     return located
 
 
@@ -241,16 +243,16 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
         if _is_suppressed_by_config(finding.rule_id, finding.pointer, source.real_path, options.config):
             report.suppressed += 1
             continue
-        located = _locate(finding, document, source, options)
-        if located.path != source.display_path and not source.live:
+        part = document.part_at(finding.pointer) if document is not None and finding.region is None else None
+        if part is not None:
             # Reported in a file the document read: that file's own config entries apply too.
-            if _is_suppressed_by_config(located.rule_id, located.pointer, Path(located.path), options.config):
+            taken_in_at, included = part
+            if _is_suppressed_by_config(finding.rule_id, finding.pointer[len(taken_in_at) :], Path(included.document.path), options.config):
                 report.suppressed += 1
                 continue
             if options.keep_sources:
-                included = next(part.document for part in document.parts.values() if part.document.path == located.path)
-                report.sources.setdefault(located.path, included.text.encode("utf-8", "surrogateescape"))
-        report.findings.append(located)
+                report.sources.setdefault(included.document.path, included.document.text.encode("utf-8", "surrogateescape"))
+        report.findings.append(_locate(finding, document, source, options))
 
 
 def _terraform_reading(source: Source):
@@ -399,4 +401,6 @@ def _found_under(finding: Located, source: Source, document: Document, root: str
     if finding.path == source.display_path:
         return jp.is_within(finding.pointer, root)
     reader = finding.related[-1] if finding.related else None
-    return reader is not None and reader.path == source.display_path and reader.pointer in document.parts and jp.is_within(reader.pointer, root)
+    if reader is None or reader.path != source.display_path:
+        return False
+    return any(reader.pointer == quote_pointer(taken_in_at) and jp.is_within(taken_in_at, root) for taken_in_at in document.parts)
