@@ -178,7 +178,7 @@ def test_a_finding_that_holds_both_ways_is_given_once_with_each_case(tmp_path):
     assert finding.message.startswith("Task role 'shop-admin' allows every action on every resource (policy 'admin', statement 1).")
     assert finding.message.endswith("The same holds whichever way `var.legacy` is decided (the related locations show each case).")
     assert [(Path(r.path).name, r.pointer, r.message) for r in finding.related] == [
-        ("iam.tf", "/resource/aws_iam_role/admin/inline_policy/0/policy/Statement/0", "Statement 1 of inline policy 'admin' allows every action on every resource"),
+        ("iam.tf", "/resource/aws_iam_role/admin/inline_policy/0/policy/Statement/0", "Statement 1 of policy 'admin' allows every action on every resource"),
         ("iam.tf", "/resource/aws_iam_role/power/managed_policy_arns/0", "The attachment of 'AdministratorAccess'"),
     ]
 
