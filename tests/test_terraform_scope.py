@@ -576,3 +576,55 @@ def test_findings_on_a_snapshot_policy_say_the_snapshot_date(tmp_path):
     (finding,) = _findings(main, ["ECS107"])
     assert "AWS managed policy 'CloudWatchFullAccess'" in finding.message
     assert "of AWS managed policy 'CloudWatchFullAccess' (ecslint's offline copy, version v4 of the 2026-08-22 snapshot) allows" in finding.related[0].message
+
+
+OBJECT_VARIABLES = '''
+variable "prefix" { default = "shop" }
+variable "roles" {
+  type = object({
+    create        = optional(bool, true)
+    task_role_arn = optional(string)
+    execution     = optional(object({ name = optional(string, "execution") }), {})
+    extra         = optional(list(object({ arn = optional(string, "arn:aws:iam::aws:policy/AdministratorAccess") })), [])
+  })
+  default = { extra = [{}] }
+}
+'''
+
+
+def test_optional_object_attributes_take_their_defaults(tmp_path):
+    from ecslint.terraform.scope import Scope, module_documents
+
+    main = _write(tmp_path, {
+        "variables.tf": OBJECT_VARIABLES,
+        "iam.tf": TRUST + _role("task", "count = var.roles.create ? 1 : 0\n  managed_policy_arns = [for item in var.roles.extra : item.arn]") + _role("execution"),
+        "main.tf": TASK % ('aws_iam_role.execution.arn', "coalesce(var.roles.task_role_arn, aws_iam_role.task[0].arn)"),
+    })
+    scope = Scope(module_documents(tmp_path))
+    assert scope.variable("roles", "var.roles") == {
+        "create": True, "task_role_arn": None, "execution": {"name": "execution"}, "extra": [{"arn": "arn:aws:iam::aws:policy/AdministratorAccess"}],
+    }
+    _, task, subject = _roles(main)
+    assert subject.data["taskRoleArn"] == "${aws_iam_role.task.arn}" and task.complete
+    assert [(f.rule_id, f.pointer) for f in _findings(main, ["ECS107"])] == [("ECS107", "/resource/aws_ecs_task_definition/app/task_role_arn")]
+
+
+def test_a_caller_gets_the_optional_defaults_too_and_what_it_sets_stands(tmp_path):
+    child = OBJECT_VARIABLES + TRUST + _role("task", "managed_policy_arns = [for item in var.roles.extra : item.arn]") + 'output "arn" { value = aws_iam_role.task.arn }\n'
+    main = _write(tmp_path, {
+        "modules/iam/main.tf": child,
+        "main.tf": 'module "iam" {\n  source = "./modules/iam"\n  roles  = { extra = [{}, { arn = "arn:aws:iam::aws:policy/ReadOnlyAccess" }] }\n}\n' + TASK % ('""', "module.iam.arn"),
+    })
+    _, task, _ = _roles(main)
+    assert [attachment.arn for attachment in task.attachments] == ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+
+
+def test_an_object_variable_without_default_stays_unknown(tmp_path):
+    main = _write(tmp_path, {
+        "variables.tf": OBJECT_VARIABLES.replace("  default = { extra = [{}] }\n", ""),
+        "iam.tf": TRUST + _role("task", "managed_policy_arns = [for item in var.roles.extra : item.arn]"),
+        "main.tf": TASK % ('""', "aws_iam_role.task.arn"),
+    })
+    _, task, _ = _roles(main)
+    assert not task.complete
+    assert _findings(main, ["ECS107"]) == []

@@ -129,6 +129,7 @@ class Scope:
                 for name, body in named.items():
                     self.declared.setdefault(f"data.{kind}.{name}", body)
         self._locals_done: dict = {}
+        self._types: dict = {}
         self._resolving: set[str] = set()
         self._instances: dict = {}
         self.children: dict[str, Scope | None] = {}
@@ -168,13 +169,24 @@ class Scope:
         return value
 
     def variable(self, name: str, source: str):
-        if self.inputs is not None and name in self.inputs:
-            return self.inputs[name]
         body = self.variables.get(name)
+        if self.inputs is not None and name in self.inputs:
+            return self._typed(name, body, self.inputs[name])
         if not isinstance(body, dict) or "default" not in body:
             return Unknown(source)
         default = body["default"]
-        return Unknown(source) if isinstance(default, Deferred) or contains_deploy_time_value(default) else default
+        return Unknown(source) if isinstance(default, Deferred) or contains_deploy_time_value(default) else self._typed(name, body, default)
+
+    def _typed(self, name: str, body, value):
+        """value as the variable's type makes it: defaults of `optional()` object attributes filled in."""
+        written = body.get("type") if isinstance(body, dict) else None
+        if not isinstance(written, Deferred) or getattr(written, "node", None) is None or not isinstance(value, (dict, list)):
+            return value
+        from ecslint.terraform.variable_types import read_type, with_defaults
+
+        if name not in self._types:
+            self._types[name] = read_type(written.evaluator.with_scope(self), written.node)
+        return with_defaults(value, self._types[name])
 
     def choose(self, evaluator, node, condition) -> bool | None:
         """The branch this evaluation takes for a condition the module cannot decide; None: undecided (unknown)."""
