@@ -16,6 +16,7 @@ from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.subjects.quoting import quote_pointer
 from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
@@ -106,7 +107,7 @@ def _locate(finding: Finding, document: Document | None, source: Source, options
     if options.stable_pointers and document is not None:
         from ecslint.report.stable_pointer import stable_pointer
 
-        located = located._replace(stable_pointer=stable_pointer(document.data, finding.pointer))
+        located = located._replace(stable_pointer=quote_pointer(stable_pointer(document.data, finding.pointer)))
     return located
 
 
@@ -114,9 +115,10 @@ def _located(finding: Finding, document: Document | None, source: Source, levels
     rule = all_rules()[finding.rule_id]
     level = levels.get(rule.id) or finding.level or rule.level
     region = finding.region or (document.region(finding.pointer) if document else None)
-    related = tuple(RelatedLocation(r.document.path, r.pointer, r.document.region(r.pointer), r.message) for r in finding.related)
+    # Regions come from the pointers as found; reports show them quoted, since a key may itself be a secret.
+    related = tuple(RelatedLocation(r.document.path, quote_pointer(r.pointer), r.document.region(r.pointer), r.message) for r in finding.related)
     logical = source.display_path if source.live else None
-    return Located(source.display_path, rule.id, rule.name, level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
+    return Located(source.display_path, rule.id, rule.name, level, finding.message, quote_pointer(finding.pointer), region or Region(1, 1, 1, 1), related, logical)
 
 
 class _RunSoFar:
