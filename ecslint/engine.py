@@ -368,6 +368,10 @@ def run(sources, options: Options) -> Report:
             partner_source, partner_document = so_far.task_definition_sources[id(original)]
             _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
     _recheck_with_run(so_far, options, report)
+    if len(report.findings) > 1 and any(finding.rule_id.startswith("ECS1") for finding in report.findings):
+        from ecslint.report.shared_roles import merge_shared_roles
+
+        report.findings = merge_shared_roles(report.findings)
     report.findings.sort(key=Located.sort_key)
     return report
 
