@@ -188,7 +188,7 @@ def _kept_findings(subject, options: Options, report: Report, only: frozenset[st
         # Values that depend on a condition the front end cannot decide: only what every way it goes has stands.
         from ecslint.subjects.alternatives import agreed
 
-        return agreed([_kept_findings(alternative, options, report, only) for alternative in alternatives], subject.alternative_conditions)
+        return agreed([_kept_findings(view, options, report, only) for view in subject.alternative_views()], subject.alternative_conditions)
     # Front ends with values only known at deploy time (Terraform variables, CloudFormation
     # parameters) drop findings that would judge a placeholder.
     return [f for f in _run_checks(subject, options, report, only) if subject.keeps(f)]

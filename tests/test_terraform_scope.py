@@ -628,3 +628,18 @@ def test_an_object_variable_without_default_stays_unknown(tmp_path):
     _, task, _ = _roles(main)
     assert not task.complete
     assert _findings(main, ["ECS107"]) == []
+
+
+def test_roles_from_iam_input_are_judged_every_way_too(tmp_path):
+    import json
+
+    trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]}
+    admin = [{"PolicyName": "admin", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]
+    roles = [{"RoleName": name, "Arn": f"arn:aws:iam::123456789012:role/{name}", "AssumeRolePolicyDocument": trust, "RolePolicyList": admin if name != "fine" else []} for name in ("blue", "green", "fine")]
+    iam = json.dumps({"RoleDetailList": roles})
+    choice = 'var.blue ? "arn:aws:iam::123456789012:role/blue" : "arn:aws:iam::123456789012:role/%s"'
+    main = _write(tmp_path, {"variables.tf": 'variable "blue" { type = bool }\n', "main.tf": TASK % ('""', choice % "green")})
+    found = lint_text(main.read_text(), filename=str(main), select=["ECS107"], iam=iam)
+    assert [(f.rule_id, f.message.split(" (")[0], len(f.related)) for f in found] == [("ECS107", "Task role 'blue' allows every action on every resource", 2)]
+    main.write_text(TASK % ('""', choice % "fine"))
+    assert lint_text(main.read_text(), filename=str(main), select=["ECS107"], iam=iam) == []

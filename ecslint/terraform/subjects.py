@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ecslint.documents import pointer as jp
@@ -77,6 +77,14 @@ class TerraformTaskDefinition(TaskDefinition):
     alternative_conditions: tuple[str, ...] = field(default=(), compare=False)
     # How `defined_secret` writes references, for the role writers.
     expression_syntax = "terraform"
+
+    def alternative_views(self) -> list:
+        """This task definition as each alternative sees it: its role fields, roles and unknowns, with everything the run
+        has added since (registry, services, --iam) kept."""
+        return [
+            replace(self, data=other.data, iam=other.iam, mapped=other.mapped, unknown=other.unknown, alternatives=(), alternative_conditions=())
+            for other in self.alternatives
+        ]
 
     def defined_secret(self, value):
         """For a `valueFrom` that references an `aws_secretsmanager_secret` of the module: (its ARN expression, its key's) or None."""
