@@ -23,6 +23,7 @@ TASK_TYPE = "aws_ecs_task_definition"
 ECR_PREFIX = "aws_ecr_"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
+TASK_SET_TYPE = "aws_ecs_task_set"
 POLICY_DOCUMENT = "aws_iam_policy_document"
 # Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
 # ARN or name, and roles looked up by name (their policies unknown, but named).
@@ -275,8 +276,9 @@ def _module_iam_resources(scope, resources: list) -> list:
 
 
 _MODULE_CACHE: dict[str, tuple[tuple[int, int], object]] = {}
-# A sibling `.tf` file is read when it may hold what the module's roles depend on.
-MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output")
+# A sibling `.tf` file is read when it may hold what the module's roles depend on, or the target groups and
+# listeners its services name.
+MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output", b"aws_lb_", b"aws_alb_")
 
 
 def _parse_module_file(path: Path, raw: bytes):
@@ -345,12 +347,19 @@ def _module_text(document) -> str:
     return "\n".join(texts)
 
 
-def _services(document, resources: list) -> list:
-    if not any(resource.type == SERVICE_TYPE for resource in resources):
+def _services(document, resources: list, module_resources=None) -> list:
+    if not any(resource.type in (SERVICE_TYPE, TASK_SET_TYPE) for resource in resources):
         return []
     from ecslint.terraform.service import service_subjects
 
-    return service_subjects(document, resources)
+    return service_subjects(document, resources, module_resources)
+
+
+def _module_resources(document, own: list) -> list:
+    """The resources of the document's whole module (its folder's `.tf` files); its own alone when the folder
+    declares an address twice (unrelated files, as for task definitions below)."""
+    module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
+    return own if len({resource.address for resource in module}) < len(module) else module
 
 
 def hcl_subjects(document) -> list:
@@ -358,7 +367,7 @@ def hcl_subjects(document) -> list:
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     registry = _ecr_subjects(own, document)
     if not tasks:
-        return registry + _services(document, own)
+        return registry + _services(document, own, lambda: _module_resources(document, own))
     from dataclasses import replace
 
     from ecslint.terraform.scope import Scope
@@ -391,7 +400,7 @@ def hcl_subjects(document) -> list:
         if ways is not None:
             conditions = tuple(dict.fromkeys(text for _, _, texts in ways[:1] for text in texts))
             found = [replace(subject, alternatives=tuple(way[index] for way, _, _ in ways), alternative_conditions=conditions) for index, subject in enumerate(found)]
-    return found + _services(document, own) + registry
+    return found + _services(document, own, lambda: module) + registry
 
 
 def _unfollowed(scope) -> dict:
@@ -488,7 +497,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
