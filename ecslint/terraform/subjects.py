@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ecslint.documents import pointer as jp
@@ -73,8 +73,21 @@ class TerraformTaskDefinition(TaskDefinition):
     # `${aws_secretsmanager_secret.x.arn}` -> the ARN expression of its customer managed key (None: none or unknown),
     # for the secrets the module itself defines.
     module_secrets: dict = field(default_factory=dict, compare=False, repr=False)
+    # The same task definition once per way the conditions the module cannot decide may go (ecslint.terraform.alternatives):
+    # checks judge each, and only what they all find stands. Empty: nothing undecided, or too many ways.
+    alternatives: tuple = field(default=(), compare=False, repr=False)
+    # Those conditions as written (`var.admin`), for messages.
+    alternative_conditions: tuple[str, ...] = field(default=(), compare=False)
     # How `defined_secret` writes references, for the role writers.
     expression_syntax = "terraform"
+
+    def alternative_views(self) -> list:
+        """This task definition as each alternative sees it: its role fields, roles and unknowns, with everything the run
+        has added since (registry, services, --iam) kept."""
+        return [
+            replace(self, data=other.data, iam=other.iam, mapped=other.mapped, unknown=other.unknown, alternatives=(), alternative_conditions=())
+            for other in self.alternatives
+        ]
 
     def defined_secret(self, value):
         """For a `valueFrom` that references an `aws_secretsmanager_secret` of the module: (its ARN expression, its key's) or None."""
@@ -371,11 +384,25 @@ def hcl_subjects(document) -> list:
         # this file's own resources can be trusted to be the ones its references mean.
         module, siblings = own, []
     real = document.path and not document.path.startswith("<")
-    scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
-    # Role fields first: the child modules their values lead to are then known.
-    tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
-    iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own, lambda: module) + registry
+    folder = Path(document.path).resolve().parent if real else None
+
+    def evaluated(choices) -> list[TerraformTaskDefinition]:
+        scope = Scope([document] + siblings, folder=folder, choices=choices)
+        # Role fields first: the child modules their values lead to are then known.
+        resolved = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
+        iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
+        return _subjects(document, resolved, iam_resources, module, _unfollowed(scope))
+
+    from ecslint.terraform.alternatives import Choices, alternatives
+
+    first = Choices()
+    found = evaluated(first)
+    if first.undecided:
+        ways = alternatives(evaluated, first.undecided)
+        if ways is not None:
+            conditions = tuple(dict.fromkeys(text for _, _, texts in ways[:1] for text in texts))
+            found = [replace(subject, alternatives=tuple(way[index] for way, _, _ in ways), alternative_conditions=conditions) for index, subject in enumerate(found)]
+    return found + _services(document, own, lambda: module) + registry
 
 
 def _unfollowed(scope) -> dict:
