@@ -24,6 +24,8 @@ ECR_PREFIX = "aws_ecr_"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
 TASK_SET_TYPE = "aws_ecs_task_set"
+# Load balancers, their target groups, listeners and listener rules, which the services of a plan or state name by ARN.
+BALANCING_PREFIXES = ("aws_lb", "aws_alb")
 POLICY_DOCUMENT = "aws_iam_policy_document"
 # Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
 # ARN or name, and roles looked up by name (their policies unknown, but named).
@@ -497,7 +499,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith((ECR_PREFIX, *BALANCING_PREFIXES)) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
