@@ -122,3 +122,38 @@ def test_the_shipped_snapshot_is_in_the_format_the_devtool_writes():
     data = json.loads(gzip.decompress(raw))
     assert data["format"] == refresh_iam_catalogue.FORMAT and raw[4:8] == b"\0\0\0\0"
     assert list(data["services"]) == sorted(data["services"])
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "cannot"),
+    [
+        ("ecr:BatchGetImage", "arn:aws:s3:::*", True),
+        ("ecr:BatchGetImage", "arn:${AWS.Partition}:s3:::images/*", True),  # a variable is one segment's value
+        ("ecr:BatchGetImage", "arn:*:s3:::*", False),  # a `*` ending a segment may reach past its colon
+        ("ecr:BatchGetImage", "${Repository.Arn}", False),
+        ("ecr:BatchGetImage", "*", False),
+        ("logs:PutLogEvents", "arn:aws:logs:us-east-1:111122223333:destination:*", True),
+        ("logs:PutLogEvents", "arn:aws:logs:us-east-1:111122223333:log-group:/ecs/orders", False),  # compared up to the group only
+        ("logs:PutLogEvents", "arn:aws:logs:${aws:region}:111122223333:log-group:x:*", False),
+        ("s3:GetObject", "arn:aws:s3:us-east-1:111122223333:bucket/key", True),  # object ARNs have no Region
+        ("secretsmanager:GetSecretValue", "arn:aws:ssm:us-east-1:111122223333:parameter/db", True),
+        ("ecr:GetAuthorizationToken", "arn:aws:s3:::*", False),  # takes only `*`: left to resource matching
+        ("madeup:Thing", "arn:aws:s3:::*", False),
+    ],
+)
+def test_which_resources_cannot_be_of_the_action_s_types(action, resource, cannot):
+    from ecslint.iam.resource_types import mismatch
+
+    assert (mismatch(action, (resource,)) is not None) is cannot
+    assert mismatch(action, None) is None  # NotResource may name anything
+
+
+def test_a_resource_of_known_type_and_unknown_name_matches_what_may_name_it():
+    from ecslint.iam.patterns import Arn, Match, resource_matches
+
+    group = Arn.build("aws", "logs", "us-east-1", "111122223333", None, prefix="log-group:")
+    assert str(group) == "arn:aws:logs:us-east-1:111122223333:log-group:*"
+    assert resource_matches("arn:aws:logs:us-east-1:111122223333:log-group:*", group) is Match.YES
+    assert resource_matches("arn:aws:logs:us-east-1:111122223333:log-group:/ecs/orders:*", group) is Match.MAYBE
+    assert resource_matches("arn:aws:logs:us-east-1:111122223333:destination:*", group) is Match.NO
+    assert resource_matches("arn:aws:s3:::*", group) is Match.NO
