@@ -189,8 +189,8 @@ def _wrong_type_sentences(role, missing) -> tuple[list[str], list[Related]]:
                 entry[3].update(found.types)
     sentences, context = [], []
     for policy, statement, actions, types in named.values():
-        kinds = " or ".join(f"`{kind}`" for kind in sorted(types))
-        formats = " or ".join(f"`{types[kind]}`" for kind in sorted(types))
+        kinds = " or ".join(quote(kind) for kind in sorted(types))
+        formats = " or ".join(quote(types[kind]) for kind in sorted(types))
         resources = ", ".join(quote(resource) for resource in statement.resources)
         plural = len(actions) > 1
         text = f"{quoted(actions)} {'are' if plural else 'is'} allowed only on {resources} ({where(policy, statement)}), which cannot be the {kinds} {'they need' if plural else 'it needs'} ({formats})."
