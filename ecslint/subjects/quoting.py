@@ -25,6 +25,8 @@ _PADDING = re.compile(r"=+")
 # Invisible characters that reorder or hide text (Trojan Source, CVE-2021-42574), besides Cc and Cs.
 _INVISIBLE = frozenset("\u061c\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Printable ASCII.
+_PLAIN = re.compile(r"[ -~]*")
 # Text without a character to escape passes unchanged; the rest is looked at one character at a time.
 _ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(_INVISIBLE)) + "]")
 
