@@ -85,5 +85,5 @@ class SharedValues:
 
     def located(self, finding: Located) -> Located:
         share = self._seen.setdefault
-        path, rule_id, name, level, message, pointer, region, related, logical, stable = finding
-        return Located(path, rule_id, name, level, share(message, message), share(pointer, pointer), share(region, region), related, logical, stable)
+        message, pointer, region = finding.message, finding.pointer, finding.region
+        return Located(*finding[:4], share(message, message), share(pointer, pointer), share(region, region), *finding[7:])
