@@ -16,6 +16,7 @@ import time
 import pytest
 
 import ecslint
+from ecslint.lazy_regex import LazyPattern
 from tests.helpers import container, lint_text, task
 
 SIZE = 8000
@@ -42,15 +43,27 @@ def _plain_scan(text: str) -> None:
         pass
 
 
+def _compiled(value) -> re.Pattern | None:
+    if isinstance(value, re.Pattern):
+        return value
+    return value.compiled if isinstance(value, LazyPattern) else None
+
+
 def _patterns() -> dict[str, re.Pattern]:
+    """Every module-level pattern, compiled or lazy, and those inside module-level tuples of named tuples (TOKEN_PATTERNS)."""
     found = {}
     for module in pkgutil.walk_packages(ecslint.__path__, "ecslint."):
         if ".devtools" in module.name:
             continue
         loaded = importlib.import_module(module.name)
         for name, value in vars(loaded).items():
-            if isinstance(value, re.Pattern):
-                found[f"{module.name}.{name}"] = value
+            if (pattern := _compiled(value)) is not None:
+                found[f"{module.name}.{name}"] = pattern
+            elif isinstance(value, tuple):
+                for index, item in enumerate(value):
+                    for field in getattr(item, "_fields", ()):
+                        if (pattern := _compiled(getattr(item, field))) is not None:
+                            found[f"{module.name}.{name}[{index}].{field}"] = pattern
     return found
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
-_CALL = re.compile(r"""\b(?:file|templatefile)\(\s*"(?:\$\{path\.(?:module|root)\}/|\./)?([^"$]+)\"""")
+from ecslint.lazy_regex import LazyPattern
+
+_CALL = LazyPattern(r"""\b(?:file|templatefile)\(\s*"(?:\$\{path\.(?:module|root)\}/|\./)?([^"$]+)\"""")
 
 
 @lru_cache(maxsize=256)
