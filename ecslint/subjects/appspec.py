@@ -74,6 +74,7 @@ class AppSpec(Subject):
     run_task_definitions: tuple | None = field(default=None, compare=False, repr=False)
     # Asks ecslint.engine.run to check this subject once every document of the run has been read.
     needs_run_task_definitions: ClassVar[bool] = True
+    kind: ClassVar[str] = "appspec"
     # Where its checks live (ecslint.checks.checks_for imports them only when an AppSpec file turns up).
     check_package: ClassVar[str] = "ecslint.checks.appspec"
 

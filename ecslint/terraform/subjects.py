@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ecslint.documents import pointer as jp
@@ -23,6 +23,9 @@ TASK_TYPE = "aws_ecs_task_definition"
 ECR_PREFIX = "aws_ecr_"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
+TASK_SET_TYPE = "aws_ecs_task_set"
+# Load balancers, their target groups, listeners and listener rules, which the services of a plan or state name by ARN.
+BALANCING_PREFIXES = ("aws_lb", "aws_alb")
 POLICY_DOCUMENT = "aws_iam_policy_document"
 # Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
 # ARN or name, and roles looked up by name (their policies unknown, but named).
@@ -70,8 +73,21 @@ class TerraformTaskDefinition(TaskDefinition):
     # `${aws_secretsmanager_secret.x.arn}` -> the ARN expression of its customer managed key (None: none or unknown),
     # for the secrets the module itself defines.
     module_secrets: dict = field(default_factory=dict, compare=False, repr=False)
+    # The same task definition once per way the conditions the module cannot decide may go (ecslint.terraform.alternatives):
+    # checks judge each, and only what they all find stands. Empty: nothing undecided, or too many ways.
+    alternatives: tuple = field(default=(), compare=False, repr=False)
+    # Those conditions as written (`var.admin`), for messages.
+    alternative_conditions: tuple[str, ...] = field(default=(), compare=False)
     # How `defined_secret` writes references, for the role writers.
     expression_syntax = "terraform"
+
+    def alternative_views(self) -> list:
+        """This task definition as each alternative sees it: its role fields, roles and unknowns, with everything the run
+        has added since (registry, services, --iam) kept."""
+        return [
+            replace(self, data=other.data, iam=other.iam, mapped=other.mapped, unknown=other.unknown, alternatives=(), alternative_conditions=())
+            for other in self.alternatives
+        ]
 
     def defined_secret(self, value):
         """For a `valueFrom` that references an `aws_secretsmanager_secret` of the module: (its ARN expression, its key's) or None."""
@@ -262,8 +278,9 @@ def _module_iam_resources(scope, resources: list) -> list:
 
 
 _MODULE_CACHE: dict[str, tuple[tuple[int, int], object]] = {}
-# A sibling `.tf` file is read when it may hold what the module's roles depend on.
-MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output")
+# A sibling `.tf` file is read when it may hold what the module's roles depend on, or the target groups and
+# listeners its services name.
+MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output", b"aws_lb_", b"aws_alb_")
 
 
 def _parse_module_file(path: Path, raw: bytes):
@@ -332,12 +349,19 @@ def _module_text(document) -> str:
     return "\n".join(texts)
 
 
-def _services(document, resources: list) -> list:
-    if not any(resource.type == SERVICE_TYPE for resource in resources):
+def _services(document, resources: list, module_resources=None) -> list:
+    if not any(resource.type in (SERVICE_TYPE, TASK_SET_TYPE) for resource in resources):
         return []
     from ecslint.terraform.service import service_subjects
 
-    return service_subjects(document, resources)
+    return service_subjects(document, resources, module_resources)
+
+
+def _module_resources(document, own: list) -> list:
+    """The resources of the document's whole module (its folder's `.tf` files); its own alone when the folder
+    declares an address twice (unrelated files, as for task definitions below)."""
+    module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
+    return own if len({resource.address for resource in module}) < len(module) else module
 
 
 def hcl_subjects(document) -> list:
@@ -345,7 +369,7 @@ def hcl_subjects(document) -> list:
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     registry = _ecr_subjects(own, document)
     if not tasks:
-        return registry + _services(document, own)
+        return registry + _services(document, own, lambda: _module_resources(document, own))
     from dataclasses import replace
 
     from ecslint.terraform.scope import Scope
@@ -360,11 +384,25 @@ def hcl_subjects(document) -> list:
         # this file's own resources can be trusted to be the ones its references mean.
         module, siblings = own, []
     real = document.path and not document.path.startswith("<")
-    scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
-    # Role fields first: the child modules their values lead to are then known.
-    tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
-    iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own) + registry
+    folder = Path(document.path).resolve().parent if real else None
+
+    def evaluated(choices) -> list[TerraformTaskDefinition]:
+        scope = Scope([document] + siblings, folder=folder, choices=choices)
+        # Role fields first: the child modules their values lead to are then known.
+        resolved = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
+        iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
+        return _subjects(document, resolved, iam_resources, module, _unfollowed(scope))
+
+    from ecslint.terraform.alternatives import Choices, alternatives
+
+    first = Choices()
+    found = evaluated(first)
+    if first.undecided:
+        ways = alternatives(evaluated, first.undecided)
+        if ways is not None:
+            conditions = tuple(dict.fromkeys(text for _, _, texts in ways[:1] for text in texts))
+            found = [replace(subject, alternatives=tuple(way[index] for way, _, _ in ways), alternative_conditions=conditions) for index, subject in enumerate(found)]
+    return found + _services(document, own, lambda: module) + registry
 
 
 def _unfollowed(scope) -> dict:
@@ -461,7 +499,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith((ECR_PREFIX, *BALANCING_PREFIXES)) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")
