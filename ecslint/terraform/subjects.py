@@ -393,7 +393,7 @@ def hcl_subjects(document) -> list:
         iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
         return _subjects(document, resolved, iam_resources, module, _unfollowed(scope))
 
-    from ecslint.terraform.alternatives import Choices, alternatives
+    from ecslint.subjects.alternatives import Choices, alternatives
 
     first = Choices()
     found = evaluated(first)
