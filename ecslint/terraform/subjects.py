@@ -171,13 +171,14 @@ def _resolve_role_fields(data: dict, roles: list) -> None:
         # Otherwise the reference stays: its value is unknown, but two fields naming it name the same role (ECS102).
 
 
-def _subjects(document, task_resources: list, iam_resources: list, module: list = (), unfollowed: dict | None = None) -> list[TerraformTaskDefinition]:
+def _subjects(document, task_resources: list, iam_resources: list, module: list = (), unfollowed: dict | None = None, module_has_roles: bool = False) -> list[TerraformTaskDefinition]:
+    """module_has_roles: the module has a role among the files not read (the subjects then have an IAM context too)."""
     from dataclasses import replace
 
     from ecslint.terraform.iam import iam_context
 
     roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
-    context = iam_context(iam_resources, unfollowed) if roles or unfollowed else None
+    context = iam_context(iam_resources, unfollowed) if roles or unfollowed or module_has_roles else None
     secrets = module_secrets(module)
     found = [_subject(document, resource, context, roles) for resource in task_resources]
     return [replace(subject, module_secrets=secrets) for subject in found] if secrets else found
@@ -261,53 +262,6 @@ def _module_iam_resources(scope, resources: list) -> list:
     return found
 
 
-_MODULE_CACHE: dict[str, tuple[tuple[int, int], object]] = {}
-# A sibling `.tf` file is read when it may hold what the module's roles depend on.
-MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output")
-
-
-def _parse_module_file(path: Path, raw: bytes):
-    from ecslint.documents.parse import Document
-    from ecslint.documents.yamltext import YamlLocator
-    from ecslint.terraform.hcl import HclError, parse_hcl
-
-    try:
-        text = raw.decode("utf-8-sig")
-        parsed = parse_hcl(text, path.as_posix())
-    except (UnicodeDecodeError, HclError):
-        return None
-    return Document(path.as_posix(), text, parsed.data, False, "hcl", YamlLocator(parsed.spans, []))
-
-
-def _sibling_documents(document) -> list:
-    """The other `.tf` files of the document's module (its folder), parsed; unreadable or invalid ones are left out."""
-    from ecslint.documents.parse import Document, parse
-    from ecslint.terraform.documents import parse_terraform
-
-    if not document.path or document.path.startswith("<"):
-        return []
-    here = Path(document.path)
-    try:
-        siblings = sorted(path for path in here.parent.glob("*.tf") if path.is_file() and path.resolve() != here.resolve())
-    except OSError:
-        return []
-    found = []
-    for path in siblings:
-        try:
-            info = path.stat()
-            key = str(path.resolve())
-            cached = _MODULE_CACHE.get(key)
-            if cached is None or cached[0] != (info.st_mtime_ns, info.st_size):
-                raw = path.read_bytes()
-                parsed = _parse_module_file(path, raw) if any(marker in raw for marker in MODULE_MARKERS) else None
-                _MODULE_CACHE[key] = cached = ((info.st_mtime_ns, info.st_size), parsed)
-        except OSError:
-            continue
-        if isinstance(cached[1], Document):
-            found.append(cached[1])
-    return found
-
-
 def _ecr_subjects(resources: list, document=None) -> list:
     """Subjects of the `aws_ecr_*` resources (ecslint.terraform.ecr, imported only when there are some)."""
     if not any(resource.type.startswith(ECR_PREFIX) for resource in resources):
@@ -325,11 +279,21 @@ def _module_text(document) -> str:
     texts = []
     try:
         for path in sorted(here.parent.glob("*.tf")):
-            if path.is_file() and path.resolve() != here.resolve() and path.stat().st_size <= 1024 * 1024:
-                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+            if path.is_file() and path.resolve() != here.resolve():
+                info = path.stat()
+                if info.st_size <= 1024 * 1024:
+                    key, signature = str(path.resolve()), (info.st_mtime_ns, info.st_size)
+                    cached = _TEXTS.get(key)
+                    if cached is None or cached[0] != signature:
+                        cached = _TEXTS[key] = (signature, path.read_text(encoding="utf-8", errors="replace"))
+                    texts.append(cached[1])
     except OSError:
         return ""
     return "\n".join(texts)
+
+
+# The texts _module_text read, once per run: every file of a folder with ECR resources reads all the others.
+_TEXTS: dict[str, tuple[tuple[int, int], str]] = {}
 
 
 def _services(document, resources: list) -> list:
@@ -346,25 +310,79 @@ def hcl_subjects(document) -> list:
     registry = _ecr_subjects(own, document)
     if not tasks:
         return registry + _services(document, own)
+    index, number = _folder_index(document)
+    if index is not None and _declared_twice(document, index, number):
+        # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
+        # this file's own resources can be trusted to be the ones its references mean.
+        index = None
+    reached = index.reach(number) if index is not None else set()
+    found = _module_subjects(document, own, tasks, index, number, reached)
+    if index is not None:
+        # Roles named by name (not by reference) are found among all the module's roles of that name.
+        names = _role_names(found)
+        if names and (wider := index.reach(number, names)) != reached:
+            found = _module_subjects(document, own, tasks, index, number, wider)
+    return found + _services(document, own) + registry
+
+
+def _folder_index(document):
+    """The index of the document's folder and the document's number in it, or (None, None) for no folder."""
+    if not document.path or document.path.startswith("<"):
+        return None, None
+    from ecslint.terraform.module_reach import folder_index
+
+    here = Path(document.path)
+    index = folder_index(here.parent)
+    if index is None:
+        return None, None
+    try:
+        target = here.resolve()
+        number = next((number for number, entry in enumerate(index.files) if entry.path.resolve() == target), None)
+    except (OSError, RuntimeError):
+        return None, None
+    return index, number  # number None: the document is not one of the folder's `.tf` files (all of them are read)
+
+
+def _declared_twice(document, index, number: int) -> bool:
+    from ecslint.terraform.module_reach import _data_addresses
+
+    seen = _data_addresses(document.data if isinstance(document.data, dict) else {})
+    for other, entry in enumerate(index.files):
+        if other == number or entry.invalid:
+            continue
+        if seen & entry.addresses:
+            return True
+        seen |= entry.addresses
+    return False
+
+
+def _role_names(subjects: list) -> set[str]:
+    """The names (casefolded) by which the subjects' role fields look roles up (IamContext.role)."""
+    names = set()
+    for subject in subjects:
+        for key in ("executionRoleArn", "taskRoleArn"):
+            value = subject.data.get(key) if isinstance(subject.data, dict) else None
+            if isinstance(value, str) and value.strip():
+                name = value.strip().rsplit("/", 1)[-1]
+                if name and not any(mark in name for mark in "${}<>#"):
+                    names.add(name.casefold())
+    return names
+
+
+def _module_subjects(document, own: list, tasks: list, index, number, reached: set) -> list:
     from dataclasses import replace
 
     from ecslint.terraform.scope import Scope
 
-    siblings = _sibling_documents(document)
+    siblings = index.documents(number, reached) if index is not None else []
     module = own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
-    declared_in: dict[str, set[str]] = {}
-    for resource in module:
-        declared_in.setdefault(resource.address, set()).add(resource.document.path)
-    if any(len(paths) > 1 for paths in declared_in.values()):
-        # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
-        # this file's own resources can be trusted to be the ones its references mean.
-        module, siblings = own, []
     real = document.path and not document.path.startswith("<")
     scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
     # Role fields first: the child modules their values lead to are then known.
     tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
     iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope)) + _services(document, own) + registry
+    has_roles = index is not None and index.has_single_role_elsewhere(number)
+    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope), has_roles)
 
 
 def _unfollowed(scope) -> dict:
