@@ -149,6 +149,11 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) and value and "${" not in value else None
 
 
+# The argument of each attachment naming its role(s) (AWS provider, verified 2026-11-30).
+_ROLE_ARGUMENT = {"aws_iam_role_policy": "role", "aws_iam_role_policy_attachments_exclusive": "role_name",
+                  "aws_iam_role_policy_attachment": "role", "aws_iam_policy_attachment": "roles"}
+
+
 class _Roles:
     def __init__(self, resources: list[Resource]):
         self.resources = resources
@@ -158,6 +163,31 @@ class _Roles:
         self.policies = {resource.base: resource for resource in resources if resource.type == "aws_iam_policy"}
         self.roles = [resource for resource in resources if resource.type == "aws_iam_role"]
         self._rendering: set[str] = set()
+        self._attachments_by_reference, self._attachments_of_any = self._index_attachments()
+
+    def _index_attachments(self) -> tuple[dict[str, list[int]], list[int]]:
+        """Positions of the attachments (and role policies) by the `${...}` reference naming their role, and of those
+        naming it otherwise (a literal name, an unknown value), which may be for any role: build() reads only these."""
+        by_reference: dict[str, list[int]] = {}
+        of_any: list[int] = []
+        for position, other in enumerate(self.resources):
+            argument = _ROLE_ARGUMENT.get(other.type)
+            if argument is None:
+                continue
+            targets = other.values.get(argument)
+            targets = targets if isinstance(targets, list) else [targets]
+            if targets and all(isinstance(target, str) and not isinstance(target, Unknown) and "${" in target for target in targets):
+                for target in dict.fromkeys(targets):
+                    by_reference.setdefault(target, []).append(position)  # refers_to: True for that role, False for others
+            else:
+                of_any.append(position)
+        return by_reference, of_any
+
+    def _attachments_for(self, role: Resource) -> list[Resource]:
+        positions = set(self._attachments_of_any)
+        for attribute in ("arn", "name", "id"):
+            positions.update(self._attachments_by_reference.get(role.key(attribute), ()))
+        return [self.resources[position] for position in sorted(positions)]
 
     def rendered(self, key: str):
         """(the document a data source renders, the data source), merged documents read first."""
@@ -234,7 +264,7 @@ class _Roles:
         for index, policy_arn in enumerate(arns if isinstance(arns, list) else [arns] if arns is not None else []):
             location = Location(role.document, role.at("managed_policy_arns", index))
             self._attach(policy_arn, location, policies, attachments, missing)
-        for other in self.resources:
+        for other in self._attachments_for(role):
             if other.type == "aws_iam_role_policy":
                 matches = self.refers_to(other.values.get("role"), role)
                 if matches:

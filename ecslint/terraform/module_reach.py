@@ -118,6 +118,14 @@ class FolderIndex:
                 for key in unit.declares:
                     self.by_key.setdefault(key, []).append(unit)
         self._iam_rules()
+        self._unit_of_block = {id(unit.block): unit for entry in self.files for unit in entry.units if unit.block is not None}
+        # id of a parsed resource body -> its unit; the bodies are kept in the files' `parsed`, so ids stay theirs.
+        self._body_units: dict[int, _Unit] = {}
+        # Names declared more than once in the folder: which declaration a scope reads depends on the file linted.
+        self._declared_again = {key for key, units in self.by_key.items() if len(units) > 1}
+        self._closures: dict[int, frozenset[str]] = {}
+        # Evaluated IAM resources, reused by the other files of the folder (see evaluation_key).
+        self.evaluated: dict[tuple, object] = {}
 
     def _read(self, path: Path, number: int) -> _File:
         try:
@@ -258,6 +266,32 @@ class FolderIndex:
                 pending.extend(self.triggers.get(key, ()))
         return found
 
+    def evaluation_key(self, body, own: int | None):
+        """A key under which a sibling resource's evaluated instances hold for every file whose scope reads the same
+        declarations for the names its evaluation can reach: a name declared once reads the same everywhere; one
+        declared again reads the linted file's own declaration first (ecslint.terraform.scope). None: not reusable."""
+        unit = self._body_units.get(id(body))
+        if unit is None or own is None or unit.file == own or any(entry.failed for entry in self.files):
+            return None
+        again = self._declared_again_in_reach(unit)
+        own_names = {key for own_unit in self.files[own].units for key in own_unit.declares}
+        return id(unit), frozenset(again & own_names)
+
+    def _declared_again_in_reach(self, unit: _Unit) -> frozenset[str]:
+        if id(unit) not in self._closures:
+            found, seen, pending = set(), {id(unit)}, [unit]
+            while pending:
+                current = pending.pop()
+                for key in current.mentions:
+                    if key in self._declared_again:
+                        found.add(key)
+                    for target in self.by_key.get(key, ()):
+                        if id(target) not in seen:
+                            seen.add(id(target))
+                            pending.append(target)
+            self._closures[id(unit)] = frozenset(found)
+        return self._closures[id(unit)]
+
     def has_single_role_elsewhere(self, own: int) -> bool:
         return any(number in self.single_role_files for number in range(len(self.files)) if number != own)
 
@@ -296,8 +330,14 @@ class FolderIndex:
                     part = parse_hcl_blocks(entry.text, entry.path.as_posix(), [block], {block.start}, entry.spans)
                 except HclError:
                     entry.failed.add(block.start)
+                    self.evaluated.clear()  # which files a scope holds now depends on the blocks it reaches
                     return None
                 entry.parsed[block.start] = part.data
+                unit = self._unit_of_block[id(block)]
+                for section in ("resource", "data"):
+                    for named in (part.data.get(section) or {}).values():
+                        for body in named.values():
+                            self._body_units[id(body)] = unit
         data: dict = {}
         for block in entry.blocks:
             _merge(data, block, entry.parsed.get(block.start) if block in chosen else None)

@@ -251,9 +251,44 @@ def _instances(scope, resource) -> list:
     return [replace(resource, address=f"{resource.address}[{index}]", base=resource.base, values=scope.resolve(body, {"count": {"index": index}})) for index in range(found.count)]
 
 
-def _module_iam_resources(scope, resources: list) -> list:
-    """IAM resources of the module and of the local child modules its role fields and policies led to, evaluated."""
-    found = [instance for resource in resources for instance in _instances(scope, resource)]
+class _AskedModules(dict):
+    """A scope's child modules, noting each module call asked for (Scope.child), to replay it for a reused result."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: list[str] = []
+
+    def __contains__(self, name):
+        self.asked.append(name)
+        return super().__contains__(name)
+
+    def get(self, name, default=None):
+        self.asked.append(name)
+        return super().get(name, default)
+
+
+def _module_iam_resources(scope, resources: list, index=None, own: int | None = None) -> list:
+    """IAM resources of the module and of the local child modules its role fields and policies led to, evaluated.
+
+    With the folder's index, a sibling's resource evaluated for one file of the folder is reused for the next
+    when it reads the same declarations (FolderIndex.evaluation_key), replaying the module calls it asked for."""
+    asked = scope.children if isinstance(scope.children, _AskedModules) else None
+    found = []
+    for resource in resources:
+        key = index.evaluation_key(resource.values, own) if index is not None and asked is not None else None
+        if key is not None and key in index.evaluated:
+            instances, modules = index.evaluated[key]
+            for name in modules:
+                scope.child(name)
+            found += instances
+            continue
+        mark = len(asked.asked) if asked is not None else 0
+        instances = _instances(scope, resource)
+        if key is not None:
+            modules = list(dict.fromkeys(asked.asked[mark:]))
+            if all(scope.children.get(name) is None for name in modules):  # followed modules hold more than a call
+                index.evaluated[key] = (instances, modules)
+        found += instances
     for child in list(scope.children.values()):
         if child is None:
             continue
@@ -378,9 +413,10 @@ def _module_subjects(document, own: list, tasks: list, index, number, reached: s
     module = own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
     real = document.path and not document.path.startswith("<")
     scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
+    scope.children = _AskedModules()
     # Role fields first: the child modules their values lead to are then known.
     tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
-    iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
+    iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES], index, number)
     has_roles = index is not None and index.has_single_role_elsewhere(number)
     return _subjects(document, tasks, iam_resources, module, _unfollowed(scope), has_roles)
 
