@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import os
+from pathlib import Path
 
 from dataclasses import replace
 from itertools import chain, islice
@@ -16,6 +17,7 @@ from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
 from ecslint.report.findings import Finding, Located, Region, RelatedLocation
+from ecslint.subjects.quoting import quote_pointer
 from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.front_ends import WALK_MARKERS, parse, recognise
@@ -85,38 +87,53 @@ def _run_checks(subject, options: Options, report: Report, only: frozenset[str] 
     return found
 
 
-def _is_suppressed_by_config(finding: Finding, source: Source, config: Config) -> bool:
-    if source.real_path is None or finding.rule_id == ALWAYS_ENABLED:
+def _is_suppressed_by_config(rule_id: str, pointer: str, path: Path | None, config: Config) -> bool:
+    if path is None or rule_id == ALWAYS_ENABLED:
         return False
     for pattern, selectors in config.per_file_ignores.items():
-        if matches(finding.rule_id, [s.upper() for s in selectors]) and path_matches(source.real_path, config.root, [pattern]):
+        if matches(rule_id, [s.upper() for s in selectors]) and path_matches(path, config.root, [pattern]):
             return True
     for entry in config.ignore_entries:
-        if not matches(finding.rule_id, [entry.rule.upper()]):
+        if not matches(rule_id, [entry.rule.upper()]):
             continue
-        if entry.pointer is not None and not jp.is_within(finding.pointer, entry.pointer):
+        if entry.pointer is not None and not jp.is_within(pointer, entry.pointer):
             continue
-        if path_matches(source.real_path, config.root, [entry.path]):
+        if path_matches(path, config.root, [entry.path]):
             return True
     return False
 
 
+def _related_location(related) -> RelatedLocation:
+    """A related place, in the file the document read there when it did (`file("containers.json")`)."""
+    document, pointer = related.document, related.pointer
+    part = document.part_at(pointer) if hasattr(document, "part_at") else None
+    if part is not None:
+        taken_in_at, included = part
+        document, pointer = included.document, pointer[len(taken_in_at) :]
+    # Regions come from the pointers as found; reports show them quoted, since a key may itself be a secret.
+    return RelatedLocation(document.path, quote_pointer(pointer), document.region(pointer), related.message)
+
+
 def _locate(finding: Finding, document: Document | None, source: Source, options: Options) -> Located:
-    located = _located(finding, document, source, options.levels)
-    if options.stable_pointers and document is not None:
+    rule = all_rules()[finding.rule_id]
+    level = options.levels.get(rule.id) or finding.level or rule.level
+    related = [_related_location(r) for r in finding.related]
+    path, pointer, shown = source.display_path, finding.pointer, document
+    part = document.part_at(pointer) if document is not None and finding.region is None else None
+    if part is not None:
+        # Content a `.tf` file read from a JSON file (`file("containers.json")`) is reported in that file, at its own
+        # lines and pointer as if it were linted itself; the attribute that read it is a related location.
+        taken_in_at, included = part
+        related.append(RelatedLocation(path, quote_pointer(taken_in_at), document.region(taken_in_at), included.reader))
+        shown, path, pointer = included.document, included.document.path, pointer[len(taken_in_at) :]
+    region = finding.region or (shown.region(pointer) if shown is not None else None)
+    logical = source.display_path if source.live else None
+    located = Located(path, rule.id, rule.name, level, finding.message, quote_pointer(pointer), region or Region(1, 1, 1, 1), tuple(related), logical)
+    if options.stable_pointers and shown is not None:
         from ecslint.report.stable_pointer import stable_pointer
 
-        located = located._replace(stable_pointer=stable_pointer(document.data, finding.pointer))
+        located = located._replace(stable_pointer=quote_pointer(stable_pointer(shown.data, pointer)))
     return located
-
-
-def _located(finding: Finding, document: Document | None, source: Source, levels: dict[str, str]) -> Located:
-    rule = all_rules()[finding.rule_id]
-    level = levels.get(rule.id) or finding.level or rule.level
-    region = finding.region or (document.region(finding.pointer) if document else None)
-    related = tuple(RelatedLocation(r.document.path, r.pointer, r.document.region(r.pointer), r.message) for r in finding.related)
-    logical = source.display_path if source.live else None
-    return Located(source.display_path, rule.id, rule.name, level, finding.message, finding.pointer, region or Region(1, 1, 1, 1), related, logical)
 
 
 class _RunSoFar:
@@ -161,6 +178,8 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
         _keep(kept, source, parsed, options, report)
         return
     _count(source, report)
+    # Files it read (Terraform's file()) are checked with it, and findings may be reported in them.
+    report.files_checked += len({part.document.path for part in parsed.parts.values()})
     for subject in subjects:
         if isinstance(subject, TaskDefinition):
             report.task_definitions += 1
@@ -221,19 +240,28 @@ def _keep(found: list[Finding], source: Source, document: Document | None, optio
     if options.keep_sources and found and not source.live:
         report.sources[source.display_path] = source.raw
     for finding in found:
-        if _is_suppressed_by_config(finding, source, options.config):
+        if _is_suppressed_by_config(finding.rule_id, finding.pointer, source.real_path, options.config):
             report.suppressed += 1
-        else:
-            report.findings.append(_locate(finding, document, source, options))
+            continue
+        part = document.part_at(finding.pointer) if document is not None and finding.region is None else None
+        if part is not None:
+            # Reported in a file the document read: that file's own config entries apply too.
+            taken_in_at, included = part
+            if _is_suppressed_by_config(finding.rule_id, finding.pointer[len(taken_in_at) :], Path(included.document.path), options.config):
+                report.suppressed += 1
+                continue
+            if options.keep_sources:
+                report.sources.setdefault(included.document.path, included.document.text.encode("utf-8", "surrogateescape"))
+        report.findings.append(_locate(finding, document, source, options))
 
 
-def _read_by_terraform(source: Source) -> bool:
-    """A JSON file that a `.tf` file beside it reads with file()/templatefile()."""
-    if source.real_path is None or source.live or not source.display_path.endswith(".json"):
-        return False
-    from ecslint.documents.includes import read_by_terraform
+def _terraform_reading(source: Source):
+    """For a JSON file (or template) that a `.tf` file beside or above it reads with file()/templatefile(): that folder."""
+    if source.real_path is None or source.live or not source.display_path.endswith((".json", ".tpl", ".tftpl")):
+        return None
+    from ecslint.documents.includes import terraform_reading
 
-    return source.real_path in read_by_terraform(source.real_path.parent)
+    return terraform_reading(source.real_path)
 
 
 def _lint_guarded(source: Source, options: Options, report: Report, so_far: _RunSoFar) -> None:
@@ -283,9 +311,9 @@ def _first_pass_in_workers(files: list[Source], options: Options, report: Report
 
 
 def _deferred(source: Source, deferred: list, terraform_folders: set) -> bool:
-    """Put aside a JSON file that Terraform beside it reads; note the folders whose .tf files the run lints."""
-    if _read_by_terraform(source):
-        deferred.append(source)
+    """Put aside a JSON file that Terraform beside or above it reads; note the folders whose .tf files the run lints."""
+    if (folder := _terraform_reading(source)) is not None:
+        deferred.append((source, folder))
         return True
     if source.real_path is not None and source.display_path.endswith(".tf"):
         terraform_folders.add(source.real_path.parent)
@@ -299,7 +327,7 @@ def run(sources, options: Options) -> Report:
     # Enough files to gain from worker processes? Look ahead only as far as it takes to know.
     ahead = list(islice(sources, workers.MIN_FILES))
     # JSON files a .tf file beside them reads: linted after the run's .tf files, unless one of them read it.
-    deferred: list[Source] = []
+    deferred: list[tuple[Source, object]] = []
     terraform_folders: set = set()
     if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
         files: list[Source] = []
@@ -319,8 +347,8 @@ def run(sources, options: Options) -> Report:
                 report.skipped.append(f"{source.display_path}: {source.reason}")
             elif not _deferred(source, deferred, terraform_folders):
                 _lint_guarded(source, options, report, so_far)
-    for source in deferred:
-        if source.real_path.parent in terraform_folders:
+    for source, folder in deferred:
+        if folder in terraform_folders:
             report.skipped.append(f"{source.display_path}: linted with the Terraform configuration that reads it")
         else:
             _lint_guarded(source, options, report, so_far)
@@ -363,5 +391,16 @@ def _recheck_with_run(so_far: _RunSoFar, options: Options, report: Report) -> No
         view, rules = again
         source, document = so_far.task_definition_sources[id(task)]
         root = task.source_pointer(task.pointer)
-        report.findings = [f for f in report.findings if not (f.path == source.display_path and f.rule_id in rules and jp.is_within(f.pointer, root))]
+        report.findings = [f for f in report.findings if not (f.rule_id in rules and _found_under(f, source, document, root))]
         _check_subject(view, source, document, options, report, frozenset(rules))
+
+
+def _found_under(finding: Located, source: Source, document: Document, root: str) -> bool:
+    """Whether a finding is at or under `root` of the document: in it, or in a file it read there (which
+    the finding names as its last related location, the attribute that read it)."""
+    if finding.path == source.display_path:
+        return jp.is_within(finding.pointer, root)
+    reader = finding.related[-1] if finding.related else None
+    if reader is None or reader.path != source.display_path:
+        return False
+    return any(reader.pointer == quote_pointer(taken_in_at) and jp.is_within(taken_in_at, root) for taken_in_at in document.parts)

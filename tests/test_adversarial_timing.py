@@ -178,3 +178,28 @@ def test_depends_on_chains_are_linear(count):
     long_chain = _lint_time(task(containers + [container(name=f"c{count}")]), "t.json", ["ECS405"])
     short_chain = _lint_time(task(containers[: count // 4] + [container(name=f"c{count // 4}")]), "t.json", ["ECS405"])
     assert long_chain / short_chain < 10  # 4x the input; quadratic would be 16x
+
+
+def test_gitignore_globs_cost_at_most_pattern_times_path():
+    from ecslint.documents.gitignore import parse
+
+    name = "a" * 250
+    for stars in (3, 12, 40):
+        pattern = parse("*a" * stars + "b\n" + "**/" * stars + "x/**/y\n")
+        # The greedy matcher returns only to the last `*`: at most one pass over the name per token.
+        bound = 100 * _best_of(_plain_scan, name * (2 * stars + 2))
+        assert _best_of(lambda: [p.fullmatch("d/" * 20 + name) for p in pattern]) < bound
+
+
+def test_ecr_scanning_filters_are_linear_in_the_number_of_stars():
+    from ecslint.subjects.ecr_registry import star_fullmatch, wildcard_matches
+
+    name = "a" * 256
+    plain = _best_of(_plain_scan, name * 4)
+    for stars in (3, 12, 40):
+        # A backtracking regex takes minutes on 12 stars; position by position costs a few passes of a Python loop.
+        assert _best_of(wildcard_matches, "*a" * stars + "b", name) < 100 * plain
+    assert wildcard_matches("prod-*", "prod-api") and not wildcard_matches("prod-*", "dev-prod-api")
+    assert wildcard_matches("*api*", "prod-api-1") and wildcard_matches("api", "my-api-repo")
+    # Tag exclusion filters: a whole-tag match, `*` any run.
+    assert star_fullmatch("release-*", "release-1.2") and not star_fullmatch("release-*", "pre-release-1") and star_fullmatch("latest", "latest")

@@ -195,12 +195,20 @@ PLANTED = PLANTED_KEY + "\x1b]0;x\x07\x1b[2J\r::error::fake"
 JSON_KINDS = ("task definition", "CloudFormation (JSON)", "lifecycle policy", "service definition")
 
 
-def _plant(value, position: int, counter: list):
-    """`value` with its `position`-th string value (keys excluded) replaced by PLANTED."""
+def _plant(value, position: int, counter: list, keys: bool = False):
+    """`value` with its `position`-th string value (or, with `keys`, its `position`-th key) replaced by PLANTED."""
+    if isinstance(value, dict) and keys:
+        planted = {}
+        for key, item in value.items():
+            counter[0] += 1
+            planted[PLANTED if counter[0] - 1 == position else key] = _plant(item, position, counter, keys)
+        return planted
     if isinstance(value, dict):
         return {key: _plant(item, position, counter) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plant(item, position, counter) for item in value]
+        return [_plant(item, position, counter, keys) for item in value]
+    if keys:
+        return value
     if isinstance(value, str):
         counter[0] += 1
         return PLANTED if counter[0] - 1 == position else value
@@ -214,13 +222,13 @@ def _rendered(report) -> str:
     return "\n".join(render(name, report, all_rules(), FormatContext()) for name in FORMATS)
 
 
-def _check_planted(kind: str):
+def _check_planted(kind: str, keys: bool = False):
     filename, strategy = hostile_inputs.kinds()[kind]
 
     @BOUNDED
     @given(strategy, st.integers(min_value=0, max_value=40))
     def property_holds(raw: bytes, position: int):
-        planted = json.dumps(_plant(json.loads(raw), position, [0])).encode()
+        planted = json.dumps(_plant(json.loads(raw), position, [0], keys)).encode()
         output = _rendered(_lint(filename, planted))
         assert PLANTED_KEY not in output
         assert not any(character in output for character in "\x1b\x07\r")
@@ -232,3 +240,21 @@ def _check_planted(kind: str):
 def test_planted_secrets_and_control_characters_never_reach_the_output():
     for kind in JSON_KINDS:
         _check_planted(kind)
+
+
+def test_a_secret_used_as_a_key_never_reaches_the_output_in_a_pointer():
+    for kind in JSON_KINDS:
+        _check_planted(kind, keys=True)
+
+
+def test_pointers_name_secret_keys_masked_and_baselines_still_match(tmp_path, capsys):
+    from tests.helpers import cli
+
+    (tmp_path / "td.json").write_text(json.dumps({"family": "x", "containerDefinitions": [{"name": "a", "image": "nginx:1.25", "essential": True, "memory": 128, "dockerLabels": {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY": "AKIAIOSFODNN7EXAMPLE"}}]}))
+    checked = ["check", "--isolated", "--select", "ECS203", str(tmp_path / "td.json")]
+    result = cli(capsys, *checked, "--format", "json")
+    assert [f["pointer"] for f in json.loads(result.out)["findings"]] == ["/containerDefinitions/0/dockerLabels/wJal…(40 chars)"]
+    assert cli(capsys, *checked, "--write-baseline", str(tmp_path / "b.json")).code == 0
+    assert "bPxRfiCY" not in (tmp_path / "b.json").read_text()
+    result = cli(capsys, *checked, "--baseline", str(tmp_path / "b.json"))
+    assert "1 hidden by the baseline" in result.out

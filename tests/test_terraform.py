@@ -98,7 +98,13 @@ def test_file_and_templatefile_read_the_json_beside_the_tf_file():
     assert isinstance(container["environment"][0]["value"], Unknown)  # nor a variable the call does not pass
     found = _lint(MODULE / "main.tf", ("ECS303", "ECS002"), address="aws_ecs_task_definition.from_file")
     assert [(f.rule_id, f.pointer) for f, _ in found] == [("ECS303", "/resource/aws_ecs_task_definition/from_file/container_definitions/0/portMappings/0/hostPort")]
-    assert found[0][1].start_line == 65  # file(): the containers live in another file, so at the attribute
+    # file(): the containers live in another file; the engine reports them there, at their own lines.
+    document = subjects["aws_ecs_task_definition.from_file"].document
+    assert found[0][1].start_line == 65  # the attribute, in the .tf file itself
+    taken_in_at, included = document.part_at(found[0][0].pointer)
+    assert taken_in_at == "/resource/aws_ecs_task_definition/from_file/container_definitions"
+    assert included.document.path == (MODULE / "containers.json").as_posix()
+    assert included.document.region("/0/portMappings/0/hostPort") == (6, 46, 6, 60)
 
 
 def test_unknown_values_are_never_findings():

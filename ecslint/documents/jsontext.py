@@ -150,9 +150,14 @@ class JsonLocator:
 
     def region(self, pointer: str) -> Region:
         """The key and scalar value of a member; just the key (or opening bracket) of a container."""
+        found = self.offsets(pointer)
+        return Region(1, 1, 1, 1) if found is None else self._region(*found)
+
+    def offsets(self, pointer: str) -> tuple[int, int] | None:
+        """The start and end offsets of what `region` covers, for the nearest pointer that is there."""
         span = self.spans.get(jp.nearest(pointer, self.spans))
         if span is None:
-            return Region(1, 1, 1, 1)
+            return None
         key_start, key_end, value_start, value_end = span
         start = key_start if key_start is not None else value_start
         container = self._text[value_start] in "{["
@@ -160,7 +165,7 @@ class JsonLocator:
             end = key_end if key_end is not None else value_start + 1
         else:
             end = value_end
-        return self._region(start, end)
+        return start, end
 
     def duplicate_regions(self) -> list[tuple[str, Region]]:
         """(pointer, region of the earlier key) for keys given twice in one object."""

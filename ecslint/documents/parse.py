@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from dataclasses import dataclass, field
 
+from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Region
 from ecslint.documents.jsontext import JsonLocator, LineIndex, ParseError, loads
 
@@ -36,6 +37,9 @@ class Document:
     has_duplicate_keys: bool = False
     syntax: str = "json"  # json | yaml | hcl (Terraform .tf) | template (Terraform .json.tpl)
     _locator: object | None = field(default=None, repr=False)
+    # Pointer -> a file whose content this document took in there (Terraform's `file("containers.json")`):
+    # what lies under the pointer is reported in that file.
+    parts: dict = field(default_factory=dict, repr=False)
 
     @property
     def locator(self):
@@ -47,10 +51,24 @@ class Document:
     def region(self, pointer: str) -> Region:
         return self.locator.region(pointer)
 
+    def part_at(self, pointer: str) -> tuple[str, "Included"] | None:
+        """(the pointer it was taken in at, the file) when `pointer` lies in a file this document read, else None."""
+        if not self.parts:
+            return None
+        taken_in_at = jp.nearest(pointer, self.parts)
+        return (taken_in_at, self.parts[taken_in_at]) if taken_in_at in self.parts else None
+
     def forget_positions(self) -> None:
         """Drop the position index when the text can rebuild it: a large run keeps its documents for its second pass."""
         if type(self._locator) is JsonLocator:
             self._locator = None
+
+
+class Included(NamedTuple):
+    """A file a document read at one of its pointers, and what that pointer is (for a related location in the reader)."""
+
+    document: Document
+    reader: str
 
 
 class Unparsable(NamedTuple):

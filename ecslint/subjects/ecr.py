@@ -20,7 +20,7 @@ from typing import ClassVar
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
 from ecslint.subjects.lifecycle_policy import LifecyclePolicy
-from ecslint.subjects.ecr_registry import Registry, literal, referenced_address, wildcard_matches
+from ecslint.subjects.ecr_registry import Registry, literal, referenced_address, star_fullmatch, wildcard_matches
 from ecslint.subjects.placeholders import DeployTimeValue
 from ecslint.subjects.task_definition import Subject, dict_entries
 
@@ -160,7 +160,7 @@ class Repository(_TagMutability, EcrSubject):
         patterns = [literal(entry.get("filter")) for _, entry in self.exclusion_filters]
         if None in patterns:
             return None
-        excluded = any(re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), tag) for pattern in patterns)
+        excluded = any(star_fullmatch(pattern, tag) for pattern in patterns)
         if mode == "MUTABLE":
             return True
         if mode == "IMMUTABLE":

@@ -37,7 +37,15 @@ def wildcard_matches(pattern: str, name: str) -> bool:
     Source: ECR user guide, "Filters for scanning" (image-scanning.html#image-scanning-filters), verified 2026-12."""
     if "*" not in pattern:
         return pattern in name
-    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), name) is not None
+    return star_fullmatch(pattern, name)
+
+
+def star_fullmatch(pattern: str, text: str) -> bool:
+    """The whole text matches a pattern whose `*` stands for any run of characters (ECR's filters)."""
+    from ecslint.iam.glob import STAR, Glob, collapse_stars
+
+    # Matched position by position, never by a backtracking regex: filters come from the input.
+    return Glob([STAR if char == "*" else char for char in collapse_stars(pattern)]).fullmatch(text)
 
 
 class Registry:

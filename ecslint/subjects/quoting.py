@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from ecslint.subjects.secret_patterns import find_secrets, is_secret_access_key_shape, mask
 
@@ -116,3 +117,23 @@ def quote_text(value, limit: int | None = QUOTE_LIMIT) -> str:
 def quote(value, limit: int | None = QUOTE_LIMIT) -> str:
     """An input value in backticks for a message: secrets masked (`AKIA…(20 chars)`), control characters escaped, cut to `limit`."""
     return f"`{quote_text(value, limit)}`"
+
+
+# Shorter than any token the secret detectors recognise (an access key ID is 20 characters).
+_SHORTEST_SECRET = 16
+
+
+@lru_cache(maxsize=4096)
+def _shown_token(token: str) -> str:
+    """One reference token, still in its pointer spelling (`~1` for `/`), as reports show it."""
+    key = token.replace("~1", "/").replace("~0", "~")
+    if len(key) >= _SHORTEST_SECRET and secret_spans(key):
+        return quote_text(key, limit=None).replace("~", "~0").replace("/", "~1")
+    return escape(token)
+
+
+def quote_pointer(pointer: str) -> str:
+    """A JSON pointer as reports show it: a key that is itself a secret is masked, control characters escaped."""
+    if _PLAIN.fullmatch(pointer) and not any(len(token) >= _SHORTEST_SECRET for token in pointer.split("/")):
+        return pointer
+    return "/".join(_shown_token(token) for token in pointer.split("/"))

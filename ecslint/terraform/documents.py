@@ -32,7 +32,8 @@ def parse_terraform(path: str, text: str, syntax: str):
     except HclError as error:
         return unparsable(path, f"{error.message} (line {error.line}, column {error.column}).", error.line, error.column, "aws_ecs_task_definition" in text)
     # The span locator built for YAML takes any (key span, value span, is container) map: HCL positions are alike.
-    return Document(path, text, parsed.data, False, "hcl", YamlLocator(parsed.spans, []))
+    # Files read with file()/templatefile() are parts of it: findings on their content are reported there.
+    return Document(path, text, parsed.data, False, "hcl", YamlLocator(parsed.spans, []), parts=parsed.parts)
 
 
 def _template(path: str, text: str):

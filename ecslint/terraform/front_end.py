@@ -3,7 +3,8 @@ and `.json.tpl` container templates, as task definitions with the IAM roles decl
 
 Where findings point:
 - `.tf` files: at the attribute in the file (`/resource/aws_ecs_task_definition/app/cpu`), inside `jsonencode(...)`
-  and heredoc JSON at the very key; `file()`/`templatefile()` content at the `container_definitions` attribute.
+  and heredoc JSON at the very key; `file()`/`templatefile()` content in the file read, at its own key
+  (`containers.json`, `/0/image`: the document's `parts`), with the attribute as a related location.
 - plans and state: at the resource's values in the JSON document, reaching into the `container_definitions` and
   policy JSON strings (`/planned_values/root_module/resources/0/values/container_definitions/0/image`). A plan names
   no configuration file or line (its `configuration` section holds expressions only): the resource's address is the

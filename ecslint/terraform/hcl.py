@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import stat
 from dataclasses import dataclass, field
@@ -102,6 +103,8 @@ class HclFile:
 
     data: dict
     spans: dict = field(default_factory=dict)
+    # Pointer -> the file a `file()`/`templatefile()` there read (ecslint.documents.parse.Included).
+    parts: dict = field(default_factory=dict)
 
 
 def _span(node) -> Span | None:
@@ -146,6 +149,8 @@ class _Evaluator:
         self.folder = folder
         self.lines = LineIndex(text)
         self.spans: dict[str, tuple[Span | None, Span, bool]] = {}
+        # JSON attributes read from a file: pointer -> Included, so findings inside land in that file.
+        self.parts: dict = {}
         # Set when evaluating again within a module (ecslint.terraform.scope.Scope); None while parsing one file.
         self.scope = None
         # Names bound by `for` expressions, `each` and `count` (name -> value).
@@ -397,13 +402,16 @@ class _Evaluator:
             # an image or any other string it would be echoed in messages (`name = file("/proc/self/environ")`).
             if not pointer or jp.split(pointer)[-1] not in JSON_ATTRIBUTES:
                 return self.unknown(node)
-            text = self._read(values[0])
-            if text is None:
+            written = self._read(values[0])
+            if written is None:
                 return self.unknown(node)
+            text, fills = written, ()
             if name == "templatefile":
                 variables = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
-                text = _render(text, variables)
-            return FileText(text, None)
+                text, fills = _render(written, variables)
+            # Named as a file beside the `.tf` file is named, so findings in it read as if it were linted itself.
+            shown = posixpath.normpath((self.folder / values[0]).as_posix())
+            return FileText(text, shown, name, written, fills)
         if name in ("tostring", "tonumber", "tolist", "toset", "tomap", "tobool") and len(values) == 1:
             return values[0] if not isinstance(values[0], Encoded) else _as_string(values[0])
         if name == "concat" and values and all(isinstance(value, list) for value in values):
@@ -485,6 +493,8 @@ class _Evaluator:
             if isinstance(value, FileText):
                 return Unknown("the content of a file that is not JSON")
             return Unknown("a JSON document Terraform renders at apply time") if "${" in value or "%{" in value else value
+        if isinstance(value, FileText) and value.path is not None:
+            self.parts[pointer] = value.included(parsed, pointer)
         offset = value.offset if isinstance(value, TextAt) else None
         if offset is not None:
             for inner, (key_start, key_end, value_start, value_end) in parsed.spans.items():
@@ -546,6 +556,31 @@ class TextAt(str):
 class FileText(TextAt):
     """The content of a file read by file()/templatefile(): used only as a JSON document, never echoed."""
 
+    # The file as the run names it, the function that read it, its text as written, and the placeholders
+    # templatefile() filled ((rendered start, rendered end, written start, written end) offsets, in order).
+    path: str | None
+    function: str
+    written: str
+    fills: tuple
+
+    def __new__(cls, text: str, path: str | None = None, function: str = "file", written: str | None = None, fills: tuple = ()):
+        instance = super().__new__(cls, text, None)
+        instance.path, instance.function, instance.fills = path, function, fills
+        instance.written = text if written is None else written
+        return instance
+
+    def included(self, parsed, pointer: str):
+        """The file as a document of its own (positions in its text as written), read at `pointer` of a `.tf` file."""
+        from ecslint.documents.parse import Document, Included
+        from ecslint.terraform.template import RenderedTemplateLocator
+
+        locator = RenderedTemplateLocator(parsed.locator, self.written, self.fills) if self.fills else parsed.locator
+        syntax = "template" if self.function == "templatefile" else "json"
+        document = Document(self.path, self.written, parsed.data, parsed.has_duplicate_keys, syntax, locator)
+        tokens = jp.split(pointer)
+        owner = ".".join(tokens[1:3]) if tokens[:1] == ["resource"] else ".".join(tokens[:3])
+        return Included(document, f"Read with `{self.function}()` by {quote(tokens[-1])} of {quote(owner)}")
+
 
 _PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
 # Characters that filling placeholders may add to a template: a task definition is at most 64 KiB (the
@@ -554,12 +589,16 @@ _PLACEHOLDER = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*\}")
 MIN_RENDERED_GROWTH = 64 * 1024
 
 
-def _render(template: str, variables: dict) -> str:
-    """templatefile(): fill `${name}` with known scalar variables; everything else stays a placeholder (unknown)."""
+def _render(template: str, variables: dict) -> tuple[str, tuple]:
+    """templatefile(): fill `${name}` with known scalar variables; everything else stays a placeholder (unknown).
+
+    Also returns where each filled value is: (rendered start, rendered end, template start, template end)."""
     growth, allowed = 0, max(MIN_RENDERED_GROWTH, 2 * len(template))
+    fills: list[tuple[int, int, int, int]] = []
+    shift = 0  # how much longer the rendered text is than the template, so far
 
     def fill(match: re.Match) -> str:
-        nonlocal growth
+        nonlocal growth, shift
         value = variables.get(match.group(1))
         if isinstance(value, bool):
             text = "true" if value else "false"
@@ -568,9 +607,14 @@ def _render(template: str, variables: dict) -> str:
         else:
             return match.group(0)
         growth += len(text)
-        return text if growth <= allowed else match.group(0)
+        if growth > allowed:
+            return match.group(0)
+        start, end = match.span()
+        fills.append((start + shift, start + shift + len(text), start, end))
+        shift += len(text) - (end - start)
+        return text
 
-    return _PLACEHOLDER.sub(fill, template)
+    return _PLACEHOLDER.sub(fill, template), tuple(fills)
 
 
 def _tree(text: str):
@@ -598,7 +642,7 @@ def parse_hcl(text: str, path: str | None) -> HclFile:
     for block in _children(_children(tree)[0]):
         if block.data == "block":
             _top_level_block(evaluator, block, data)
-    return HclFile(data, evaluator.spans)
+    return HclFile(data, evaluator.spans, evaluator.parts)
 
 
 def parse_hcl_blocks(text: str, path: str | None, blocks: list, chosen: set[int], spans: dict | None = None) -> HclFile:
@@ -612,18 +656,19 @@ def parse_hcl_blocks(text: str, path: str | None, blocks: list, chosen: set[int]
     for block in blocks:  # the layout of the whole file: dict order is what its readers iterate in
         skeleton(block.kind, list(block.labels), data)
     spans = {} if spans is None else spans
+    parts: dict = {}
     folder = _folder(path)
     for block in blocks:
         if block.start not in chosen:
             continue
         padded = _padding(block.line, block.column) + text[block.start : block.end]
         evaluator = _Evaluator(padded, folder)
-        evaluator.spans = spans
+        evaluator.spans, evaluator.parts = spans, parts
         tree = _tree(padded)
         for node in _children(_children(tree)[0]):
             if node.data == "block":
                 _top_level_block(evaluator, node, data)
-    return HclFile(data, spans)
+    return HclFile(data, spans, parts)
 
 
 def _padding(line: int, column: int) -> str:

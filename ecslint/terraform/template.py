@@ -7,11 +7,13 @@ guessed: front ends drop findings about it (see `ecslint.terraform.subjects.Terr
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from ecslint.documents import pointer as jp
-from ecslint.documents.jsontext import JsonLocator, ParseError, loads
+from ecslint.documents.jsontext import JsonLocator, LineIndex, ParseError, loads
+from ecslint.report.findings import Region
 from ecslint.subjects.placeholders import DeployTimeValue, contains_deploy_time_value
 
 # Stand-in for a placeholder outside JSON strings: a private-use character, so that a parsed string made
@@ -75,6 +77,8 @@ class TemplateJson:
     # pointer -> (key_start, key_end, value_start, value_end) offsets into the template text, as JsonLocator.spans.
     spans: dict
     has_duplicate_keys: bool
+    # The locator those spans come from (over the text with placeholders stood in for, offsets unchanged).
+    locator: JsonLocator | None = None
 
 
 _SPECIAL = re.compile(r'[$%"\\]')
@@ -158,5 +162,38 @@ def parse_template_json(text: str) -> TemplateJson | None:
         data, has_duplicates = loads(neutral)
     except (ParseError, RecursionError):
         return None
-    spans = JsonLocator(neutral).spans
-    return TemplateJson(_mark_unknowns(data, text, spans), spans, has_duplicates)
+    locator = JsonLocator(neutral)
+    return TemplateJson(_mark_unknowns(data, text, locator.spans), locator.spans, has_duplicates, locator)
+
+
+class RenderedTemplateLocator:
+    """Regions in a template's own text for pointers into the JSON it renders to (`templatefile()` with values filled in).
+
+    `fills` are the placeholders filled, as (rendered start, rendered end, template start, template end) offsets in
+    order: a position inside a filled value is the placeholder's, so a finding on it marks the `${...}` written."""
+
+    def __init__(self, rendered: JsonLocator, template: str, fills: tuple):
+        self._rendered = rendered
+        self._lines = LineIndex(template)
+        self._fills = fills
+        self._starts = [fill[0] for fill in fills]
+
+    def _in_template(self, offset: int, is_end: bool) -> int:
+        # A start belongs to a fill beginning at it; an end, to a fill it closes (ends are exclusive).
+        index = (bisect.bisect_left if is_end else bisect.bisect_right)(self._starts, offset) - 1
+        if index < 0:
+            return offset
+        rendered_start, rendered_end, template_start, template_end = self._fills[index]
+        if offset < rendered_end:
+            return template_end if is_end else template_start
+        return offset - rendered_end + template_end
+
+    def _region(self, start: int, end: int) -> Region:
+        return Region(*self._lines.position(self._in_template(start, False)), *self._lines.position(self._in_template(end, True)))
+
+    def region(self, pointer: str) -> Region:
+        found = self._rendered.offsets(pointer)
+        return Region(1, 1, 1, 1) if found is None else self._region(*found)
+
+    def duplicate_regions(self) -> list[tuple[str, Region]]:
+        return [(pointer, self._region(start, end)) for pointer, start, end in self._rendered.duplicates]
