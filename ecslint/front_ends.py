@@ -31,7 +31,7 @@ RECOGNISERS: list[shapes.Recogniser] = [
 
 # A YAML (or other non-JSON) file found by walking is parsed only if its text holds one of
 # these: YAML parsing is slow, and most YAML in a repository is CI config or Kubernetes.
-WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService", "AWS::ECS::Service", "aws_ecs_service", "AWS::ECR::", "aws_ecr_"]
+WALK_MARKERS: list[str] = ["aws_ecs_task_definition", "AWS::ECS::TaskDefinition", "rulePriority", "TargetService", "AWS::ECS::Service", "AWS::ECS::TaskSet", "aws_ecs_service", "aws_ecs_task_set", "AWS::ECR::", "aws_ecr_"]
 
 
 def parse(path: str, raw: bytes):

@@ -933,3 +933,22 @@ def test_messages_name_fields_as_the_template_does():
     assert found["ECS301"] == "Fargate tasks must use `NetworkMode: awsvpc`, but `NetworkMode` is not set (it then defaults to `bridge`)."
     assert found["ECS503"].startswith("Container 'web': `ReadonlyRootFilesystem` is not set")
     assert found["ECS506"] == "Volume 'data': EFS `TransitEncryption` is not set (it defaults to `DISABLED`), so file data crosses the network unencrypted; set `TransitEncryption: ENABLED`."
+
+
+def test_the_summary_names_a_conditional_role_field_by_its_property(tmp_path, capsys):
+    text = template(
+        """
+        ExecutionRoleArn: !If [CreateRoles, !GetAtt ExecRole.Arn, !If [DefaultRole, !Sub "arn:aws:iam::${AWS::AccountId}:role/x", !Ref RoleArn]]
+        TaskRoleArn: !If [CreateRoles, !GetAtt ExecRole.Arn, !Ref RoleArn]
+        ContainerDefinitions:
+          - Name: app
+            Image: nginx:1.25
+            Memory: 128
+        """,
+        "Parameters:\n  RoleArn:\n    Type: String\n    Default: Default\n  Create:\n    Type: String\n    Default: 'no'\n"
+        "Conditions:\n  DefaultRole: !Equals [!Ref RoleArn, Default]\n  CreateRoles: !Equals [!Ref Create, 'yes']\n",
+    ) + "  ExecRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n"
+    (tmp_path / "template.yaml").write_text(text)
+    result = cli(capsys, "check", "--isolated", "--select", "ECS103", "--format", "json", str(tmp_path / "template.yaml"))
+    # The task role is the parameter at its default, a role name to give with --iam.
+    assert json.loads(result.out)["unresolvedRoles"] == ["${TaskDef ExecutionRoleArn}", "Default"]

@@ -1,5 +1,5 @@
-"""AWS::ECS::Service and AWS::ECS::TaskSet resources as services, paired with the task definition and
-target groups of the same template.
+"""AWS::ECS::Service and AWS::ECS::TaskSet resources as services, paired with the task definition, target
+groups, listeners and listener rules of the same template.
 
 Properties are resolved and mapped to CreateService's (CreateTaskSet's) field names as task
 definitions are (ecslint.cloudformation.properties); findings point at the template's own keys.
@@ -17,12 +17,19 @@ from ecslint.cloudformation.properties import Converter, definition
 from ecslint.cloudformation.resource_view import ApiLocator, MetadataSuppressions, metadata_ignores
 from ecslint.documents import pointer as jp
 from ecslint.documents.parse import Document
-from ecslint.subjects.service import Service
+from ecslint.subjects.service import BalancingResource, Service
 
 SERVICE_TYPE = "AWS::ECS::Service"
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 TASK_SET_TYPE = "AWS::ECS::TaskSet"
 TARGET_GROUP_TYPE = "AWS::ElasticLoadBalancingV2::TargetGroup"
+# Elastic Load Balancing resources a service's load balancers name, and the `!GetAtt` attribute that is
+# their ARN, as `!Ref` is (CloudFormation template reference, the three resources' return values, 2026-12).
+_BALANCING_TYPES = {
+    TARGET_GROUP_TYPE: ("target-group", "TargetGroupArn"),
+    "AWS::ElasticLoadBalancingV2::Listener": ("listener", "ListenerArn"),
+    "AWS::ElasticLoadBalancingV2::ListenerRule": ("listener-rule", "RuleArn"),
+}
 API_ROOT = "/service"
 # Properties only CloudFormation has (aws-resource-ecs-service.html, 2026-12): not CreateService fields.
 _CLOUDFORMATION_ONLY = ("ForceNewDeployment",)
@@ -50,16 +57,54 @@ def _resource_named(template: Template, value, kinds: tuple[str, ...]) -> str | 
     return match.group(1) if match and template.resource_type(match.group(1)) in kinds else None
 
 
-def _target_groups(template: Template) -> dict:
-    """`${LogicalId}` (what `!Ref TargetGroup` resolves to) -> the target group's `targetType` (`instance` when unset)."""
-    found = {}
-    for logical_id, _ in template.resources_of_type(TARGET_GROUP_TYPE):
-        kind = template.resolve(template.properties(logical_id).get("TargetType", "instance"))
-        found["${" + logical_id + "}"] = {"targetType": kind if isinstance(kind, str) and not isinstance(kind, Unresolved) else None, "logicalId": logical_id}
+def _load_balancing(template: Template) -> dict:
+    """What `!Ref` (or `!GetAtt` of the ARN) of each target group, listener and listener rule resolves to -> what it is."""
+    found: dict = {}
+    groups = {
+        key: logical_id
+        for logical_id, resource in template.resources_of_type(TARGET_GROUP_TYPE)
+        if _may_exist(template, resource)
+        for key in ("${" + logical_id + "}", "${" + logical_id + ".TargetGroupArn}")
+    }
+    for kind, (name, attribute) in _BALANCING_TYPES.items():
+        for logical_id, resource in template.resources_of_type(kind):
+            if not _may_exist(template, resource):
+                continue
+            properties = template.properties(logical_id)
+            if name == "target-group":
+                target_type = template.resolve(properties.get("TargetType", "instance"))
+                item = BalancingResource(name, logical_id, target_type=target_type if _literal(target_type) else None)
+            else:
+                actions = properties.get("Actions" if name == "listener-rule" else "DefaultActions")
+                item = BalancingResource(name, logical_id, forwards=_forwards(template, actions, groups))
+            found["${" + logical_id + "}"] = found["${" + logical_id + "." + attribute + "}"] = item
     return found
 
 
-def _service(document: Document, template: Template, logical_id: str, resource: dict, kind: str, target_groups: dict) -> CloudFormationService:
+def _literal(value) -> bool:
+    return isinstance(value, str) and not isinstance(value, Unresolved)
+
+
+def _forwards(template: Template, actions, groups: dict) -> tuple[str, ...] | None:
+    """The target groups of the template that `forward` actions send traffic to; None when one is not the template's."""
+    resolved = template.resolve(actions)
+    if not isinstance(resolved, list):
+        return None
+    named: list[str] = []
+    for action in resolved:
+        if not isinstance(action, dict) or action.get("Type") != "forward":
+            continue
+        config = action.get("ForwardConfig") if isinstance(action.get("ForwardConfig"), dict) else {}
+        entries = config.get("TargetGroups") if isinstance(config.get("TargetGroups"), list) else []
+        values = ([action["TargetGroupArn"]] if "TargetGroupArn" in action else []) + [entry.get("TargetGroupArn") for entry in entries if isinstance(entry, dict)]
+        for value in values:
+            if not isinstance(value, Unresolved) or value not in groups:
+                return None
+            named.append(groups[value])
+    return tuple(dict.fromkeys(named))
+
+
+def _service(document: Document, template: Template, logical_id: str, resource: dict, kind: str, load_balancing: dict) -> CloudFormationService:
     resource_pointer = jp.join("/Resources", logical_id)
     converter = Converter(template)
     properties, source = template.step(resource.get("Properties", {}), jp.join(resource_pointer, "Properties"))
@@ -84,7 +129,7 @@ def _service(document: Document, template: Template, logical_id: str, resource: 
         # "If no value is specified, a default of 1 is used" (AWS::ECS::Service DesiredCount, CloudFormation user guide, 2026-12).
         default_desired_count=1 if kind == SERVICE_TYPE else None,
         task_definition_key=(document.path, named) if named else None,
-        target_groups=target_groups,
+        load_balancing=load_balancing,
         logical_id=logical_id,
         metadata_ignores=metadata_ignores(resource),
         converter=converter,
@@ -103,6 +148,6 @@ def template_services(document: Document, template: Template) -> list[CloudForma
     found = [(logical_id, resource, kind) for kind in (SERVICE_TYPE, TASK_SET_TYPE) for logical_id, resource in template.resources_of_type(kind) if _may_exist(template, resource)]
     if not found:
         return []
-    target_groups = _target_groups(template)
-    return [_service(document, template, logical_id, resource, kind, target_groups) for logical_id, resource, kind in found]
+    load_balancing = _load_balancing(template)
+    return [_service(document, template, logical_id, resource, kind, load_balancing) for logical_id, resource, kind in found]
 

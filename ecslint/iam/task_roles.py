@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ecslint.documents import pointer as jp
+
 from dataclasses import dataclass
 
 from ecslint.checks.roles import role_value
@@ -57,6 +59,13 @@ def roles_of(task: TaskDefinition) -> TaskRoles | None:
     return TaskRoles(execution, execution_value, task_role, task_value, task_place(task, arns))
 
 
+def _spelled_field(task: TaskDefinition, field_name: str) -> str:
+    """`ExecutionRoleArn` or `execution_role_arn` as the file spells it, not the `!If` branch inside it."""
+    wanted = field_name.lower()
+    tokens = jp.split(task.source_pointer(task.ptr(field_name)))
+    return next((token for token in tokens if token.replace("_", "").lower() == wanted), tokens[-1] if tokens else field_name)
+
+
 def unresolved_roles(task: TaskDefinition) -> list[str]:
     """Role fields the IAM context cannot resolve, for the run summary: a role ARN or name ("add it to --iam"),
     or, for a value known only at deploy time, `${resource field}` naming the resource and field that hold it."""
@@ -69,8 +78,7 @@ def unresolved_roles(task: TaskDefinition) -> list[str]:
         if not value or role is not None:
             continue
         if "${" in value and owner:
-            source = task.source_pointer(task.ptr(field_name)).rsplit("/", 1)[-1]
-            found.append("${" + f"{owner} {source}" + "}")
+            found.append("${" + f"{owner} {_spelled_field(task, field_name)}" + "}")
         else:
             found.append(value)
     return found

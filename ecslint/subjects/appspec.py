@@ -74,6 +74,7 @@ class AppSpec(Subject):
     run_task_definitions: tuple | None = field(default=None, compare=False, repr=False)
     # Asks ecslint.engine.run to check this subject once every document of the run has been read.
     needs_run_task_definitions: ClassVar[bool] = True
+    kind: ClassVar[str] = "appspec"
 
     def with_run_task_definitions(self, task_definitions) -> AppSpec:
         return replace(self, run_task_definitions=tuple(task_definitions))

@@ -59,9 +59,24 @@ SERVICE_KEYS = frozenset(
 )
 # Keys only RunTaskRequest has (botocore ECS model, 2026-12).
 RUN_TASK_KEYS = frozenset({"count", "overrides", "startedBy", "group", "referenceId"})
-# Shapes that describe a whole service, where a missing field is absent rather than "unchanged" (update-service).
-COMPLETE_SHAPES = frozenset({"create", "describe"})
+# Shapes that describe a whole service (or a whole run-task request), where a missing field is absent rather
+# than "unchanged" (update-service).
+COMPLETE_SHAPES = frozenset({"create", "describe", "run-task"})
 SERVICE_SHAPES = frozenset({"create", "update", "describe"})
+
+
+class BalancingResource(NamedTuple):
+    """A target group, listener or listener rule declared beside the service, as far as the rules need it."""
+
+    # `target-group`, `listener` or `listener-rule`
+    kind: str
+    # How messages name it: a CloudFormation logical ID or a Terraform address.
+    name: str
+    # Target groups: `instance`, `ip`, ... (`instance` when unset); None when not known.
+    target_type: str | None = None
+    # Listeners and rules: the names of the target groups their `forward` actions send traffic to;
+    # None when one of them is not a target group of the same template or module.
+    forwards: tuple[str, ...] | None = None
 
 
 def family_of(reference) -> str | None:
@@ -100,12 +115,17 @@ class Service(Subject):
     task_definition_key: tuple[str, str] | None = None
     # What an unset `desiredCount` means where it is read (CloudFormation: 1; Terraform: 0; the API: required).
     default_desired_count: int | None = None
-    # Target groups of the same template by the value `targetGroupArn` resolves to: {"targetType": ...}.
-    target_groups: dict = field(default_factory=dict, compare=False, repr=False)
+    # Target groups, listeners and listener rules of the same template or module, by the value a reference
+    # to one resolves to (`${TargetGroup}`, `${aws_lb_target_group.blue.arn}`): see `balancing`.
+    load_balancing: dict = field(default_factory=dict, compare=False, repr=False)
     # Every task definition of the run, set by ecslint.engine.run's second pass; None until then.
     run_task_definitions: tuple | None = field(default=None, compare=False, repr=False)
+    # The whole run (ecslint.subjects.run.Run), for the AppSpec files beside the service; None until then.
+    run: object | None = field(default=None, compare=False, repr=False)
     # Asks ecslint.engine.run to check this subject once every document of the run has been read.
     needs_run_task_definitions: ClassVar[bool] = True
+    needs_run: ClassVar[bool] = True
+    kind: ClassVar[str] = "service"
     # Where its checks live (ecslint.checks.checks_for imports them only when a service turns up).
     check_package: ClassVar[str] = "ecslint.checks.services"
 
@@ -113,6 +133,10 @@ class Service(Subject):
         # One tuple for every service of the run, so that they share one index (see `_index`).
         shared = task_definitions if isinstance(task_definitions, tuple) else _as_tuple(task_definitions)
         return replace(self, run_task_definitions=shared)
+
+    def with_run(self, run) -> Service:
+        tasks = run.shared("task-definitions", lambda whole: tuple(whole.task_definitions))
+        return replace(self, run_task_definitions=tasks, run=run)
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)
@@ -147,7 +171,8 @@ class Service(Subject):
 
     @property
     def complete(self) -> bool:
-        """False for update-service input, where a field left out keeps its current value."""
+        """False for update-service input, where a field left out keeps its current value (and for task sets, whose
+        fields are read only as far as the rules on them need)."""
         return self.shape in COMPLETE_SHAPES
 
     # -- where and how tasks run ------------------------------------------------------------------
@@ -214,6 +239,10 @@ class Service(Subject):
     def load_balancers(self) -> list[tuple[int, dict]]:
         return self.items("loadBalancers")
 
+    def balancing(self, value) -> BalancingResource | None:
+        """The target group, listener or listener rule of the service's own template or module that a value names."""
+        return self.load_balancing.get(value) if isinstance(value, str) else None
+
     @property
     def awsvpc_configuration(self):
         network = self.get("networkConfiguration", dict)
@@ -259,6 +288,31 @@ class Service(Subject):
             return (None,)  # a value of the wrong form: ECS002's finding, and nothing to pair with
         found = index.by_folder.get(here, [])
         return (found[0] if len(found) == 1 else None,)
+
+    @property
+    def family(self) -> str | None:
+        """The task definition family the service runs: from `taskDefinition`, else from the task definition it is paired with."""
+        family = family_of(self.data.get("taskDefinition"))
+        if family is None and (task := self.task_definition()) is not None:
+            family = task.get("family", str)
+            family = family if family and not is_templated(family) else None
+        return family
+
+    def appspec(self):
+        """The AppSpec file of the run that deploys this service, or None when there is not exactly one.
+
+        The one AppSpec of the run whose `TaskDefinition` ARN names the service's family; else, when the
+        service's folder holds one AppSpec and one `CODE_DEPLOY` service (this one), that AppSpec."""
+        if self.run is None or not self.run.has("appspec"):
+            return None
+        index = self.run.shared("service-appspecs", _appspec_index)
+        family = self.family
+        found = index.by_family.get(family, []) if family is not None else []
+        if len(found) == 1:
+            return found[0]
+        here = str(PurePosixPath(self.document.path).parent)
+        beside, deployed = index.by_folder.get(here, []), index.code_deploy_services.get(here, 0)
+        return beside[0] if not found and len(beside) == 1 and deployed == 1 and self.controller == "CODE_DEPLOY" else None
 
     def partner_checks(self):
         """(task definition, its view, rules, note): the Fargate rules on the task definition of a Fargate service."""
@@ -322,6 +376,30 @@ def _index(tasks: tuple) -> _Index:
         index.by_folder.setdefault(str(PurePosixPath(task.document.path).parent), []).append(task)
     _INDEXES.clear()  # one run at a time: keep only the newest
     _INDEXES[id(tasks)] = (tasks, index)
+    return index
+
+
+class _AppSpecIndex(NamedTuple):
+    by_family: dict
+    by_folder: dict
+    code_deploy_services: dict
+
+
+def _appspec_index(run) -> _AppSpecIndex:
+    """The run's AppSpec files by the family they deploy and by folder, and its CODE_DEPLOY services per folder."""
+    from ecslint.subjects.appspec import family_of as deployed_family
+
+    index = _AppSpecIndex({}, {}, {})
+    for spec in run.of_kind("appspec"):
+        reference = spec.find("TaskDefinition")
+        family = deployed_family(reference.value) if reference is not None else None
+        if family is not None:
+            index.by_family.setdefault(family, []).append(spec)
+        index.by_folder.setdefault(str(PurePosixPath(spec.document.path).parent), []).append(spec)
+    for service in run.of_kind("service"):
+        if service.is_service and service.controller == "CODE_DEPLOY":
+            folder = str(PurePosixPath(service.document.path).parent)
+            index.code_deploy_services[folder] = index.code_deploy_services.get(folder, 0) + 1
     return index
 
 

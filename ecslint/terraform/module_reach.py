@@ -26,8 +26,9 @@ from pathlib import Path
 
 from ecslint.terraform.blocks import Block, mentioned_names, split_blocks
 
-# A sibling `.tf` file is read when it may hold what the module's roles depend on.
-MODULE_MARKERS = (b"aws_ecs_task_definition", b"aws_iam_", b"variable", b"locals", b"module", b"output")
+# A sibling `.tf` file is read when it may hold what the module's roles depend on, or the target groups and
+# listeners its services name.
+MODULE_MARKERS = (b"aws_ecs_task_definition", b"aws_iam_", b"variable", b"locals", b"module", b"output", b"aws_lb_", b"aws_alb_")
 ROLE = "aws_iam_role"
 IAM_DATA_SOURCES = ("aws_iam_policy_document", "aws_iam_policy", "aws_iam_role")
 IAM_RESOURCE_TYPES = frozenset({"aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment",
@@ -291,6 +292,11 @@ class FolderIndex:
                             pending.append(target)
             self._closures[id(unit)] = frozenset(found)
         return self._closures[id(unit)]
+
+    def units_of_types(self, types) -> set[int]:
+        """ids of the resource blocks of these types (and of the files read whole), of every file."""
+        return {id(unit) for entry in self.files for unit in entry.units
+                if unit.block is None or (unit.block.kind == "resource" and len(unit.block.labels) == 2 and unit.block.labels[0] in types)}
 
     def has_single_role_elsewhere(self, own: int) -> bool:
         return any(number in self.single_role_files for number in range(len(self.files)) if number != own)

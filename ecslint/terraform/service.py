@@ -1,4 +1,5 @@
-"""`aws_ecs_service` resources -> CreateService's camelCase input, as services paired with the module's task definition.
+"""`aws_ecs_service` (and `aws_ecs_task_set`) resources -> CreateService's (CreateTaskSet's) camelCase input, as
+services paired with the module's task definition and load balancing resources.
 
 Attribute and block names: the AWS provider's `aws_ecs_service` documentation
 (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service), 2026-12.
@@ -16,13 +17,14 @@ from pathlib import PurePosixPath
 
 from ecslint.documents import pointer as jp
 from ecslint.report.findings import Finding, Related
-from ecslint.subjects.service import Service
+from ecslint.subjects.service import BalancingResource, Service
 from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.taskdef import Block, MappedTask, _empty, _map_block
 from ecslint.terraform.template import Unknown, unknown_pointers
 from ecslint.subjects.quoting import quote
 
 SERVICE_TYPE = "aws_ecs_service"
+TASK_SET_TYPE = "aws_ecs_task_set"
 _TASK_REFERENCE = re.compile(r"(?<![\w.])(aws_ecs_task_definition\.[A-Za-z_][\w-]*)")
 
 _ADVANCED = Block(
@@ -97,6 +99,22 @@ SERVICE_ATTRIBUTES: dict = {
     "volume_configuration": Block("volumeConfigurations", {"name": "name", "managed_ebs_volume": _EBS}),
     "vpc_lattice_configurations": Block("vpcLatticeConfigurations", {"role_arn": "roleArn", "target_group_arn": "targetGroupArn", "port_name": "portName"}),
 }
+# `aws_ecs_task_set` (AWS provider documentation, ecs_task_set, 2026-12) -> CreateTaskSet's fields; its load balancer
+# block names the Classic Load Balancer `load_balancer_name`, where `aws_ecs_service` says `elb_name`.
+TASK_SET_ATTRIBUTES: dict = {
+    "service": "service",
+    "cluster": "cluster",
+    "task_definition": "taskDefinition",
+    "external_id": "externalId",
+    "launch_type": "launchType",
+    "platform_version": "platformVersion",
+    "load_balancer": Block(
+        "loadBalancers", {"load_balancer_name": "loadBalancerName", "target_group_arn": "targetGroupArn", "container_name": "containerName", "container_port": "containerPort"}
+    ),
+    "service_registries": SERVICE_ATTRIBUTES["service_registries"],
+    "capacity_provider_strategy": SERVICE_ATTRIBUTES["capacity_provider_strategy"],
+    "scale": Block("scale", {"unit": "unit", "value": "value"}, single=True),
+}
 # Provider attributes and blocks that are members of the API's `deploymentConfiguration`.
 _DEPLOYMENT_ATTRIBUTES = {"deployment_maximum_percent": "maximumPercent", "deployment_minimum_healthy_percent": "minimumHealthyPercent"}
 _DEPLOYMENT_BLOCKS = {
@@ -149,8 +167,9 @@ def _network(value, source: str, out: MappedTask):
     return {"awsvpcConfiguration": result}
 
 
-def map_service(values: dict, source: str) -> MappedTask:
-    """Map an `aws_ecs_service` resource's values (at `source` in the document) to CreateService's shape."""
+def map_service(values: dict, source: str, attributes: dict = SERVICE_ATTRIBUTES) -> MappedTask:
+    """Map an `aws_ecs_service` (or, with TASK_SET_ATTRIBUTES, `aws_ecs_task_set`) resource's values (at `source` in
+    the document) to CreateService's (CreateTaskSet's) shape."""
     out = MappedTask({})
     out.sources[""] = source
     data: dict = {}
@@ -162,6 +181,8 @@ def map_service(values: dict, source: str) -> MappedTask:
             mapped = _network(item, jp.join(source, key), out)
             if mapped is not None:
                 data["networkConfiguration"] = mapped
+        elif attributes is not SERVICE_ATTRIBUTES and key not in attributes:
+            continue  # Terraform's own arguments (`force_delete`, `wait_until_stable`)
         elif key in _DEPLOYMENT_ATTRIBUTES:
             out.sources.setdefault("/deploymentConfiguration", source)
             out.sources[jp.join("/deploymentConfiguration", _DEPLOYMENT_ATTRIBUTES[key])] = jp.join(source, key)
@@ -176,7 +197,7 @@ def map_service(values: dict, source: str) -> MappedTask:
             mapped = _map_block(item, Block("deploymentConfiguration", _DEPLOYMENT_MEMBERS, single=True), "/deploymentConfiguration", jp.join(source, key), out)
             if isinstance(mapped, dict):
                 deployment.update(mapped)
-        elif isinstance(target := SERVICE_ATTRIBUTES.get(key), Block):
+        elif isinstance(target := attributes.get(key), Block):
             mapped = _map_block(item, target, "/" + target.name, jp.join(source, key), out)
             if not _empty(mapped):
                 data[target.name] = mapped
@@ -218,14 +239,86 @@ def _as_api_types(value, node: dict, definitions: dict, depth: int = 0):
     return value
 
 
-def service_subjects(document, resources: list) -> list[TerraformService]:
-    """The `aws_ecs_service` resources among `resources` (one document's), as services."""
-    found = []
+# Elastic Load Balancing resources a service's load balancers name (the `aws_alb_*` names are aliases of
+# the `aws_lb_*` ones), with `arn` and `id` both the ARN (AWS provider documentation of the three, 2026-12).
+BALANCING_TYPES = {
+    "aws_lb_target_group": "target-group",
+    "aws_alb_target_group": "target-group",
+    "aws_lb_listener": "listener",
+    "aws_alb_listener": "listener",
+    "aws_lb_listener_rule": "listener-rule",
+    "aws_alb_listener_rule": "listener-rule",
+}
+
+
+def load_balancing(resources: list) -> dict:
+    """`${aws_lb_target_group.blue.arn}` (how a reference to each target group, listener and rule reads) -> what it is."""
+    groups = {f"${{{resource.base}.{attribute}}}": resource.base for resource in resources if BALANCING_TYPES.get(resource.type) == "target-group" for attribute in ("arn", "id")}
+    found: dict = {}
     for resource in resources:
-        if resource.type != SERVICE_TYPE:
+        kind = BALANCING_TYPES.get(resource.type)
+        if kind is None:
             continue
-        mapped = map_service(resource.values, resource.pointer)
-        mapped.data = _as_api_types(mapped.data, {"$ref": "#/definitions/CreateServiceRequest"}, _definitions())
+        if kind == "target-group":
+            target_type = resource.values.get("target_type", "instance")
+            item = BalancingResource(kind, resource.base, target_type=target_type if isinstance(target_type, str) and not isinstance(target_type, Unknown) else None)
+        else:
+            item = BalancingResource(kind, resource.base, forwards=_forwards(resource.values.get("action" if kind == "listener-rule" else "default_action"), groups))
+        for attribute in ("arn", "id"):
+            found[f"${{{resource.base}.{attribute}}}"] = item
+    return found
+
+
+def _blocks(value) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else [value] if isinstance(value, dict) else []
+
+
+def _forwards(actions, groups: dict) -> tuple[str, ...] | None:
+    """The module's target groups that `forward` actions send traffic to; None when one is not the module's."""
+    if actions is None or isinstance(actions, Unknown):
+        return None
+    named: list[str] = []
+    for action in _blocks(actions):
+        if action.get("type") != "forward":
+            continue
+        values = [action["target_group_arn"]] if "target_group_arn" in action else []
+        values += [group.get("arn") for forward in _blocks(action.get("forward")) for group in _blocks(forward.get("target_group"))]
+        for value in values:
+            if not isinstance(value, Unknown) or str(value) not in groups:
+                return None
+            named.append(groups[str(value)])
+    return tuple(dict.fromkeys(named))
+
+
+def _known_references(pointers: list[str], data, balancing: dict) -> tuple[str, ...]:
+    """The unknown pointers, less those whose value is a reference to a target group, listener or rule of the module:
+    the rules judge those resources (ECS312, ECS911), so their findings are kept."""
+    return tuple(pointer for pointer in pointers if _value_at(data, pointer) not in balancing)
+
+
+def _value_at(data, pointer: str):
+    for token in jp.split(pointer):
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return str(data) if isinstance(data, str) else None
+
+
+def service_subjects(document, resources: list, module_resources=None) -> list[TerraformService]:
+    """The `aws_ecs_service` resources among `resources` (one document's), as services; `module_resources`, when
+    given, returns the resources of the whole module, for the target groups and listeners the services name."""
+    found = []
+    balancing = None
+    for resource in resources:
+        if resource.type not in (SERVICE_TYPE, TASK_SET_TYPE):
+            continue
+        task_set = resource.type == TASK_SET_TYPE
+        mapped = map_service(resource.values, resource.pointer, TASK_SET_ATTRIBUTES if task_set else SERVICE_ATTRIBUTES)
+        root = "CreateTaskSetRequest" if task_set else "CreateServiceRequest"
+        mapped.data = _as_api_types(mapped.data, {"$ref": f"#/definitions/{root}"}, _definitions())
         reference = resource.values.get("task_definition")
         # A plan keeps the configuration's references beside values that are unknown or already rendered.
         references = " ".join(item for item in resource.references.get("task_definition") or () if isinstance(item, str))
@@ -234,18 +327,21 @@ def service_subjects(document, resources: list) -> list[TerraformService]:
         key = named.group(1) if named else None
         if key is not None and resource.module:
             key = f"{resource.module}.{key}"
+        if balancing is None:
+            balancing = load_balancing(module_resources() if module_resources is not None else resources)
         found.append(
             TerraformService(
                 document,
                 mapped.data,
                 "",
-                "create",
+                "task-set" if task_set else "create",
                 label_hint=resource.address,
                 task_definition_key=(scope if document.syntax == "hcl" else document.path, key) if key else None,
                 address=resource.address,
                 declaration=resource_declaration(resource),
                 mapped=mapped,
-                unknown=tuple(unknown_pointers(mapped.data)),
+                unknown=_known_references(unknown_pointers(mapped.data), mapped.data, balancing),
+                load_balancing=balancing,
                 ignore=ignore_from_tags(resource.values.get("tags")),
             )
         )

@@ -23,6 +23,7 @@ TASK_TYPE = "aws_ecs_task_definition"
 ECR_PREFIX = "aws_ecr_"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
+TASK_SET_TYPE = "aws_ecs_task_set"
 POLICY_DOCUMENT = "aws_iam_policy_document"
 # Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
 # ARN or name, and roles looked up by name (their policies unknown, but named).
@@ -331,12 +332,26 @@ def _module_text(document) -> str:
 _TEXTS: dict[str, tuple[tuple[int, int], str]] = {}
 
 
-def _services(document, resources: list) -> list:
-    if not any(resource.type == SERVICE_TYPE for resource in resources):
+def _services(document, resources: list, module_resources=None) -> list:
+    if not any(resource.type in (SERVICE_TYPE, TASK_SET_TYPE) for resource in resources):
         return []
     from ecslint.terraform.service import service_subjects
 
-    return service_subjects(document, resources)
+    return service_subjects(document, resources, module_resources)
+
+
+def _module_resources(document, own: list, index=None, number=None) -> list:
+    """The resources of the document's module its services read (target groups, listeners and rules, of every
+    `.tf` file of its folder); its own alone when the folder declares an address twice (unrelated files, as for
+    task definitions below)."""
+    if index is None:
+        index, number = _folder_index(document)
+        if index is None or _declared_twice(document, index, number):
+            return own
+    from ecslint.terraform.service import BALANCING_TYPES
+
+    siblings = index.documents(number, index.units_of_types(BALANCING_TYPES))
+    return own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
 
 
 def hcl_subjects(document) -> list:
@@ -344,7 +359,7 @@ def hcl_subjects(document) -> list:
     tasks = [resource for resource in own if resource.type == TASK_TYPE]
     registry = _ecr_subjects(own, document)
     if not tasks:
-        return registry + _services(document, own)
+        return registry + _services(document, own, lambda: _module_resources(document, own))
     index, number = _folder_index(document)
     if index is not None and _declared_twice(document, index, number):
         # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
@@ -357,7 +372,7 @@ def hcl_subjects(document) -> list:
         names = _role_names(found)
         if names and (wider := index.reach(number, names)) != reached:
             found = _module_subjects(document, own, tasks, index, number, wider)
-    return found + _services(document, own) + registry
+    return found + _services(document, own, lambda: _module_resources(document, own, index, number)) + registry
 
 
 def _folder_index(document):
@@ -515,7 +530,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")

@@ -125,13 +125,15 @@ def load_balancer_container_mismatch(service: Service) -> Iterator[Finding]:
     if task.network_mode != "awsvpc":
         return
     for index, balancer in service.load_balancers:
-        group = service.target_groups.get(balancer.get("targetGroupArn")) if isinstance(balancer.get("targetGroupArn"), str) else None
-        if group is not None and group.get("targetType") == "instance":
-            message = (
-                f"Load balancer #{index + 1} of {service.label} uses target group '{quote_text(group['logicalId'])}' of target type `instance`, "
-                "but `awsvpc` tasks register by IP address; set `TargetType: ip` on the target group."
-            )
-            yield Finding("ECS312", service.ptr("loadBalancers", index, "targetGroupArn"), message)
+        advanced = get(balancer, "advancedConfiguration", dict) or {}
+        for pointer, value in ((service.ptr("loadBalancers", index, "targetGroupArn"), balancer.get("targetGroupArn")), (service.ptr("loadBalancers", index, "advancedConfiguration", "alternateTargetGroupArn"), advanced.get("alternateTargetGroupArn"))):
+            group = service.balancing(value)
+            if group is not None and group.kind == "target-group" and group.target_type == "instance":
+                message = (
+                    f"Load balancer #{index + 1} of {service.label} uses target group '{quote_text(group.name)}' of target type `instance`, "
+                    "but `awsvpc` tasks register by IP address; set the target group's target type to `ip`."
+                )
+                yield Finding("ECS312", pointer, message)
 
 
 def _port_names(service: Service) -> Iterator[tuple[str, str, str]]:
@@ -156,6 +158,14 @@ def port_name_mismatch(service: Service) -> Iterator[Finding]:
         # ServiceRegistry: "Each service may be associated with one service registry" (botocore ECS model, 2026-12).
         yield Finding("ECS313", service.ptr("serviceRegistries", 1), f"{service.label} lists {len(registries)} service registries; a service may be associated with only one.")
     mode = task.network_mode
+    connectors = service.items("gatewayConnectors")
+    if len(connectors) > 1:
+        # GatewayConnector: "A service can have at most one gateway connector" (botocore ECS model 1.44.8, 2026-12).
+        yield Finding("ECS313", service.ptr("gatewayConnectors", 1), f"{service.label} lists {len(connectors)} gateway connectors; a service can have at most one.")
+    if connectors and mode is not None and mode != "awsvpc":
+        # "Connect Amazon ECS services to a gateway" (ECS developer guide, 2026-12): the task definition "uses awsvpc network mode".
+        message = f"{service.label} has a gateway connector, but {_task_label(task)} uses {quote(mode)} network mode; a gateway routes only to `awsvpc` tasks through a named port."
+        yield Finding("ECS313", service.ptr("gatewayConnectors"), message, related=_related_task(task, task.ptr("networkMode"), f"The network mode of {_task_label(task)}"))
     if mode in ("bridge", "host"):
         for index, registry in registries:
             if "port" in registry and "containerName" not in registry:

@@ -27,6 +27,8 @@ SPREAD_FIELD = re.compile(r"^(instanceId|host|attribute:\S+)$")
 # CreateServiceRequest: "You can specify a maximum of 5 strategy rules for each service" and
 # "a maximum of 10 constraints for each task" (botocore ECS model, 2026-12).
 MAX_STRATEGIES, MAX_CONSTRAINTS = 5, 10
+# PlacementConstraint.expression: "The expression can have a maximum length of 2000 characters" (botocore ECS model 1.44.8, 2026-12).
+MAX_EXPRESSION = 2000
 # "Fargate platform versions for Amazon ECS": Linux 1.4.0 is the newest; EFS and ephemeral storage need it.
 NEWEST_LINUX_PLATFORM = (1, 4, 0)
 LINUX_PLATFORM_VERSIONS = ("1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0")
@@ -74,6 +76,26 @@ def invalid_placement(service: Service) -> Iterator[Finding]:
             yield Finding("ECS411", service.ptr("placementConstraints", index, "expression"), f"Placement constraint #{index + 1} is `distinctInstance`, which takes no `expression`; remove it, or use `memberOf`.")
         elif kind == "memberOf" and not (isinstance(expression, str) and expression.strip()):
             yield Finding("ECS411", service.ptr("placementConstraints", index), f"Placement constraint #{index + 1} is `memberOf` without an `expression` in cluster query language (such as `attribute:ecs.instance-type =~ t3.*`).")
+        elif kind == "memberOf" and isinstance(expression, str) and known(expression):
+            yield from _expression(service, index, expression)
+
+
+def _expression(service: Service, index: int, expression: str) -> Iterator[Finding]:
+    """A `memberOf` expression that is too long or not cluster query language."""
+    from ecslint.checks.services.cluster_query import problems
+
+    where = service.ptr("placementConstraints", index, "expression")
+    label = f"The `expression` of placement constraint #{index + 1}"
+    if len(expression) > MAX_EXPRESSION:
+        yield Finding("ECS411", where, f"{label} is {len(expression)} characters long; ECS accepts at most {MAX_EXPRESSION}.")
+        return
+    for problem in problems(expression):
+        if problem.doubtful:
+            # The guide's list of subjects may not be complete: a warning.
+            yield Finding("ECS411", where, f"{label} {problem.message}; write an instance attribute as `attribute:<name>`.", level="warning")
+        else:
+            shown = quote(expression[max(0, problem.offset - 30) : problem.offset + 30])
+            yield Finding("ECS411", where, f"{label} is not cluster query language: it {problem.message} (character {problem.offset + 1}, near {shown}).")
 
 
 @check("ECS412", subject=Service)
@@ -191,7 +213,7 @@ def ebs_volume_configuration(service: Service) -> Iterator[Finding]:
         if volume.get("encrypted") is False:
             yield Finding("ECS416", jp.join(at, "encrypted"), f"{label} is not encrypted (`encrypted: false`); encrypt EBS volumes holding task data.", level="warning")
     task = service.task_definition()
-    if task is None or service.shape not in ("create", "describe", "update"):
+    if task is None or service.shape not in ("create", "describe", "update", "run-task"):
         return
     at_launch = {volume.get("name") for _, volume in dict_entries(task.data.get("volumes")) if volume.get("configuredAtLaunch") is True}
     for index, configuration in configurations:
@@ -201,6 +223,6 @@ def ebs_volume_configuration(service: Service) -> Iterator[Finding]:
     if service.complete:
         configured = {configuration.get("name") for _, configuration in configurations}
         for name in sorted(name for name in at_launch if isinstance(name, str) and name not in configured):
-            message = f"The task definition's volume '{quote_text(name)}' is `configuredAtLaunch`, but {service.label} gives no `volumeConfigurations` entry for it."
+            message = f"{service.label} gives no `volumeConfigurations` entry for the task definition's volume '{quote_text(name)}', which is `configuredAtLaunch`."
             yield Finding("ECS416", service.pointer, message, level="warning")
 
