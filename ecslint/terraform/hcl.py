@@ -44,6 +44,8 @@ class Deferred:
     __slots__ = ()
 
     def again(self, scope, bindings=None):
+        if self.evaluator is None:
+            return Unknown(str(self))  # released (see release): its file has been judged
         return self.evaluator.with_scope(scope, bindings).evaluate_again(self.node, self.pointer)
 
 
@@ -73,11 +75,29 @@ class DeferredBlocks(DeferredUnknown):
 
 
     def again(self, scope, bindings=None):
+        if self.evaluator is None:
+            return Unknown(str(self))
         evaluator = self.evaluator.with_scope(scope, bindings)
         try:
             return scope.expand_dynamic(evaluator, self.node, self.label, self.pointer)
         except (Failed, RecursionError):
             return Unknown(str(self))
+
+
+def release(value) -> None:
+    """Let go of the parse tree behind the Deferred values in value, once nothing evaluates them again: a run keeps
+    each judged document for its second pass, and the trees are most of a parsed `.tf` file's memory."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Deferred):
+            current.node = current.evaluator = None
+        elif isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+        elif isinstance(current, Encoded):
+            pending.append(current.value)
 
 
 class Failed(Exception):
