@@ -185,9 +185,7 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
             report.task_definitions += 1
             if options.iam is not None:
                 # Roles from the template itself come first; --iam and --aws-iam add to them.
-                own = subject.iam.roles if subject.iam is not None else []
-                # Without roles of its own the subject shares the run's context (and its role index) as it is.
-                subject = replace(subject, iam=replace(options.iam, roles=own + options.iam.roles) if own else options.iam)
+                subject = _with_run_iam(subject, options.iam)
             if so_far is not None:
                 so_far.task_definitions.append(subject)
                 so_far.task_definition_sources[id(subject)] = (source, parsed)
@@ -201,13 +199,32 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
     parsed.forget_positions()
 
 
-def _check_subject(subject, source: Source, document: Document, options: Options, report: Report, only: frozenset[str] | None = None, note: str = "") -> None:
-    found = _run_checks(subject, options, report, only)
-    if note:
-        found = [f._replace(message=f"{f.message} {note}") for f in found]
+def _kept_findings(subject, options: Options, report: Report, only: frozenset[str] | None) -> list[Finding]:
+    alternatives = getattr(subject, "alternatives", ())
+    if alternatives:
+        # Values that depend on a condition the front end cannot decide: only what every way it goes has stands.
+        from ecslint.subjects.alternatives import agreed
+
+        return agreed([_kept_findings(view, options, report, only) for view in subject.alternative_views()], subject.alternative_conditions)
     # Front ends with values only known at deploy time (Terraform variables, CloudFormation
     # parameters) drop findings that would judge a placeholder.
-    found = [f for f in found if subject.keeps(f)]
+    return [f for f in _run_checks(subject, options, report, only) if subject.keeps(f)]
+
+
+def _with_run_iam(subject, iam):
+    """The subject (and each of its alternatives) with the run's roles after its own: --iam and --aws-iam add to them."""
+    own = subject.iam.roles if subject.iam is not None else []
+    # Without roles of its own the subject shares the run's context (and its role index) as it is.
+    changed = replace(subject, iam=replace(iam, roles=own + iam.roles) if own else iam)
+    if getattr(subject, "alternatives", ()):
+        changed = replace(changed, alternatives=tuple(_with_run_iam(alternative, iam) for alternative in subject.alternatives))
+    return changed
+
+
+def _check_subject(subject, source: Source, document: Document, options: Options, report: Report, only: frozenset[str] | None = None, note: str = "") -> None:
+    found = _kept_findings(subject, options, report, only)
+    if note:
+        found = [f._replace(message=f"{f.message} {note}") for f in found]
     if getattr(subject, "iam", None) is not None:
         from ecslint.iam.task_roles import unresolved_roles
 
@@ -377,6 +394,10 @@ def run(sources, options: Options) -> Report:
             partner_source, partner_document = so_far.task_definition_sources[id(original)]
             _check_subject(view, partner_source, partner_document, options, report, frozenset(rules), note)
     _recheck_with_run(so_far, options, report)
+    if len(report.findings) > 1 and any(finding.rule_id.startswith("ECS1") for finding in report.findings):
+        from ecslint.report.shared_roles import merge_shared_roles
+
+        report.findings = merge_shared_roles(report.findings)
     report.findings.sort(key=Located.sort_key)
     return report
 

@@ -215,3 +215,64 @@ def test_terraform_references_to_other_modules_stay_unknown(tmp_path, capsys):
     (tmp_path / "alb.tf").write_text(TF_BALANCING)
     result = cli(capsys, "check", "--isolated", "--format", "json", "--select", "ECS312,ECS911", str(tmp_path))
     assert json.loads(result.out)["findings"] == [] and result.code == 0
+
+
+def test_terraform_plan_names_existing_target_groups_by_their_arn():
+    arn = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web-blue/0123456789abcdef"
+    containers = json.dumps([{"name": "web", "image": "nginx:1.27", "portMappings": [{"containerPort": 80}]}])
+    resources = [
+        {"address": "aws_lb_target_group.blue", "mode": "managed", "type": "aws_lb_target_group", "name": "blue", "values": {"arn": arn, "id": arn, "name": "web-blue", "target_type": "instance"}},
+        {"address": "aws_ecs_task_definition.web", "mode": "managed", "type": "aws_ecs_task_definition", "name": "web", "values": {"family": "web", "network_mode": "awsvpc", "container_definitions": containers}},
+        {
+            "address": "aws_ecs_service.web",
+            "mode": "managed",
+            "type": "aws_ecs_service",
+            "name": "web",
+            "values": {"name": "web", "task_definition": "web", "network_configuration": [{"subnets": ["subnet-0a1b2c3d"]}], "load_balancer": [{"target_group_arn": arn, "container_name": "web", "container_port": 80}]},
+        },
+    ]
+    plan = json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": resources}}})
+    [finding] = lint_text(plan, "plan.json", select=["ECS312"])
+    assert finding.pointer == "/planned_values/root_module/resources/2/values/load_balancer/0/target_group_arn"
+    assert finding.message.startswith("Load balancer #1 of Service 'web' uses target group 'aws_lb_target_group.blue' of target type `instance`")
+
+
+def test_a_listener_of_an_application_load_balancer_where_a_rule_belongs():
+    listener = textwrap.dedent(
+        """\
+          Balancer:
+            Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+            Properties:
+              Type: {kind}
+          Front:
+            Type: AWS::ElasticLoadBalancingV2::Listener
+            Properties:
+              LoadBalancerArn: !Ref Balancer
+              DefaultActions:
+                - Type: forward
+                  ForwardConfig:
+                    TargetGroups:
+                      - TargetGroupArn: !Ref Blue
+                      - TargetGroupArn: !Ref Green
+        """
+    )
+    base = CFN.replace("TestListenerRule: !Ref Blue", "TestListenerRule: !Ref Front").replace("  Service:\n", textwrap.indent(listener, "  ") + "  Service:\n")
+    found = {f.pointer: f for f in lint_text(base.format(kind="application"), "stack.yaml", select=["ECS911"])}
+    test = found[f"{ADVANCED}/TestListenerRule"]
+    assert (test.level, test.message) == (
+        "warning",
+        "`testListenerRule` of load balancer #1 names listener 'Front' of an Application Load Balancer; "
+        "with an ALB, ECS shifts traffic through a listener rule (a listener is what a Network Load Balancer takes).",
+    )
+    assert f"{ADVANCED}/TestListenerRule" not in {f.pointer for f in lint_text(base.format(kind="network"), "stack.yaml", select=["ECS911"])}
+
+
+def test_terraform_listener_of_a_load_balancer_of_the_default_type(tmp_path, capsys):
+    (tmp_path / "service.tf").write_text(TF_SERVICE)
+    (tmp_path / "alb.tf").write_text(TF_BALANCING + '\nresource "aws_lb" "web" {\n  name = "web"\n}\n')
+    result = cli(capsys, "check", "--isolated", "--format", "json", "--select", "ECS911", str(tmp_path))
+    messages = sorted((f["level"], f["message"].split(";")[0]) for f in json.loads(result.out)["findings"])
+    assert messages == [
+        ("warning", "Listener 'aws_lb_listener.front' (`productionListenerRule` of load balancer #1) forwards to 'aws_lb_target_group.legacy', not to target group 'aws_alb_target_group.green' or 'aws_lb_target_group.blue'"),
+        ("warning", "`productionListenerRule` of load balancer #1 names listener 'aws_lb_listener.front' of an Application Load Balancer"),
+    ]

@@ -138,10 +138,85 @@ def test_an_unknown_condition_never_gives_a_finding_for_one_branch(tmp_path):
     })
     execution, task, subject = _roles(main)
     assert execution is None and task is None
+    # Both ways are judged: with `var.admin` true one role serves both fields and allows everything (ECS102, ECS107, ECS113);
+    # with it false the roles are fine. Neither finding holds both ways, so neither is given.
+    assert [(alternative.data["executionRoleArn"], alternative.data["taskRoleArn"]) for alternative in subject.alternatives] == [
+        ("${aws_iam_role.admin.arn}", "${aws_iam_role.admin.arn}"),
+        ("${aws_iam_role.execution.arn}", "${aws_iam_role.task.arn}"),
+    ]
+    assert subject.alternative_conditions == ("var.admin",)
     assert _findings(main) == []
-    # The same role with the condition decided by a default: now the finding holds.
+    # One way alone would give them: the condition decided by a default.
     main.parent.joinpath("variables.tf").write_text(VARIABLES + 'variable "admin" { default = true }\n')
-    assert "ECS107" in {f.rule_id for f in _findings(main)}
+    assert sorted({f.rule_id for f in _findings(main)}) == ["ECS102", "ECS107", "ECS113"]
+    assert _subject(main).alternatives == ()
+
+
+def test_an_unknown_condition_inside_a_policy_gives_no_finding_for_one_branch(tmp_path):
+    # `Action = var.admin ? "*" : ...`: every action one way, two S3 actions the other.
+    policy = 'inline_policy {\n name = "app"\n policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = var.admin ? "*" : ["s3:GetObject"], Resource = "*"}]})\n}'
+    main = _write(tmp_path, {
+        "variables.tf": VARIABLES + 'variable "admin" { type = bool }\n',
+        "iam.tf": TRUST + _role("task", policy) + _role("execution") + EXECUTION_POLICY.replace("execution[0]", "execution"),
+        "main.tf": TASK % ("aws_iam_role.execution.arn", "aws_iam_role.task.arn"),
+    })
+    assert len(_subject(main).alternatives) == 2
+    assert _findings(main) == []
+
+
+def test_a_finding_that_holds_both_ways_is_given_once_with_each_case(tmp_path):
+    admin = 'inline_policy {\n name = "admin"\n policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "*", Resource = "*"}]})\n}'
+    power = 'managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]'
+    main = _write(tmp_path, {
+        "variables.tf": VARIABLES + 'variable "legacy" { type = bool }\n',
+        "iam.tf": TRUST + _role("admin", admin) + _role("power", power) + _role("execution") + EXECUTION_POLICY.replace("execution[0]", "execution"),
+        "main.tf": TASK % ("aws_iam_role.execution.arn", "var.legacy ? aws_iam_role.admin.arn : aws_iam_role.power.arn"),
+    })
+    found = _findings(main)
+    assert [(f.rule_id, f.pointer, f.region.start_line) for f in found] == [("ECS107", "/resource/aws_ecs_task_definition/app/task_role_arn", 9)]
+    (finding,) = found
+    assert finding.message.startswith("Task role 'shop-admin' allows every action on every resource (policy 'admin', statement 1).")
+    assert finding.message.endswith("The same holds whichever way `var.legacy` is decided (the related locations show each case).")
+    assert [(Path(r.path).name, r.pointer, r.message) for r in finding.related] == [
+        ("iam.tf", "/resource/aws_iam_role/admin/inline_policy/0/policy/Statement/0", "Statement 1 of policy 'admin' allows every action on every resource"),
+        ("iam.tf", "/resource/aws_iam_role/power/managed_policy_arns/0", "The attachment of 'AdministratorAccess'"),
+    ]
+
+
+def test_a_finding_every_way_agrees_on_stands_as_it_is(tmp_path):
+    # The conditions choose the execution role; the task role allows everything whichever way they go.
+    admin = 'inline_policy {\n name = "admin"\n policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "*", Resource = "*"}]})\n}'
+    main = _write(tmp_path, {
+        "variables.tf": VARIABLES + 'variable "shared" { type = bool }\nvariable "old" { type = bool }\n',
+        "iam.tf": TRUST + _role("task", admin) + _role("execution") + _role("legacy") + _role("other") + EXECUTION_POLICY.replace("execution[0]", "execution"),
+        "main.tf": TASK % ("var.shared ? aws_iam_role.execution.arn : (var.old ? aws_iam_role.legacy.arn : aws_iam_role.other.arn)", "aws_iam_role.task.arn"),
+    })
+    subject = _subject(main)
+    assert [alternative.data["executionRoleArn"] for alternative in subject.alternatives] == [
+        "${aws_iam_role.execution.arn}", "${aws_iam_role.execution.arn}", "${aws_iam_role.legacy.arn}", "${aws_iam_role.other.arn}",
+    ]
+    found = _findings(main)
+    assert [(f.rule_id, f.pointer) for f in found] == [("ECS107", "/resource/aws_ecs_task_definition/app/task_role_arn")]
+    assert "whichever way" not in found[0].message
+    assert [r.pointer for r in found[0].related] == ["/resource/aws_iam_role/task/inline_policy/0/policy/Statement/0"]
+
+
+def test_more_than_eight_ways_leave_the_conditions_unknown(tmp_path):
+    admin = 'inline_policy {\n name = "admin"\n policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "*", Resource = "*"}]})\n}'
+    roles = "".join(_role(name, admin) for name in ("a", "b", "c", "d", "e"))
+    choice = "var.w ? aws_iam_role.a.arn : var.x ? aws_iam_role.b.arn : var.y ? aws_iam_role.c.arn : var.z ? aws_iam_role.d.arn : aws_iam_role.e.arn"
+    main = _write(tmp_path, {
+        "variables.tf": VARIABLES + "".join(f'variable "{name}" {{ type = bool }}\n' for name in "wxyz"),
+        "iam.tf": TRUST + roles + _role("execution") + EXECUTION_POLICY.replace("execution[0]", "execution"),
+        "main.tf": TASK % ("aws_iam_role.execution.arn", choice),
+    })
+    # Sixteen ways (four conditions): too many to judge, so the role stays unknown, as every way would allow it.
+    assert _subject(main).alternatives == ()
+    assert _findings(main) == []
+    # Three conditions (eight ways) are judged.
+    main.parent.joinpath("variables.tf").write_text(VARIABLES + "".join(f'variable "{name}" {{ type = bool }}\n' for name in "wxy") + 'variable "z" { default = true }\n')
+    assert len(_subject(main).alternatives) == 8
+    assert [f.rule_id for f in _findings(main)] == ["ECS107"]
 
 
 def test_the_same_unknown_expression_in_both_fields_is_one_role(tmp_path):
@@ -501,3 +576,70 @@ def test_findings_on_a_snapshot_policy_say_the_snapshot_date(tmp_path):
     (finding,) = _findings(main, ["ECS107"])
     assert "AWS managed policy 'CloudWatchFullAccess'" in finding.message
     assert "of AWS managed policy 'CloudWatchFullAccess' (ecslint's offline copy, version v4 of the 2026-08-22 snapshot) allows" in finding.related[0].message
+
+
+OBJECT_VARIABLES = '''
+variable "prefix" { default = "shop" }
+variable "roles" {
+  type = object({
+    create        = optional(bool, true)
+    task_role_arn = optional(string)
+    execution     = optional(object({ name = optional(string, "execution") }), {})
+    extra         = optional(list(object({ arn = optional(string, "arn:aws:iam::aws:policy/AdministratorAccess") })), [])
+  })
+  default = { extra = [{}] }
+}
+'''
+
+
+def test_optional_object_attributes_take_their_defaults(tmp_path):
+    from ecslint.terraform.scope import Scope, module_documents
+
+    main = _write(tmp_path, {
+        "variables.tf": OBJECT_VARIABLES,
+        "iam.tf": TRUST + _role("task", "count = var.roles.create ? 1 : 0\n  managed_policy_arns = [for item in var.roles.extra : item.arn]") + _role("execution"),
+        "main.tf": TASK % ('aws_iam_role.execution.arn', "coalesce(var.roles.task_role_arn, aws_iam_role.task[0].arn)"),
+    })
+    scope = Scope(module_documents(tmp_path))
+    assert scope.variable("roles", "var.roles") == {
+        "create": True, "task_role_arn": None, "execution": {"name": "execution"}, "extra": [{"arn": "arn:aws:iam::aws:policy/AdministratorAccess"}],
+    }
+    _, task, subject = _roles(main)
+    assert subject.data["taskRoleArn"] == "${aws_iam_role.task.arn}" and task.complete
+    assert [(f.rule_id, f.pointer) for f in _findings(main, ["ECS107"])] == [("ECS107", "/resource/aws_ecs_task_definition/app/task_role_arn")]
+
+
+def test_a_caller_gets_the_optional_defaults_too_and_what_it_sets_stands(tmp_path):
+    child = OBJECT_VARIABLES + TRUST + _role("task", "managed_policy_arns = [for item in var.roles.extra : item.arn]") + 'output "arn" { value = aws_iam_role.task.arn }\n'
+    main = _write(tmp_path, {
+        "modules/iam/main.tf": child,
+        "main.tf": 'module "iam" {\n  source = "./modules/iam"\n  roles  = { extra = [{}, { arn = "arn:aws:iam::aws:policy/ReadOnlyAccess" }] }\n}\n' + TASK % ('""', "module.iam.arn"),
+    })
+    _, task, _ = _roles(main)
+    assert [attachment.arn for attachment in task.attachments] == ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+
+
+def test_an_object_variable_without_default_stays_unknown(tmp_path):
+    main = _write(tmp_path, {
+        "variables.tf": OBJECT_VARIABLES.replace("  default = { extra = [{}] }\n", ""),
+        "iam.tf": TRUST + _role("task", "managed_policy_arns = [for item in var.roles.extra : item.arn]"),
+        "main.tf": TASK % ('""', "aws_iam_role.task.arn"),
+    })
+    _, task, _ = _roles(main)
+    assert not task.complete
+    assert _findings(main, ["ECS107"]) == []
+
+
+def test_roles_from_iam_input_are_judged_every_way_too(tmp_path):
+    import json
+
+    trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]}
+    admin = [{"PolicyName": "admin", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]
+    roles = [{"RoleName": name, "Arn": f"arn:aws:iam::123456789012:role/{name}", "AssumeRolePolicyDocument": trust, "RolePolicyList": admin if name != "fine" else []} for name in ("blue", "green", "fine")]
+    iam = json.dumps({"RoleDetailList": roles})
+    choice = 'var.blue ? "arn:aws:iam::123456789012:role/blue" : "arn:aws:iam::123456789012:role/%s"'
+    main = _write(tmp_path, {"variables.tf": 'variable "blue" { type = bool }\n', "main.tf": TASK % ('""', choice % "green")})
+    found = lint_text(main.read_text(), filename=str(main), select=["ECS107"], iam=iam)
+    assert [(f.rule_id, f.message.split(" (")[0], len(f.related)) for f in found] == [("ECS107", "Task role 'blue' allows every action on every resource", 2)]
+    main.write_text(TASK % ('""', choice % "fine"))
+    assert lint_text(main.read_text(), filename=str(main), select=["ECS107"], iam=iam) == []

@@ -11,14 +11,16 @@ template makes its role "incomplete", so that rules needing everything the role 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from ecslint.documents import pointer as jp
-from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved, is_intrinsic
+from ecslint.cloudformation.intrinsics import NO_VALUE, Template, Unresolved, is_intrinsic, placeholder
 from ecslint.subjects.placeholders import contains_deploy_time_value
 from ecslint.iam import managed
 from ecslint.iam.context import Attachment, IamContext, Role
 from ecslint.iam.evaluator import PolicySet
+from ecslint.iam.partial import partial_document
 from ecslint.iam.policy import Location, Policy, parse_policy
 from ecslint.subjects.quoting import quote_text
 
@@ -87,11 +89,15 @@ class _Builder:
     def location(self, pointer: str) -> Location:
         return Location(self.document, pointer)
 
-    def policy(self, name: str, kind: str, raw, pointer: str, arn: str | None = None) -> Policy | None:
-        resolved = self.template.resolve(raw)
+    def policy(self, name: str, kind: str, raw, pointer: str, arn: str | None = None, missing: list | None = None) -> Policy | None:
+        """The policy as far as the template knows it (see ecslint.iam.partial); statements left out are noted in missing."""
+        resolved = _dynamic_references(self.template.resolve(raw))
         data, locatable = _document(resolved)
-        if data is None:
-            return None
+        data, dropped = partial_document(data) if data is not None else (None, 0)
+        if data is None or (dropped and missing is None):
+            return None  # a trust policy missing a statement cannot say who may assume the role
+        if dropped:
+            missing.append(f"{dropped} statement{'s' if dropped > 1 else ''} of policy {quote_text(name)} (actions known at deploy time)")
         locate = locatable and _statements_in_place(raw)
         return parse_policy(name, kind, data, self.location(pointer), locate_statements=locate, arn=arn)
 
@@ -123,7 +129,7 @@ class _Builder:
             policy_name = entry.get("PolicyName") if isinstance(entry.get("PolicyName"), str) else f"inline #{index + 1}"
             raw_entries = properties.get("Policies")
             raw = raw_entries[index].get("PolicyDocument") if isinstance(raw_entries, list) and index < len(raw_entries) and isinstance(raw_entries[index], dict) else entry.get("PolicyDocument")
-            policy = self.policy(policy_name, "inline", raw, jp.join(pointer, "Policies", index, "PolicyDocument"))
+            policy = self.policy(policy_name, "inline", raw, jp.join(pointer, "Policies", index, "PolicyDocument"), missing=parts.missing)
             if policy is None:
                 parts.missing.append(f"inline policy {quote_text(policy_name)}")
             else:
@@ -137,7 +143,7 @@ class _Builder:
         if "PermissionsBoundary" in properties:
             raw = properties["PermissionsBoundary"]
             resolved = self.template.resolve(raw)
-            boundary = None if resolved is NO_VALUE else self._managed_policy(resolved, raw, jp.join(pointer, "PermissionsBoundary"))
+            boundary = None if resolved is NO_VALUE else self._managed_policy(resolved, raw, jp.join(pointer, "PermissionsBoundary"), parts.missing)
             if boundary is not None:
                 parts.boundary = PolicySet((boundary,))
             elif resolved is not NO_VALUE:
@@ -147,13 +153,13 @@ class _Builder:
                 if not _optional(raw):
                     parts.missing.append("PermissionsBoundary")
 
-    def _managed_policy(self, arn, raw, pointer: str) -> Policy | None:
+    def _managed_policy(self, arn, raw, pointer: str, missing: list) -> Policy | None:
         """The document of a managed policy given by ARN: one defined in this template, or an AWS managed one known offline."""
         if isinstance(raw, dict) and set(raw) == {"Ref"} and self.template.resource_type(raw["Ref"]) == "AWS::IAM::ManagedPolicy":
             logical_id = raw["Ref"]
             properties = self.template.properties(logical_id)
             name = self.template.literal_property(logical_id, "ManagedPolicyName") or logical_id
-            return self.policy(name, "managed", properties.get("PolicyDocument"), jp.join("/Resources", logical_id, "Properties", "PolicyDocument"))
+            return self.policy(name, "managed", properties.get("PolicyDocument"), jp.join("/Resources", logical_id, "Properties", "PolicyDocument"), missing=missing)
         if not isinstance(arn, str):
             return None
         offline = managed.known(arn)
@@ -164,7 +170,7 @@ class _Builder:
 
     def _managed(self, parts: _RoleParts, arn, raw, pointer: str) -> None:
         label = arn.rsplit("/", 1)[-1] if isinstance(arn, str) else "policy"
-        policy = self._managed_policy(arn, raw, pointer)
+        policy = self._managed_policy(arn, raw, pointer, parts.missing)
         if isinstance(arn, str):
             parts.attachments.append(Attachment(arn, policy.name if policy else label, self.location(pointer)))
         if policy is None:
@@ -192,7 +198,7 @@ class _Builder:
         pointer = jp.join("/Resources", logical_id, "Properties", "PolicyDocument")
         for target in self._targets(properties.get(roles_property)):
             parts = self.parts[target]
-            policy = self.policy(name, kind, properties.get("PolicyDocument"), pointer)
+            policy = self.policy(name, kind, properties.get("PolicyDocument"), pointer, missing=parts.missing)
             if policy is None:
                 parts.missing.append(f"policy {quote_text(name)}")
                 continue
@@ -219,6 +225,20 @@ class _Builder:
 def template_iam_context(template: Template, document) -> TemplateIamContext:
     """The roles the template defines, each with every policy the template attaches to it."""
     return _Builder(template, document).build()
+
+
+_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:[^{}]{0,2048}\}\}")
+
+
+def _dynamic_references(value):
+    """`{{resolve:ssm:/shop/arn}}` (a dynamic reference, read at deploy time) as an unknown: `${resolve.ssm./shop/arn}`."""
+    if isinstance(value, str) and "{{resolve:" in value:
+        return Unresolved(_DYNAMIC_REFERENCE.sub(lambda match: placeholder(match.group(0)[2:-2]), value))
+    if isinstance(value, dict):
+        return {key: _dynamic_references(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dynamic_references(item) for item in value]
+    return value
 
 
 def _optional(raw) -> bool:

@@ -23,6 +23,7 @@ SERVICE_TYPE = "AWS::ECS::Service"
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 TASK_SET_TYPE = "AWS::ECS::TaskSet"
 TARGET_GROUP_TYPE = "AWS::ElasticLoadBalancingV2::TargetGroup"
+LOAD_BALANCER_TYPE = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 # Elastic Load Balancing resources a service's load balancers name, and the `!GetAtt` attribute that is
 # their ARN, as `!Ref` is (CloudFormation template reference, the three resources' return values, 2026-12).
 _BALANCING_TYPES = {
@@ -76,9 +77,20 @@ def _load_balancing(template: Template) -> dict:
                 item = BalancingResource(name, logical_id, target_type=target_type if _literal(target_type) else None)
             else:
                 actions = properties.get("Actions" if name == "listener-rule" else "DefaultActions")
-                item = BalancingResource(name, logical_id, forwards=_forwards(template, actions, groups))
+                balancer = _balancer_type(template, properties.get("LoadBalancerArn")) if name == "listener" else None
+                item = BalancingResource(name, logical_id, forwards=_forwards(template, actions, groups), balancer_type=balancer)
             found["${" + logical_id + "}"] = found["${" + logical_id + "." + attribute + "}"] = item
     return found
+
+
+def _balancer_type(template: Template, reference) -> str | None:
+    """`application` or `network` for the template's load balancer a listener belongs to (`application` when `Type` is
+    unset: AWS::ElasticLoadBalancingV2::LoadBalancer, CloudFormation template reference, 2026-12); None when not the template's."""
+    named = _resource_named(template, template.resolve(reference), (LOAD_BALANCER_TYPE,))
+    if named is None:
+        return None
+    kind = template.resolve(template.properties(named).get("Type", "application"))
+    return kind if _literal(kind) else None
 
 
 def _literal(value) -> bool:

@@ -6,7 +6,9 @@ repository (`owner+name`, as `git archive` of the commit in the manifest unpacks
 templates to read. Without a manifest every file under ROOT is read. Never run by the tests.
 
 A role field counts as "complete" when it resolves to a role of the document whose every policy is known,
-"incomplete" when the role is found but a policy of it is not, and "unresolved" otherwise.
+"incomplete" when the role is found but a policy of it is not, and "unresolved" otherwise. An unresolved Terraform
+field that depends on conditions the module cannot decide is also counted when every way they go names a complete
+role (`unresolvedButCompleteEveryWay`): the IAM rules judge those, keeping what holds every way.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def measure(root: Path, manifest: Path | None) -> dict:
                 role = getattr(roles, "execution" if key == FIELDS[0] else "task", None) if roles is not None else None
                 counts["fields"] += 1
                 counts["unresolved" if role is None else "complete" if role.complete else "incomplete"] += 1
+                if role is None and _complete_every_way(subject, key):
+                    counts["unresolvedButCompleteEveryWay"] += 1
     enabled = frozenset(all_rules())
     report = run(sources, Options(enabled, Config(root=Path.cwd())))
     findings = Counter(finding.rule_id for finding in report.findings if finding.rule_id.startswith(IAM_RULES))
@@ -88,9 +92,24 @@ def measure(root: Path, manifest: Path | None) -> dict:
     }
 
 
+def _complete_every_way(subject, key: str) -> bool:
+    """A field the module cannot decide, but that names a role with every policy known whichever way it goes."""
+    from ecslint.iam.task_roles import roles_of
+
+    alternatives = getattr(subject, "alternatives", ())
+    found = [roles_of(alternative) for alternative in alternatives]
+    roles = [getattr(item, "execution" if key == FIELDS[0] else "task", None) if item is not None else None for item in found]
+    return bool(roles) and all(role is not None and role.complete for role in roles)
+
+
 def _share(counts: dict) -> str:
     total = counts.get("fields", 0)
-    return f"{counts.get('complete', 0)}/{total} complete ({100 * counts.get('complete', 0) / total:.0f}%), {counts.get('incomplete', 0)} incomplete, {counts.get('unresolved', 0)} unresolved" if total else "none"
+    if not total:
+        return "none"
+    text = f"{counts.get('complete', 0)}/{total} complete ({100 * counts.get('complete', 0) / total:.0f}%), {counts.get('incomplete', 0)} incomplete, {counts.get('unresolved', 0)} unresolved"
+    if counts.get("unresolvedButCompleteEveryWay"):
+        text += f" ({counts['unresolvedButCompleteEveryWay']} of them complete whichever way their conditions go)"
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,6 +77,8 @@ class BalancingResource(NamedTuple):
     # Listeners and rules: the names of the target groups their `forward` actions send traffic to;
     # None when one of them is not a target group of the same template or module.
     forwards: tuple[str, ...] | None = None
+    # Listeners: the type of their load balancer (`application`, `network`, ...) when it is declared beside them.
+    balancer_type: str | None = None
 
 
 def family_of(reference) -> str | None:

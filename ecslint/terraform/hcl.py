@@ -256,7 +256,11 @@ class _Evaluator:
     def _on_conditional(self, node, pointer):
         parts = _children(node)
         if self.scope is not None:
-            decided = self.scope.truth(self._evaluate(parts[0], pointer))
+            condition = self._evaluate(parts[0], pointer)
+            decided = self.scope.truth(condition)
+            if decided is None:
+                # Undecided in the module: a branch only when the module is evaluated once per way (alternatives).
+                decided = self.scope.choose(self, parts[0], condition)
             if decided is not None:
                 return self._evaluate(parts[1] if decided else parts[2], pointer)
         branches = [self._evaluate(child, pointer) for child in parts[1:]]

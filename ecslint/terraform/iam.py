@@ -14,6 +14,7 @@ from ecslint.documents import pointer as jp
 from ecslint.iam import managed
 from ecslint.iam.context import Attachment, IamContext, Role
 from ecslint.iam.evaluator import PolicySet
+from ecslint.iam.partial import UNKNOWN_CONDITION, partial_document
 from ecslint.iam.policy import Location, Policy, parse_policy
 from ecslint.terraform.resources import Resource
 from ecslint.terraform.taskdef import decode_json_attribute
@@ -40,8 +41,6 @@ def _principals(blocks) -> dict | str | Unknown:
     return {kind: values[0] if len(values) == 1 else values for kind, values in principal.items()}
 
 
-# A condition ecslint cannot read still conditions the statement: it "may" allow, never "allows".
-UNKNOWN_CONDITION = {"Null": {"(a condition known after apply)": "unknown"}}
 
 
 def policy_from_data_source(body: dict, pointer: str, spans: dict | None, merged=None) -> dict | Unknown:
@@ -102,39 +101,6 @@ def _items(value) -> list:
     if isinstance(value, list):
         return value
     return [] if value is None else [value]
-
-
-def partial_document(decoded) -> tuple[dict | None, int]:
-    """A policy document with its unknown parts made safe, and how many Allow statements were dropped.
-
-    A statement whose resources or condition values are unknown stays: an unknown resource is a `${...}` pattern
-    (which may match anything a rule asks about) and an unknown condition makes it conditional. An Allow whose
-    actions are unknown is dropped (the role is then incomplete); a Deny or an effect that is unknown makes the
-    whole document unreadable (None), since what it takes away cannot be told.
-    """
-    if not isinstance(decoded, dict):
-        return None, 0
-    if not contains_deploy_time_value(decoded):
-        return decoded, 0
-    raw = decoded.get("Statement")
-    entries = [raw] if isinstance(raw, dict) else raw
-    if not isinstance(entries, list):
-        return None, 0
-    kept, dropped = [], 0
-    for statement in entries:
-        if not isinstance(statement, dict) or statement.get("Effect") not in ("Allow", "Deny"):
-            return None, 0
-        actions = statement.get("Action", statement.get("NotAction"))
-        if contains_deploy_time_value(actions) or isinstance(actions, Unknown):
-            if statement["Effect"] == "Deny":
-                return None, 0
-            dropped += 1
-            continue
-        condition = statement.get("Condition")
-        if condition is not None and not isinstance(condition, dict) or (isinstance(condition, dict) and any(isinstance(test, Unknown) or not isinstance(body, dict) for test, body in condition.items())):
-            statement = {**statement, "Condition": UNKNOWN_CONDITION}
-        kept.append(statement)
-    return {**decoded, "Statement": kept}, dropped
 
 
 def _document(value) -> tuple[dict | None, int]:
@@ -226,7 +192,9 @@ class _Roles:
             location = Location(source.document, source.pointer)
         else:
             document, dropped = _document(value)
-        if dropped and missing is not None and document is not None:
+        if dropped and missing is None:
+            return None, location  # a trust policy missing a statement cannot say who may assume the role
+        if dropped and document is not None:
             missing.append(f"{dropped} statement{'s' if dropped > 1 else ''} of {label or 'a policy'} (actions known after apply)")
         return document, location
 

@@ -99,8 +99,10 @@ class Scope:
     for_expression = staticmethod(lambda *arguments: for_expression(*arguments))
     expand_dynamic = staticmethod(lambda *arguments: expand_dynamic(*arguments))
 
-    def __init__(self, documents: list, inputs: dict | None = None, prefix: str = "", folder: Path | None = None, depth: int = 0):
+    def __init__(self, documents: list, inputs: dict | None = None, prefix: str = "", folder: Path | None = None, depth: int = 0, choices=None):
         self.documents = documents
+        # ecslint.terraform.alternatives.Choices: the branches taken for conditions the module cannot decide (None: none).
+        self.choices = choices
         self.inputs = inputs
         self.prefix = prefix
         self.folder = folder
@@ -127,6 +129,7 @@ class Scope:
                 for name, body in named.items():
                     self.declared.setdefault(f"data.{kind}.{name}", body)
         self._locals_done: dict = {}
+        self._types: dict = {}
         self._resolving: set[str] = set()
         self._instances: dict = {}
         self.children: dict[str, Scope | None] = {}
@@ -166,13 +169,34 @@ class Scope:
         return value
 
     def variable(self, name: str, source: str):
-        if self.inputs is not None and name in self.inputs:
-            return self.inputs[name]
         body = self.variables.get(name)
+        if self.inputs is not None and name in self.inputs:
+            return self._typed(name, body, self.inputs[name])
         if not isinstance(body, dict) or "default" not in body:
             return Unknown(source)
         default = body["default"]
-        return Unknown(source) if isinstance(default, Deferred) or contains_deploy_time_value(default) else default
+        return Unknown(source) if isinstance(default, Deferred) or contains_deploy_time_value(default) else self._typed(name, body, default)
+
+    def _typed(self, name: str, body, value):
+        """value as the variable's type makes it: defaults of `optional()` object attributes filled in."""
+        written = body.get("type") if isinstance(body, dict) else None
+        if not isinstance(written, Deferred) or getattr(written, "node", None) is None or not isinstance(value, (dict, list)):
+            return value
+        from ecslint.terraform.variable_types import read_type, with_defaults
+
+        if name not in self._types:
+            self._types[name] = read_type(written.evaluator.with_scope(self), written.node)
+        return with_defaults(value, self._types[name])
+
+    def choose(self, evaluator, node, condition) -> bool | None:
+        """The branch this evaluation takes for a condition the module cannot decide; None: undecided (unknown)."""
+        if self.choices is None or is_known(condition):
+            return None  # a known value that is not a bool: Terraform converts or rejects it, ecslint does not guess
+        from ecslint.terraform.alternatives import condition_key
+
+        text = " ".join(evaluator.source(node).split())
+        key = condition_key(self.prefix, text, evaluator.bindings)
+        return None if key is None else self.choices.choose(key, text)
 
     def local(self, name: str, source: str):
         if name in self._locals_done:
@@ -389,7 +413,7 @@ class Scope:
             return None
         meta = {"source", "version", "count", "for_each", "providers", "depends_on"}
         inputs = {key: self.resolve(value) for key, value in body.items() if key not in meta}
-        child = Scope(documents, inputs, f"{self.prefix}module.{name}.", folder, self.depth + 1)
+        child = Scope(documents, inputs, f"{self.prefix}module.{name}.", folder, self.depth + 1, self.choices)
         self.children[name] = child
         return child
 

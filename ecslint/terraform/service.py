@@ -252,8 +252,18 @@ BALANCING_TYPES = {
 
 
 def load_balancing(resources: list) -> dict:
-    """`${aws_lb_target_group.blue.arn}` (how a reference to each target group, listener and rule reads) -> what it is."""
-    groups = {f"${{{resource.base}.{attribute}}}": resource.base for resource in resources if BALANCING_TYPES.get(resource.type) == "target-group" for attribute in ("arn", "id")}
+    """`${aws_lb_target_group.blue.arn}` (how a reference to each target group, listener and rule reads) -> what it is.
+
+    In a plan or state, a resource that already exists has its ARN among its values, and a service names it by
+    that ARN: it is a key too."""
+    groups = {key: resource.base for resource in resources if BALANCING_TYPES.get(resource.type) == "target-group" for key in _keys(resource)}
+    # `load_balancer_type` is `application` when unset (AWS provider documentation, lb, 2026-12).
+    balancers = {
+        key: kind
+        for resource in resources
+        if resource.type in ("aws_lb", "aws_alb") and isinstance(kind := resource.values.get("load_balancer_type", "application"), str) and not isinstance(kind, Unknown)
+        for key in _keys(resource)
+    }
     found: dict = {}
     for resource in resources:
         kind = BALANCING_TYPES.get(resource.type)
@@ -263,10 +273,16 @@ def load_balancing(resources: list) -> dict:
             target_type = resource.values.get("target_type", "instance")
             item = BalancingResource(kind, resource.base, target_type=target_type if isinstance(target_type, str) and not isinstance(target_type, Unknown) else None)
         else:
-            item = BalancingResource(kind, resource.base, forwards=_forwards(resource.values.get("action" if kind == "listener-rule" else "default_action"), groups))
-        for attribute in ("arn", "id"):
-            found[f"${{{resource.base}.{attribute}}}"] = item
+            balancer = balancers.get(str(resource.values.get("load_balancer_arn"))) if kind == "listener" else None
+            item = BalancingResource(kind, resource.base, forwards=_forwards(resource.values.get("action" if kind == "listener-rule" else "default_action"), groups), balancer_type=balancer)
+        for key in _keys(resource):
+            found[key] = item
     return found
+
+
+def _keys(resource) -> list[str]:
+    known = [value for value in (resource.values.get("arn"), resource.values.get("id")) if isinstance(value, str) and not isinstance(value, Unknown) and value.startswith("arn:")]
+    return [f"${{{resource.base}.arn}}", f"${{{resource.base}.id}}", *known]
 
 
 def _blocks(value) -> list[dict]:
@@ -284,7 +300,7 @@ def _forwards(actions, groups: dict) -> tuple[str, ...] | None:
         values = [action["target_group_arn"]] if "target_group_arn" in action else []
         values += [group.get("arn") for forward in _blocks(action.get("forward")) for group in _blocks(forward.get("target_group"))]
         for value in values:
-            if not isinstance(value, Unknown) or str(value) not in groups:
+            if not isinstance(value, str) or str(value) not in groups:
                 return None
             named.append(groups[str(value)])
     return tuple(dict.fromkeys(named))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ecslint.documents import pointer as jp
@@ -24,6 +24,8 @@ ECR_PREFIX = "aws_ecr_"
 # Read by ecslint.terraform.service, imported only for documents that declare one.
 SERVICE_TYPE = "aws_ecs_service"
 TASK_SET_TYPE = "aws_ecs_task_set"
+# Load balancers, their target groups, listeners and listener rules, which the services of a plan or state name by ARN.
+BALANCING_PREFIXES = ("aws_lb", "aws_alb")
 POLICY_DOCUMENT = "aws_iam_policy_document"
 # Data sources the IAM front end reads: policy documents (computed from their blocks), AWS managed policies looked up by
 # ARN or name, and roles looked up by name (their policies unknown, but named).
@@ -71,8 +73,21 @@ class TerraformTaskDefinition(TaskDefinition):
     # `${aws_secretsmanager_secret.x.arn}` -> the ARN expression of its customer managed key (None: none or unknown),
     # for the secrets the module itself defines.
     module_secrets: dict = field(default_factory=dict, compare=False, repr=False)
+    # The same task definition once per way the conditions the module cannot decide may go (ecslint.terraform.alternatives):
+    # checks judge each, and only what they all find stands. Empty: nothing undecided, or too many ways.
+    alternatives: tuple = field(default=(), compare=False, repr=False)
+    # Those conditions as written (`var.admin`), for messages.
+    alternative_conditions: tuple[str, ...] = field(default=(), compare=False)
     # How `defined_secret` writes references, for the role writers.
     expression_syntax = "terraform"
+
+    def alternative_views(self) -> list:
+        """This task definition as each alternative sees it: its role fields, roles and unknowns, with everything the run
+        has added since (registry, services, --iam) kept."""
+        return [
+            replace(self, data=other.data, iam=other.iam, mapped=other.mapped, unknown=other.unknown, alternatives=(), alternative_conditions=())
+            for other in self.alternatives
+        ]
 
     def defined_secret(self, value):
         """For a `valueFrom` that references an `aws_secretsmanager_secret` of the module: (its ARN expression, its key's) or None."""
@@ -268,11 +283,12 @@ class _AskedModules(dict):
         return super().get(name, default)
 
 
-def _module_iam_resources(scope, resources: list, index=None, own: int | None = None) -> list:
+def _module_iam_resources(scope, resources: list, index=None, own: int | None = None, pending: dict | None = None) -> list:
     """IAM resources of the module and of the local child modules its role fields and policies led to, evaluated.
 
     With the folder's index, a sibling's resource evaluated for one file of the folder is reused for the next
-    when it reads the same declarations (FolderIndex.evaluation_key), replaying the module calls it asked for."""
+    when it reads the same declarations (FolderIndex.evaluation_key), replaying the module calls it asked for;
+    what is evaluated here goes to pending (when given), for the caller to keep."""
     asked = scope.children if isinstance(scope.children, _AskedModules) else None
     found = []
     for resource in resources:
@@ -285,10 +301,10 @@ def _module_iam_resources(scope, resources: list, index=None, own: int | None = 
             continue
         mark = len(asked.asked) if asked is not None else 0
         instances = _instances(scope, resource)
-        if key is not None:
+        if key is not None and pending is not None:
             modules = list(dict.fromkeys(asked.asked[mark:]))
-            if all(scope.children.get(name) is None for name in modules):  # followed modules hold more than a call
-                index.evaluated[key] = (instances, modules)
+            if all(dict.get(scope.children, name) is None for name in modules):  # followed modules hold more than a call
+                pending[key] = (instances, modules)
         found += instances
     for child in list(scope.children.values()):
         if child is None:
@@ -427,13 +443,31 @@ def _module_subjects(document, own: list, tasks: list, index, number, reached: s
     siblings = index.documents(number, reached) if index is not None else []
     module = own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
     real = document.path and not document.path.startswith("<")
-    scope = Scope([document] + siblings, folder=Path(document.path).resolve().parent if real else None)
-    scope.children = _AskedModules()
-    # Role fields first: the child modules their values lead to are then known.
-    tasks = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
-    iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES], index, number)
+    folder = Path(document.path).resolve().parent if real else None
+    # Sibling resources evaluated here, kept for the folder's other files only if nothing here went two ways.
+    pending: dict = {}
+
+    def evaluated(choices, record: bool = False) -> list[TerraformTaskDefinition]:
+        scope = Scope([document] + siblings, folder=folder, choices=choices)
+        scope.children = _AskedModules()
+        # Role fields first: the child modules their values lead to are then known.
+        resolved = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
+        iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES], index, number, pending if record else None)
+        return _subjects(document, resolved, iam_resources, module, _unfollowed(scope), has_roles)
+
+    from ecslint.terraform.alternatives import Choices, alternatives
+
     has_roles = index is not None and index.has_single_role_elsewhere(number)
-    return _subjects(document, tasks, iam_resources, module, _unfollowed(scope), has_roles)
+    first = Choices()
+    found = evaluated(first, record=True)
+    if first.undecided:
+        ways = alternatives(evaluated, first.undecided)
+        if ways is not None:
+            conditions = tuple(dict.fromkeys(text for _, _, texts in ways[:1] for text in texts))
+            found = [replace(subject, alternatives=tuple(way[position] for way, _, _ in ways), alternative_conditions=conditions) for position, subject in enumerate(found)]
+    elif index is not None:
+        index.evaluated.update(pending)  # no condition went two ways: what was evaluated holds whatever the choices
+    return found
 
 
 def _unfollowed(scope) -> dict:
@@ -530,7 +564,7 @@ def _plan_resources(document) -> list:
             kind, name, address = entry.get("type"), entry.get("name"), entry.get("address")
             if entry.get("mode") == "data" and isinstance(kind, str):
                 kind = f"data.{kind}"  # data sources: policy documents, policies and roles looked up
-            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith(ECR_PREFIX) or not isinstance(address, str):
+            if kind not in IAM_TYPES and kind not in (TASK_TYPE, SERVICE_TYPE, TASK_SET_TYPE) and not str(kind).startswith((ECR_PREFIX, *BALANCING_PREFIXES)) or not isinstance(address, str):
                 continue
             values = copy.copy(entry["values"])
             after_unknown = (changes.get(address) or {}).get("after_unknown")

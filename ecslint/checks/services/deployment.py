@@ -138,6 +138,14 @@ def _advanced_configuration(service: Service, index: int, balancer: dict, strate
         if found is not None and found.kind not in wanted:
             expected = "a target group" if key == "alternateTargetGroupArn" else "a listener rule or listener"
             yield Finding("ECS911", jp.join(at, key), f"{quote(key)} of load balancer #{index + 1} names {_kind_text(found)} '{quote_text(found.name)}', not {expected}.")
+        elif found is not None and found.kind == "listener" and found.balancer_type == "application":
+            # AdvancedConfiguration: a listener rule "in the case of an Application Load Balancer", a listener for a
+            # Network Load Balancer (botocore ECS model 1.44.8); whether ECS refuses an ALB listener is not documented.
+            message = (
+                f"{quote(key)} of load balancer #{index + 1} names listener '{quote_text(found.name)}' of an Application Load Balancer; "
+                "with an ALB, ECS shifts traffic through a listener rule (a listener is what a Network Load Balancer takes)."
+            )
+            yield Finding("ECS911", jp.join(at, key), message, level="warning")
     alternate = named["alternateTargetGroupArn"]
     groups = [item for item in (primary, alternate) if item is not None and item.kind == "target-group"]
     if len(groups) == 2 and primary.name == alternate.name:
