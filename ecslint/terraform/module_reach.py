@@ -293,10 +293,10 @@ class FolderIndex:
             self._closures[id(unit)] = frozenset(found)
         return self._closures[id(unit)]
 
-    def units_of_types(self, types) -> set[int]:
-        """ids of the resource blocks of these types (and of the files read whole), of every file."""
+    def units_of_types(self, prefixes: tuple[str, ...]) -> set[int]:
+        """ids of the resource blocks whose type starts with one of prefixes (and of the files read whole), of every file."""
         return {id(unit) for entry in self.files for unit in entry.units
-                if unit.block is None or (unit.block.kind == "resource" and len(unit.block.labels) == 2 and unit.block.labels[0] in types)}
+                if unit.block is None or (unit.block.kind == "resource" and len(unit.block.labels) == 2 and unit.block.labels[0].startswith(prefixes))}
 
     def has_single_role_elsewhere(self, own: int) -> bool:
         return any(number in self.single_role_files for number in range(len(self.files)) if number != own)

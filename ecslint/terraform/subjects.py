@@ -364,9 +364,8 @@ def _module_resources(document, own: list, index=None, number=None) -> list:
         index, number = _folder_index(document)
         if index is None or _declared_twice(document, index, number):
             return own
-    from ecslint.terraform.service import BALANCING_TYPES
-
-    siblings = index.documents(number, index.units_of_types(BALANCING_TYPES))
+    # Services read the load balancers, target groups, listeners and rules (ecslint.terraform.service.load_balancing).
+    siblings = index.documents(number, index.units_of_types(("aws_lb", "aws_alb")))
     return own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
 
 
