@@ -283,9 +283,18 @@ def _looked_up_role(resource: Resource) -> Role:
     return Role(name, _text(resource.values.get("arn")) or resource.key("arn"), Location(resource.document, resource.pointer), None, PolicySet(()), (), (f"{resource.address} (a role looked up by name: its policies are not in the module)",))
 
 
-def iam_context(resources: list[Resource], unfollowed: dict | None = None) -> IamContext:
-    """The roles the resources declare, each with the policies attached to it among them."""
+def iam_context(resources: list[Resource], unfollowed: dict | None = None, wanted: set[str] | None = None) -> IamContext:
+    """The roles the resources declare, each with the policies attached to it among them; with wanted (the role
+    field values the context will be asked about), only the roles IamContext.role could answer them with."""
     builder = _Roles(resources)
-    roles = [builder.build(role) for role in builder.roles]
+    roles = [builder.build(role) for role in builder.roles if wanted is None or _may_answer(role, wanted)]
     roles += [_looked_up_role(resource) for resource in resources if resource.type == "data.aws_iam_role"]
     return IamContext(roles, unfollowed=dict(unfollowed or {}))
+
+
+def _may_answer(role: Resource, wanted: set[str]) -> bool:
+    """Whether IamContext.role(value) may find this role for one of the values: by its ARN, or by its name (a role
+    of another name never changes the answer, since a name must be unique among the roles to count)."""
+    arn = _text(role.values.get("arn")) or role.key("arn")
+    name = (_text(role.values.get("name")) or role.name).casefold()
+    return any(value == arn or value.rsplit("/", 1)[-1].casefold() == name for value in wanted)

@@ -63,6 +63,7 @@ class _File:
     failed: set = field(default_factory=set)  # starts of blocks that do not parse
     spans: dict = field(default_factory=dict)  # positions of the blocks parsed so far (one dict per file: see _parsed)
     parsed: dict = field(default_factory=dict)  # block start -> its data (a dict shaped like HclFile.data)
+    documents: dict = field(default_factory=dict)  # starts of the blocks chosen -> their document (None: one does not parse)
 
 
 def _block_declares(block: Block) -> tuple[str, ...]:
@@ -314,7 +315,10 @@ class FolderIndex:
             chosen = [unit.block for unit in entry.units if id(unit) in reached]
             if not chosen:
                 continue
-            document = self._partial(entry, chosen)
+            key = tuple(block.start for block in chosen)
+            if key not in entry.documents:  # most files of a folder reach the same blocks of a given sibling
+                entry.documents[key] = self._partial(entry, chosen)
+            document = entry.documents[key]
             if document is not None:
                 found.append(document)
         return found
@@ -345,8 +349,9 @@ class FolderIndex:
                         for body in named.values():
                             self._body_units[id(body)] = unit
         data: dict = {}
+        starts = {block.start for block in chosen}
         for block in entry.blocks:
-            _merge(data, block, entry.parsed.get(block.start) if block in chosen else None)
+            _merge(data, block, entry.parsed.get(block.start) if block.start in starts else None)
         return Document(entry.path.as_posix(), entry.text, data, False, "hcl", YamlLocator(entry.spans, []))
 
 

@@ -194,9 +194,13 @@ def _subjects(document, task_resources: list, iam_resources: list, module: list 
     from ecslint.terraform.iam import iam_context
 
     roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
-    context = iam_context(iam_resources, unfollowed) if roles or unfollowed or module_has_roles else None
+    found = [_subject(document, resource, None, roles) for resource in task_resources]
+    if roles or unfollowed or module_has_roles:
+        # Only what the role fields look up is built: a module of many roles costs each file its own.
+        wanted = {value.strip() for subject in found for key in ("executionRoleArn", "taskRoleArn") if isinstance(value := subject.data.get(key), str) and value.strip()}
+        context = iam_context(iam_resources, unfollowed, wanted)
+        found = [replace(subject, iam=context) for subject in found]
     secrets = module_secrets(module)
-    found = [_subject(document, resource, context, roles) for resource in task_resources]
     return [replace(subject, module_secrets=secrets) for subject in found] if secrets else found
 
 
