@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
 _PLAIN_LABEL = re.compile(r'"([A-Za-z0-9_.-]*)"')
 _HEREDOC = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
-_ATTRIBUTE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*=(?![=>])")
+_ATTRIBUTE = re.compile(r"(?<![\w-])([A-Za-z_][\w-]*)[ \t]*=(?![=>])")
 # `a.b` and `a.b.c` chains (references), whitespace allowed around dots as HCL allows it.
 _CHAIN = re.compile(r"(?<![\w.-])([A-Za-z_][\w-]*)\s*\.\s*([A-Za-z_][\w-]*)(?:\s*\.\s*([A-Za-z_][\w-]*))?")
 _CLOSING = {"{": "}", "[": "]", "(": ")"}
@@ -60,6 +60,7 @@ class _Scanner:
 
     def blocks(self) -> list[Block]:
         text, position, found = self.text, 0, []
+        line, line_start, counted = 1, 0, 0  # lines counted up to `counted`, so that counting stays linear
         while True:
             position = self._skip_space_and_comments(position, newlines=True)
             if position >= self.length:
@@ -89,8 +90,12 @@ class _Scanner:
                     raise _Unsure  # `name = value` at the top level, or anything else unusual
                 labels.append(label.group(0))
                 position = label.end()
-            line = text.count("\n", 0, start) + 1
-            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            newlines = text.count("\n", counted, start)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", counted, start) + 1
+            counted = start
+            column = start - line_start + 1
             block = Block(kind, tuple(labels), start, 0, line, column)
             block.end = position = self._body(position + 1, block)
             found.append(block)
@@ -216,7 +221,8 @@ class _Scanner:
     def _heredoc(self, match: re.Match) -> int:
         """Past the line closing the heredoc (its marker alone on a line, indentation allowed), newline included."""
         text, marker, position = self.text, match.group(1), match.end()
-        closing = re.compile(r"^[ \t\r\n]*" + re.escape(marker) + r"\r?(?:\n|$)", re.MULTILINE)
+        # Blank lines before the marker are lines of their own: `[ \t]*` from each line start keeps the search linear.
+        closing = re.compile(r"^[ \t\r]*" + re.escape(marker) + r"\r?(?:\n|\Z)", re.MULTILINE)
         found = closing.search(text, position)
         if found is None:
             raise _Unsure
