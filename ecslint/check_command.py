@@ -221,8 +221,14 @@ def _apply_baseline(report: Report, arguments: CheckArguments, cwd: Path, root: 
     from ecslint.report import baseline
 
     keys = [(repository_relative(f.path, cwd, root), f.rule_id, f.stable_pointer or f.pointer) for f in report.findings]
-    index_keys = [(key[0], key[1], f.pointer) for key, f in zip(keys, report.findings)]
-    in_scope = _run_scope(arguments, cwd, root)
+    # Entries recorded by list index, or (for a file a `.tf` file read) at the `.tf` attribute, still match.
+    index_keys = [(repository_relative(f.read_from[0], cwd, root), f.rule_id, f.read_from[1]) if f.read_from else (key[0], key[1], f.pointer) for key, f in zip(keys, report.findings)]
+    named_scope = _run_scope(arguments, cwd, root)
+    read = {repository_relative(path, cwd, root) for path in report.read_files}
+
+    def in_scope(path: str) -> bool:
+        return path in read or named_scope(path)
+
     recorded = _read_baseline(arguments.baseline) if arguments.baseline is not None else Counter()
     if arguments.write_baseline is not None:
         # Entries for paths this run did not read are carried over, not dropped.

@@ -45,6 +45,8 @@ class Report:
         self.live_checked = 0
         # Display path -> source bytes, for files with findings when the report shows source excerpts.
         self.sources: dict[str, bytes] = {}
+        # Display paths of files the run's documents read (Terraform's file()): findings may be reported in them.
+        self.read_files: set[str] = set()
         self.task_definitions = 0
         self.suppressed = 0
         self.skipped: list[str] = []
@@ -118,17 +120,18 @@ def _locate(finding: Finding, document: Document | None, source: Source, options
     rule = all_rules()[finding.rule_id]
     level = options.levels.get(rule.id) or finding.level or rule.level
     related = [_related_location(r) for r in finding.related]
-    path, pointer, shown = source.display_path, finding.pointer, document
+    path, pointer, shown, reader = source.display_path, finding.pointer, document, None
     part = document.part_at(pointer) if document is not None and finding.region is None else None
     if part is not None:
         # Content a `.tf` file read from a JSON file (`file("containers.json")`) is reported in that file, at its own
         # lines and pointer as if it were linted itself; the attribute that read it is a related location.
         taken_in_at, included = part
         related.append(RelatedLocation(path, quote_pointer(taken_in_at), document.region(taken_in_at), included.reader))
+        reader = (path, quote_pointer(pointer))
         shown, path, pointer = included.document, included.document.path, pointer[len(taken_in_at) :]
     region = finding.region or (shown.region(pointer) if shown is not None else None)
     logical = source.display_path if source.live else None
-    located = Located(path, rule.id, rule.name, level, finding.message, quote_pointer(pointer), region or Region(1, 1, 1, 1), tuple(related), logical)
+    located = Located(path, rule.id, rule.name, level, finding.message, quote_pointer(pointer), region or Region(1, 1, 1, 1), tuple(related), logical, read_from=reader)
     if options.stable_pointers and shown is not None:
         from ecslint.report.stable_pointer import stable_pointer
 
@@ -179,7 +182,9 @@ def lint_source(source: Source, options: Options, report: Report, so_far: _RunSo
         return
     _count(source, report)
     # Files it read (Terraform's file()) are checked with it, and findings may be reported in them.
-    report.files_checked += len({part.document.path for part in parsed.parts.values()})
+    read = {part.document.path for part in parsed.parts.values()}
+    report.files_checked += len(read)
+    report.read_files.update(read)
     for subject in subjects:
         if isinstance(subject, TaskDefinition):
             report.task_definitions += 1

@@ -116,3 +116,54 @@ def test_a_role_field_from_another_stack_or_parameter_stays_unresolved():
         task = _task(HEAD % (POLICIES, field))
         assert task.iam.role(task.data["taskRoleArn"]) is None
         assert lint_text(HEAD % (POLICIES, field), filename="template.yaml", select=["ECS107"]) == []
+
+
+def test_messages_write_unknowns_as_the_template_does():
+    from ecslint.cloudformation.messages import as_written
+
+    assert as_written("on '${resolve.ssm./shop/queue}' and 'arn:${AWS.Partition}:s3:::${Bucket}/*'") == (
+        "on '{{resolve:ssm:/shop/queue}}' and 'arn:${AWS::Partition}:s3:::${Bucket}/*'"
+    )
+
+
+CONDITIONAL = """
+Parameters:
+  Mode:
+    Type: String
+Conditions:
+  Legacy: !Equals [!Ref Mode, legacy]
+Resources:
+%s
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !If [Legacy, !GetAtt Admin.Arn, !GetAtt %s.Arn]
+      ContainerDefinitions: [{Name: app, Image: nginx:1.27, Memory: 256}]
+"""
+
+
+def _role(name: str, allows_everything: bool) -> str:
+    policies = "\n      Policies: [{PolicyName: all, PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}}]" if allows_everything else ""
+    trust = "{Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com}, Action: sts:AssumeRole, Condition: {StringEquals: {aws:SourceAccount: '123456789012'}}}]}"
+    return f"  {name}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {trust}{policies}"
+
+
+def test_a_condition_the_template_cannot_decide_is_judged_both_ways():
+    both = CONDITIONAL % (_role("Admin", True) + "\n" + _role("Other", True), "Other")
+    task = _task(both)
+    assert [view.data["taskRoleArn"].rsplit("/", 1)[-1] for view in task.alternative_views()] == ["${Admin}", "${Other}"]
+    assert task.alternative_conditions == ("Legacy",)
+    found = lint_text(both, filename="template.yaml", select=["ECS107"])
+    assert [(f.rule_id, f.pointer) for f in found] == [("ECS107", "/Resources/Task/Properties/TaskRoleArn")]
+    assert found[0].message.startswith("Task role 'Admin' allows every action on every resource")
+    assert found[0].message.endswith("The same holds whichever way `Legacy` is decided (the related locations show each case).")
+    assert [related.pointer for related in found[0].related] == [
+        "/Resources/Admin/Properties/Policies/0/PolicyDocument/Statement/0", "/Resources/Other/Properties/Policies/0/PolicyDocument/Statement/0",
+    ]
+    # One way only: no finding.
+    one = CONDITIONAL % (_role("Admin", True) + "\n" + _role("Other", False), "Other")
+    assert lint_text(one, filename="template.yaml", select=["ECS107"]) == []
+    # Decided by a default: the finding of that way.
+    decided = one.replace("    Type: String\n", "    Type: String\n    Default: legacy\n", 1)
+    assert _task(decided).alternatives == ()
+    assert [f.rule_id for f in lint_text(decided, filename="template.yaml", select=["ECS107"])] == ["ECS107"]

@@ -215,6 +215,80 @@ def test_ecs105_deny_related_location_is_the_deny():
     assert finding.related[0].pointer.endswith("/Statement/1")
 
 
+REPOSITORY_FORMAT = "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}"
+LOG_STREAM_FORMAT = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}"
+PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+WRITE_LOGS = ["logs:CreateLogStream", "logs:PutLogEvents"]
+
+
+def test_ecs105_pull_allowed_only_on_s3_says_what_the_action_needs():
+    containers = [{"name": "web", "image": ECR_IMAGE}]
+    (finding,) = raw_findings("ECS105", task(containers), iam(role("orders-exec", statement("ecr:GetAuthorizationToken"), statement(PULL, "arn:aws:s3:::*"))))
+    assert finding.message == (
+        "Execution role 'orders-exec' does not allow 'ecr:BatchGetImage' and 'ecr:GetDownloadUrlForLayer' on `arn:aws:ecr:us-east-1:111122223333:repository/orders`, "
+        "which Container 'web' needs to pull its image from ECR (on Fargate the execution role pulls it); the task cannot start until the execution role allows it. "
+        f"'ecr:BatchGetImage' and 'ecr:GetDownloadUrlForLayer' are allowed only on `arn:aws:s3:::*` (policy 'app', statement 2), which cannot be the `repository` they need (`{REPOSITORY_FORMAT}`)."
+    )
+    assert [related.pointer for related in finding.related] == ["/RoleDetailList/0", "/RoleDetailList/0/RolePolicyList/0/PolicyDocument/Statement/1"]
+    assert finding.related[1].message == "Statement 2 of policy 'app' allows 'ecr:BatchGetImage' and 'ecr:GetDownloadUrlForLayer' only on resources of other types"
+
+
+def test_ecs105_a_deploy_time_log_group_is_some_log_group():
+    options = {"awslogs-group": "${LogGroup}", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web"}
+    containers = [{"name": "web", "image": "nginx:1.27", "logConfiguration": {"logDriver": "awslogs", "options": options}}]
+    (message,) = messages("ECS105", task(containers), iam(role("orders-exec", statement(WRITE_LOGS, "arn:aws:s3:::orders-logs/*"))))
+    assert message == (
+        "Execution role 'orders-exec' does not allow 'logs:CreateLogStream' and 'logs:PutLogEvents' on `arn:aws:logs:us-east-1:111122223333:log-group:*`, "
+        "which Container 'web' needs to send its logs to the log group `${LogGroup}` set at deploy time, with the awslogs driver (on Fargate); "
+        "the task cannot start until the execution role allows it. "
+        f"'logs:CreateLogStream' and 'logs:PutLogEvents' are allowed only on `arn:aws:s3:::orders-logs/*` (policy 'app', statement 1), which cannot be the `log-stream` they need (`{LOG_STREAM_FORMAT}`)."
+    )
+    # Another log group's type, a deploy-time ARN, or any log group by name: each may be the one chosen at deploy time.
+    for resource in ("arn:aws:logs:us-east-1:111122223333:log-group:/ecs/other:*", "${LogGroup.Arn}", "arn:aws:logs:*:*:*", "arn:${AWS.Partition}:logs:${AWS.Region}:${AWS.AccountId}:log-group:${LogGroup}:*"):
+        assert messages("ECS105", task(containers), iam(role("orders-exec", statement(WRITE_LOGS, resource)))) == [], resource
+    # A log stream's ARN is not a destination's.
+    (message,) = messages("ECS105", task(containers), iam(role("orders-exec", statement(WRITE_LOGS, "arn:aws:logs:us-east-1:111122223333:destination:*"))))
+    assert "are allowed only on `arn:aws:logs:us-east-1:111122223333:destination:*` (policy 'app', statement 1), which cannot be the `log-stream` they need" in message
+
+
+def test_ecs105_a_deploy_time_repository_name_in_a_known_registry():
+    containers = [{"name": "web", "image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${{Repository}}:1.0"}]
+    token = statement("ecr:GetAuthorizationToken")
+    (message,) = messages("ECS105", task(containers), iam(role("orders-exec", token, statement(PULL, "arn:aws:s3:::images/*"))))
+    assert message.startswith(
+        "Execution role 'orders-exec' does not allow 'ecr:BatchGetImage' and 'ecr:GetDownloadUrlForLayer' on `arn:aws:ecr:us-east-1:111122223333:repository/*`, "
+        "which Container 'web' needs to pull its image from the ECR repository `${Repository}` set at deploy time (on Fargate the execution role pulls it);"
+    )
+    assert messages("ECS105", task(containers), iam(role("orders-exec", token, statement(PULL, f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/orders")))) == []
+
+
+def test_ecs105_wrong_type_is_claimed_only_when_certain():
+    containers = [{"name": "web", "image": ECR_IMAGE}]
+    token = statement("ecr:GetAuthorizationToken")
+    # A whole-ARN deploy-time value may be the repository.
+    assert messages("ECS105", task(containers), iam(role("orders-exec", token, statement(PULL, "${Bucket.Arn}/*")))) == []
+    # `arn:*:s3:::*` cannot match the repository, but its `*` ending a segment may reach past the colon, so the type
+    # comparison claims nothing; nor for a repository of the right type that is another one.
+    for resource in ("arn:*:s3:::*", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/other"):
+        (message,) = messages("ECS105", task(containers), iam(role("orders-exec", token, statement(PULL, resource))))
+        assert message.endswith("the task cannot start until the execution role allows it."), resource
+    # A deploy-time partition stands for one segment: an S3 ARN still.
+    (message,) = messages("ECS105", task(containers), iam(role("orders-exec", token, statement(PULL, "arn:${AWS.Partition}:s3:::images/*"))))
+    assert "which cannot be the `repository` they need" in message
+
+
+def test_deploy_time_needs_stay_out_of_ecs103_and_written_roles():
+    options = {"awslogs-group": "${LogGroup}", "awslogs-region": "us-east-1"}
+    containers = [{"name": "web", "image": "nginx:1.27", "logConfiguration": {"logDriver": "awslogs", "options": options}}]
+    from ecslint.iam.needs import Place, bootstrap_needs
+
+    definition = task_definitions(parse("task-definition.json", task(containers).encode()))[0]
+    place = Place("aws", "us-east-1", ACCOUNT)
+    assert bootstrap_needs(definition, place) == []
+    (need,) = bootstrap_needs(definition, place, deploy_time=True)
+    assert [str(resource) for requirement in need.requirements for resource in requirement.resources] == ["arn:aws:logs:us-east-1:111122223333:log-group:*"] * 2
+
+
 def test_ecs104_only_counts_statements_that_name_the_service():
     containers = [{"name": "web", "image": "nginx:1.27", "secrets": [{"name": "DB", "valueFrom": SECRET}]}]
     admin = role("orders-task", attached=["arn:aws:iam::aws:policy/AdministratorAccess"])

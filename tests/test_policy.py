@@ -538,6 +538,11 @@ def round_trip(subject: TaskDefinition) -> list[str] | None:
         data["executionRoleArn"] = plan.role_name
     checked = replace(subject, data=data, iam=context)
     found = [f"{f.rule_id}: {f.message}" for rule in ROUND_TRIP_RULES for f in rule(checked) if checked.keeps(f)]
+    # A log group or repository named at deploy time is left to a note ("add a statement for that log group"),
+    # and ECS105 reports the role for it until then: expected, as long as the note is there.
+    left_to_notes = [text for text in found if text.startswith("ECS105: ") and "set at deploy time" in text]
+    assert not left_to_notes or any("at deploy time" in note for note in plan.notes), left_to_notes
+    found = [text for text in found if text not in left_to_notes]
     return found + [f"validation: {problem}" for problem in problems(plan)]
 
 

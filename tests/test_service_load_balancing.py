@@ -84,12 +84,13 @@ def test_cloudformation_alternate_target_group_and_listener_rules_are_read_from_
     production = found["ECS911", f"{ADVANCED}/ProductionListenerRule"]
     assert production.level == "warning"
     assert production.message == (
-        "Listener rule 'ProductionRule' (`productionListenerRule` of load balancer #1) forwards to 'Legacy', not to target group 'Blue' or 'Green'; "
+        "Listener rule 'ProductionRule' (`ProductionListenerRule` of load balancer #1) forwards to 'Legacy', not to target group 'Blue' or 'Green'; "
         "ECS shifts traffic by changing the weights of the service's two target groups in that rule."
     )
     test = found["ECS911", f"{ADVANCED}/TestListenerRule"]
     assert test.level == "error"
-    assert test.message == "`testListenerRule` of load balancer #1 names target group 'Blue', not a listener rule or listener."
+    # Field names as the template writes them.
+    assert test.message == "`TestListenerRule` of load balancer #1 names target group 'Blue', not a listener rule or listener."
 
 
 def test_cloudformation_alternate_target_group_that_is_the_primary_one():
@@ -98,7 +99,7 @@ def test_cloudformation_alternate_target_group_that_is_the_primary_one():
     [finding] = lint_text(text, "stack.yaml", select=["ECS911"])
     assert (finding.pointer, finding.level) == (f"{ADVANCED}/AlternateTargetGroupArn", "error")
     assert finding.message == (
-        "`alternateTargetGroupArn` of load balancer #1 names target group 'Blue', the same as `targetGroupArn`; "
+        "`AlternateTargetGroupArn` of load balancer #1 names target group 'Blue', the same as `TargetGroupArn`; "
         "ECS needs a second target group to start the new revision in."
     )
 
@@ -261,7 +262,7 @@ def test_a_listener_of_an_application_load_balancer_where_a_rule_belongs():
     test = found[f"{ADVANCED}/TestListenerRule"]
     assert (test.level, test.message) == (
         "warning",
-        "`testListenerRule` of load balancer #1 names listener 'Front' of an Application Load Balancer; "
+        "`TestListenerRule` of load balancer #1 names listener 'Front' of an Application Load Balancer; "
         "with an ALB, ECS shifts traffic through a listener rule (a listener is what a Network Load Balancer takes).",
     )
     assert f"{ADVANCED}/TestListenerRule" not in {f.pointer for f in lint_text(base.format(kind="network"), "stack.yaml", select=["ECS911"])}

@@ -319,3 +319,26 @@ def test_an_infrastructure_role_that_does_not_trust_ecs():
     assert finding.pointer == "/volumeConfigurations/0/managedEBSVolume/roleArn"
     assert finding.message.startswith("Service 'web' gives the managed EBS volume the role 'ebs', whose trust policy does not let `ecs.amazonaws.com` assume it;")
     assert lint_text(service("infra"), "service.json", select=["ECS121"], iam=iam, companions=[("taskdef.json", json.dumps(TASK))]) == []
+
+
+def test_cloudformation_service_messages_spell_fields_as_the_template_does():
+    template = textwrap.dedent(
+        """\
+        Resources:
+          Service:
+            Type: AWS::ECS::Service
+            Properties:
+              TaskDefinition: web:3
+              DesiredCount: 2
+              NetworkConfiguration:
+                AwsvpcConfiguration:
+                  Subnets: [subnet-0a1b2c3d]
+                  AssignPublicIp: ENABLED
+        """
+    )
+    messages = {f.rule_id: f.message for f in lint_text(template, "stack.yaml", select=["ECS311", "ECS910"])}
+    assert messages["ECS311"].startswith("Service 'Service' gives every task a public IP address (`AssignPublicIp: ENABLED`)")
+    assert messages["ECS910"].startswith("Service 'Service' rolls out without the deployment circuit breaker (`DeploymentConfiguration.DeploymentCircuitBreaker` with")
+    # JSON input keeps the API's names.
+    [finding] = lint_text(_service(), "service.json", select=["ECS910"])
+    assert "(`deploymentConfiguration.deploymentCircuitBreaker` with `enable` and `rollback` true)" in finding.message

@@ -136,6 +136,27 @@ def test_baseline_keys_are_the_json_files_and_hide_its_findings(module, capsys):
     assert (result.code, result.out) == (0, "No problems found in 2 files. 1 suppressed. 4 hidden by the baseline.\n")
 
 
+def test_a_baseline_used_with_the_tf_file_named_alone_covers_the_file_it_reads(module, capsys):
+    cli(capsys, "check", *SELECT, "--write-baseline", "baseline.json", "main.tf")
+    result = cli(capsys, "check", *SELECT, "--baseline", "baseline.json", "main.tf")
+    assert (result.code, result.out) == (0, "No problems found in 2 files. 1 suppressed. 4 hidden by the baseline.\n")
+    # Rewritten from the same run: the file read is part of it, so its entries are not carried over twice.
+    result = cli(capsys, "check", *SELECT, "--baseline", "baseline.json", "--write-baseline", "again.json", "main.tf")
+    assert json.loads(Path("again.json").read_text()) == json.loads(Path("baseline.json").read_text())
+    # Fixed in the JSON file: its entry is stale, not kept as if it were outside the run.
+    Path("containers.json").write_text(CONTAINERS.replace('"hostPort": 8080', '"hostPort": 0'))
+    result = cli(capsys, "check", *SELECT, "--baseline", "baseline.json", "main.tf")
+    assert result.out == "No problems found in 2 files. 1 suppressed. 3 hidden by the baseline. 1 baseline entry no longer match; rewrite the baseline with --write-baseline to drop them.\n"
+
+
+def test_baseline_entries_recorded_at_the_tf_attribute_still_match(module, capsys):
+    # Written when findings on the file's content were reported at the `.tf` attribute that reads it.
+    recorded = {"path": "main.tf", "rule": "ECS304", "pointer": "/resource/aws_ecs_task_definition/app/container_definitions/0/portMappings/0/hostPort", "count": 1}
+    Path("old.json").write_text(json.dumps({"version": 1, "tool": "ecslint", "findings": [recorded]}))
+    result = cli(capsys, "check", "--isolated", "--select", "ECS304", "--baseline", "old.json", "main.tf")
+    assert result.out == "main.tf:16:45: ECS304 [warning] Container 'db': `portMappings[0].hostPort` is fixed at 5432 in `bridge` mode.\nFound 1 problem (1 warning) in 2 files. 1 hidden by the baseline.\n"
+
+
 def test_config_ignores_for_the_json_file_apply_and_so_do_the_tf_files(module, capsys):
     Path(".ecslint.toml").write_text('[per-file-ignores]\n"containers.json" = ["ECS304"]\n')
     result = cli(capsys, "check", "--select", "ECS304", "main.tf")

@@ -129,8 +129,10 @@ def as_text(value) -> str | None:
 class Template:
     """One template's parameters, mappings, conditions and resources, and the resolver over them."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, choices=None):
         self.data = data
+        # ecslint.subjects.alternatives.Choices: how conditions the template cannot decide go in this reading (None: unknown).
+        self.choices = choices
         self.parameters = _dict(data.get("Parameters"))
         self.mappings = _dict(data.get("Mappings"))
         self.conditions = _dict(data.get("Conditions"))
@@ -415,6 +417,8 @@ class Template:
             value = self._truth(self.conditions[name], 0)
         finally:
             self._evaluating.discard(name)
+        if value is None and self.choices is not None:
+            value = self.choices.choose(name, name)  # a branch only when the template is read once per way
         self._condition_values[name] = value
         return value
 

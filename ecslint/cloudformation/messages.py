@@ -13,12 +13,15 @@ _IMPORT = re.compile(r"\$\{ImportValue\.([^{}]*)\}")
 _IF = re.compile(r"\$\{Fn\.If\.([^.{}|]+)\.[^{}]*\}")
 _FIND_IN_MAP = re.compile(r"\$\{Fn\.FindInMap\.([^{}]*)\}")
 _FUNCTION = re.compile(r"\$\{Fn\.([A-Za-z0-9]+)\}")
+# `{{resolve:ssm:/name}}`, which ecslint reads as unknown (ecslint.cloudformation.iam).
+_DYNAMIC = re.compile(r"\$\{resolve\.([a-z-]+)\.([^{}]*)\}")
 
 
 def as_written(message: str) -> str:
     """Placeholders in the form the template writes them."""
     message = _PSEUDO.sub(r"${AWS::\1}", message)
     message = _IMPORT.sub(r"!ImportValue \1", message)
+    message = _DYNAMIC.sub(r"{{resolve:\1:\2}}", message)
     message = _IF.sub(r"!If [\1, …]", message)
     message = _FIND_IN_MAP.sub(lambda match: "!FindInMap [" + ", ".join(match.group(1).split(".")) + "]", message)
     return _FUNCTION.sub(r"!\1 …", message)

@@ -52,6 +52,17 @@ class CloudFormationService(MetadataSuppressions, Service):
             return pointer
         return self.converter.source_pointer(pointer)
 
+    def spell_message(self, message: str, pointer: str) -> str:
+        """Field names as the template writes them: `DeploymentCircuitBreaker`, `AwsvpcConfiguration.AssignPublicIp`."""
+        if self.converter is None or not jp.is_within(pointer, API_ROOT):
+            return message
+        from ecslint.checks.schema_validator import service_schema
+        from ecslint.cloudformation.properties import cfn_name
+        from ecslint.subjects.field_spelling import respell
+
+        root = "CreateServiceRequest" if self.shape == "create" else "CreateTaskSetRequest"
+        return respell(message, pointer[len(API_ROOT):], lambda definition, field, _in_container: cfn_name(definition, field), root, service_schema()["definitions"])
+
 
 def _resource_named(template: Template, value, kinds: tuple[str, ...]) -> str | None:
     match = _RESOURCE_PLACEHOLDER.match(value) if isinstance(value, Unresolved) else None

@@ -16,7 +16,7 @@ the other rules read `data`, where such values stay `${...}` placeholders and ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ecslint.documents import pointer as jp
 from ecslint.cloudformation.intrinsics import NO_VALUE, Template
@@ -29,6 +29,7 @@ TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 # Resources read by ecslint.cloudformation.service, imported only for templates that have one.
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 API_ROOT = "/taskDefinition"
+ROLE_FIELDS = ("executionRoleArn", "taskRoleArn")
 TAGS_ROOT = "/tags"
 
 
@@ -37,6 +38,21 @@ class CloudFormationTaskDefinition(MetadataSuppressions, TaskDefinition):
     """An AWS::ECS::TaskDefinition resource, read as the task definition CloudFormation would register."""
 
     converter: Converter | None = field(default=None, compare=False, repr=False)
+    # The task definition once per way the conditions the template cannot decide may go, for its roles (see
+    # ecslint.subjects.alternatives); empty when none is undecided, or past eight ways.
+    alternatives: tuple = field(default=(), compare=False, repr=False)
+    # Those conditions' names, for messages.
+    alternative_conditions: tuple[str, ...] = field(default=(), compare=False)
+
+    def alternative_views(self) -> list:
+        """This task definition with each alternative's role fields and roles; every other value as the template has it
+        (a property chosen by a condition stays unknown, as without alternatives)."""
+        views = []
+        for other in self.alternatives:
+            data = {key: value for key, value in self.data.items() if key not in ROLE_FIELDS}
+            data.update({key: other.data[key] for key in ROLE_FIELDS if key in other.data})
+            views.append(replace(self, data=data, iam=other.iam, alternatives=(), alternative_conditions=()))
+        return views
 
     def message_for(self, finding) -> str:
         from ecslint.cloudformation.messages import as_written, default_note, with_note
@@ -184,7 +200,20 @@ def _task_definitions(document: Document, template: Template) -> list[CloudForma
         return registry
     from ecslint.cloudformation.iam import template_iam_context
 
-    iam = template_iam_context(template, document)
-    # A template without roles says nothing about IAM: leave the (P) rules as without `--iam`.
-    iam = iam if iam.roles else None
-    return [_task_definition(document, template, logical_id, resource, iam) for logical_id, resource in found] + registry
+    def read(template: Template) -> list[CloudFormationTaskDefinition]:
+        iam = template_iam_context(template, document)
+        # A template without roles says nothing about IAM: leave the (P) rules as without `--iam`.
+        iam = iam if iam.roles else None
+        return [_task_definition(document, template, logical_id, resource, iam) for logical_id, resource in found]
+
+    from ecslint.subjects.alternatives import Choices, alternatives
+
+    first = Choices()
+    tasks = read(Template(document.data, first))
+    if first.undecided:
+        # Conditions the parameters' defaults cannot decide: the roles are read once per way they go.
+        ways = alternatives(lambda choices: read(Template(document.data, choices)), first.undecided)
+        if ways is not None:
+            names = ways[0][2]
+            tasks = [replace(task, alternatives=tuple(way[index] for way, _, _ in ways), alternative_conditions=names) for index, task in enumerate(tasks)]
+    return tasks + registry

@@ -17,6 +17,7 @@ from ecslint.iam.evaluator import Outcome, grant_of
 from ecslint.iam.messages import ordered, quoted, related, statement_text, where
 from ecslint.iam.needs import bootstrap_needs, s3_objects
 from ecslint.iam.patterns import Arn, Match, action_matches, has_wildcard, resource_matches
+from ecslint.iam.resource_types import mismatch
 from ecslint.iam.task_roles import EXECUTION, roles_of
 from ecslint.subjects.task_definition import TaskDefinition
 from ecslint.subjects.quoting import quote, quote_text
@@ -174,12 +175,36 @@ def _requirement_text(requirements) -> str:
     return "; ".join(f"{quoted(actions)} on {quote(resource)}" for resource, actions in groups.items())
 
 
+def _wrong_type_sentences(role, missing) -> tuple[list[str], list[Related]]:
+    """For each Allow statement that names a missing action only on resources of other types: what it allows, and what the action takes."""
+    named: dict[tuple[int, int], tuple] = {}
+    for requirement in missing:
+        for policy, statement in role.permissions.statements():
+            if not statement.is_allow or not statement.matches_action(requirement.action):
+                continue
+            found = mismatch(requirement.action, statement.resources)
+            if found is not None:
+                entry = named.setdefault((id(policy), statement.number), (policy, statement, [], {}))
+                entry[2].append(found.action)
+                entry[3].update(found.types)
+    sentences, context = [], []
+    for policy, statement, actions, types in named.values():
+        kinds = " or ".join(quote(kind) for kind in sorted(types))
+        formats = " or ".join(quote(types[kind]) for kind in sorted(types))
+        resources = ", ".join(quote(resource) for resource in statement.resources)
+        plural = len(actions) > 1
+        text = f"{quoted(actions)} {'are' if plural else 'is'} allowed only on {resources} ({where(policy, statement)}), which cannot be the {kinds} {'they need' if plural else 'it needs'} ({formats})."
+        sentences.append(text[0].upper() + text[1:] if text[0].isalpha() else text)
+        context.append(related(policy, statement, f"{statement_text(policy, statement)} allows {quoted(actions)} only on resources of other types"))
+    return sentences, context
+
+
 def execution_role_cannot_bootstrap(task: TaskDefinition):
     roles = roles_of(task)
     if roles is None or roles.execution is None or not roles.execution.complete:
         return
     role = roles.execution
-    for need in bootstrap_needs(task, roles.place):
+    for need in bootstrap_needs(task, roles.place, deploy_time=True):
         missing, denials = [], []
         for requirement in need.requirements:
             decision = role.permissions.decide(requirement.action, requirement.resources)
@@ -190,15 +215,19 @@ def execution_role_cannot_bootstrap(task: TaskDefinition):
         if not missing and not denials:
             continue
         parts, context = [], []
+        wrong_types: list[str] = []
         if missing:
             parts.append(f"does not allow {_requirement_text(missing)}")
             count = len(role.permissions.policies)
             context.append(Related(role.location.document, role.location.pointer, f"None of the {count} {'policy' if count == 1 else 'policies'} of role '{quote_text(role.name)}' allows {_requirement_text(missing)}"))
+            wrong_types, wrong_context = _wrong_type_sentences(role, missing)
+            context += wrong_context
         if denials:
             policy, statement = denials[0][1].denies[0]
             parts.append(f"denies {_requirement_text([requirement for requirement, _ in denials])} ({policy.where(statement)}; an explicit Deny wins over any Allow)")
             context.append(related(policy, statement, f"{statement_text(policy, statement)} denies it"))
         message = f"Execution role '{quote_text(role.name)}' {' and '.join(parts)}, which {need.subject} needs {need.purpose}; the task cannot start until the execution role allows it."
+        message = " ".join([message, *wrong_types])
         yield Finding("ECS105", task.ptr(EXECUTION), message, related=tuple(context))
 
 

@@ -51,10 +51,13 @@ class Glob:
         self._stay_segment &= ~self._stay_any
         self._accept = 1 << position
         self._too_long = position > MAX_PATTERN_LENGTH
+        self._pieces = _star_pieces(tokens)
 
     def fullmatch(self, text: str) -> bool:
         if self._too_long:
             return False
+        if self._pieces is not None:
+            return _pieces_match(self._pieces, text)
         states = 1
         literals, any_char, segment_any = self._literals, self._any, self._segment_any
         stay_any, stay_segment = self._stay_any, self._stay_segment
@@ -67,3 +70,33 @@ class Glob:
             if not states:
                 return False
         return bool(states & self._accept)
+
+
+def _star_pieces(tokens: list) -> list[str] | None:
+    """The literal runs between the `*` of a pattern made of literals and `*` only, else None."""
+    pieces, current = [], []
+    for token in tokens:
+        if token is STAR:
+            pieces.append("".join(current))
+            current = []
+        elif isinstance(token, str):
+            current.append(token)
+        else:
+            return None
+    pieces.append("".join(current))
+    return pieces
+
+
+def _pieces_match(pieces: list[str], text: str) -> bool:
+    if len(pieces) == 1:
+        return text == pieces[0]
+    first, last = pieces[0], pieces[-1]
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position, end = len(first), len(text) - len(last)
+    for piece in pieces[1:-1]:
+        found = text.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True

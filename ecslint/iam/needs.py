@@ -149,18 +149,26 @@ def referenced_secret(requirement: Requirement, place: Place) -> Requirement | N
     )
 
 
-def _image_need(container: Container, place: Place, platform: str) -> Need | None:
+def _image_need(container: Container, place: Place, platform: str, deploy_time: bool = False) -> Need | None:
     image = parse_image(container.get("image", str))
-    # A tag or digest set at deploy time still names the same repository.
-    if image is None or image.ecr is None or not is_placeholder_free(image.repository):
+    if image is None or image.ecr is None:
         return None
     ecr = image.ecr
     partition = "aws-cn" if ecr.china else (place.partition or partition_of_region(ecr.region))
-    repository = Arn.build(partition, "ecr", ecr.region, ecr.account, f"repository/{image.repository}")
+    # A tag or digest set at deploy time still names the same repository; a name set at deploy time is some
+    # repository of that registry.
+    if is_placeholder_free(image.repository):
+        repository = Arn.build(partition, "ecr", ecr.region, ecr.account, f"repository/{image.repository}")
+        purpose = f"to pull its image from ECR (on {platform} the execution role pulls it)"
+    elif deploy_time:
+        repository = Arn.build(partition, "ecr", ecr.region, ecr.account, None, prefix="repository/")
+        purpose = f"to pull its image from the ECR repository {quote(image.repository)} set at deploy time (on {platform} the execution role pulls it)"
+    else:
+        return None
     return Need(
         "image",
         container.label,
-        f"to pull its image from ECR (on {platform} the execution role pulls it)",
+        purpose,
         container.ptr("image"),
         (
             Requirement("ecr:GetAuthorizationToken", (Arn.parse("*"),)),
@@ -170,15 +178,23 @@ def _image_need(container: Container, place: Place, platform: str) -> Need | Non
     )
 
 
-def _logs_need(container: Container, place: Place, platform: str) -> Need | None:
+def _logs_need(container: Container, place: Place, platform: str, deploy_time: bool = False) -> Need | None:
     options = _log_options(container, "awslogs")
-    group = _literal((options or {}).get("awslogs-group"))
-    if options is None or group is None:
+    written = (options or {}).get("awslogs-group")
+    group = _literal(written)
+    if options is None or (group is None and not (deploy_time and isinstance(written, str) and written.strip())):
         return None
     region = options.get("awslogs-region") if is_region(options.get("awslogs-region")) else place.region
     prefix = _literal(options.get("awslogs-stream-prefix"))
     stream = f"{prefix}/{container.name or 'container'}/{_SAMPLE_TASK_ID}" if prefix else _SAMPLE_TASK_ID
     partition = place.partition or partition_of_region(region)
+    if group is None:  # a log group set at deploy time: some log group
+        candidates = (Arn.build(partition, "logs", region, place.account, None, prefix="log-group:"),)
+        requirements = [Requirement("logs:CreateLogStream", candidates), Requirement("logs:PutLogEvents", candidates)]
+        if str(options.get("awslogs-create-group")).lower() == "true":
+            requirements.insert(0, Requirement("logs:CreateLogGroup", candidates))
+        purpose = f"to send its logs to the log group {quote(written)} set at deploy time, with the awslogs driver (on {platform})"
+        return Need("logs", container.label, purpose, container.ptr("logConfiguration", "options", "awslogs-group"), tuple(requirements))
     # Policies name log groups with and without the `:*` or `:log-stream:` suffix; any of these spellings counts.
     candidates = (
         Arn.build(partition, "logs", region, place.account, f"log-group:{group}"),
@@ -244,11 +260,13 @@ def _pull_through_need(container: Container, place: Place, platform: str, regist
     return Need("pull-through-cache", container.label, purpose, container.ptr("image"), tuple(requirements))
 
 
-def bootstrap_needs(task: TaskDefinition, place: Place, every_launch_type: bool = False) -> list[Need]:
+def bootstrap_needs(task: TaskDefinition, place: Place, every_launch_type: bool = False, deploy_time: bool = False) -> list[Need]:
     """Every call the execution role must allow for this task to start, in document order.
 
     `every_launch_type` counts image pulls and awslogs on EC2 too, where the instance role may make them
-    but the execution role is still the place that serves every launch type (for writing a role, not judging one)."""
+    but the execution role is still the place that serves every launch type (for writing a role, not judging one).
+    `deploy_time` adds the needs on a log group or ECR repository named only at deploy time, as a resource of
+    that type whose name is unknown (for judging a role: a policy that could match it counts)."""
     platform = next((label for kind, label in NO_INSTANCE_ROLE_LAUNCH_TYPES.items() if kind in task.requires_compatibilities), None)
     if platform is None and every_launch_type:
         platform = "EC2"
@@ -256,7 +274,7 @@ def bootstrap_needs(task: TaskDefinition, place: Place, every_launch_type: bool 
     for container in task.containers:
         if platform is not None:
             # On EC2 the container instance role can pull images and write awslogs instead.
-            needs += [need for need in (_image_need(container, place, platform), _logs_need(container, place, platform)) if need]
+            needs += [need for need in (_image_need(container, place, platform, deploy_time), _logs_need(container, place, platform, deploy_time)) if need]
             needs += [need for need in (_pull_through_need(container, place, platform, task.registry),) if need]
         needs += list(_secret_needs(container, place))
     for container, pointer, value in s3_objects(task):

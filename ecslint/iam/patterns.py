@@ -125,9 +125,12 @@ def _resource_pattern(pattern: str) -> Glob:
 
 @dataclass(frozen=True)
 class Arn:
-    """A resource a task needs, as an ARN whose region or account may be unknown (None)."""
+    """A resource a task needs, as an ARN whose region, account or resource name may be unknown (None).
+
+    An unknown resource part may still have a known type: `prefix` (`log-group:`) starts it."""
 
     segments: tuple[str | None, ...]
+    prefix: str = ""
 
     @classmethod
     def parse(cls, text: str) -> Arn:
@@ -135,15 +138,18 @@ class Arn:
         return cls(tuple(parts))
 
     @classmethod
-    def build(cls, partition: str | None, service: str, region: str | None, account: str | None, resource: str) -> Arn:
-        return cls(("arn", partition, service, region, account, resource))
+    def build(cls, partition: str | None, service: str, region: str | None, account: str | None, resource: str | None, prefix: str = "") -> Arn:
+        return cls(("arn", partition, service, region, account, resource), prefix)
 
     @property
     def unknown(self) -> tuple[int, ...]:
         return tuple(index for index, part in enumerate(self.segments) if part is None)
 
     def filled(self, values: dict[int, str] | str) -> str:
-        return ":".join(part if part is not None else (values if isinstance(values, str) else values.get(index, "x")) for index, part in enumerate(self.segments))
+        return ":".join(part if part is not None else self._fill(index, values if isinstance(values, str) else values.get(index, "x")) for index, part in enumerate(self.segments))
+
+    def _fill(self, index: int, value: str) -> str:
+        return self.prefix + value if index == 5 else value
 
     def __str__(self) -> str:
         # Unknown parts print as `*`, which is how a policy would have to write them.
@@ -168,4 +174,6 @@ def resource_matches(pattern: str, resource: Arn) -> Match:
     # Could a real value match? Try the value the pattern itself names in that segment.
     wanted = pattern.split(":", 5)
     guess = {index: _strip_wildcards(wanted[index]) if index < len(wanted) else "x" for index in resource.unknown}
+    if 5 in guess and guess[5].startswith(resource.prefix):
+        guess[5] = guess[5][len(resource.prefix) :]
     return Match.MAYBE if compiled.fullmatch(resource.filled(guess)) else Match.NO

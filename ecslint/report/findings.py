@@ -66,6 +66,9 @@ class Located(NamedTuple):
     logical_location: str | None = None
     # The pointer with list items named rather than numbered (baselines); None when not asked for.
     stable_pointer: str | None = None
+    # In a file a document read (Terraform's file()): (that document's path, the pointer there), where the
+    # finding was reported before it was reported in the file, so baselines recorded then still match.
+    read_from: tuple[str, str] | None = None
 
     def sort_key(self) -> tuple:
         return (self.path, self.region.start_line, self.region.start_column, self.rule_id, self.pointer, self.message)

@@ -2,8 +2,8 @@
 
 Checks name fields as the ECS API does, in backticks (`networkMode: host`, `authorizationConfig.iam`).
 A CloudFormation template writes `NetworkMode`, Terraform `network_mode` (but camelCase inside its
-`container_definitions` JSON). A backticked field path is resolved against the task-definition schema,
-starting from the definition at the finding's pointer and going outwards, so a value that happens to be
+`container_definitions` JSON). A backticked field path is resolved against the task-definition schema
+(or a service's), starting from the definition at the finding's pointer and going outwards, so a value that happens to be
 a field name elsewhere (`host` in "use `awsvpc`, `host` or `none`") stays as written.
 """
 
@@ -31,9 +31,8 @@ def _definitions() -> dict:
     return task_definition_schema()["definitions"]
 
 
-def _target(node: dict) -> str | None:
+def _target(node: dict, definitions: dict) -> str | None:
     """The definition a property leads to, through lists; None for scalars and maps."""
-    definitions = _definitions()
     while isinstance(node, dict):
         if "$ref" in node:
             name = node["$ref"].rsplit("/", 1)[1]
@@ -48,19 +47,19 @@ def _target(node: dict) -> str | None:
     return None
 
 
-def _properties(definition: str) -> dict:
-    return _definitions().get(definition, {}).get("properties", {})
+def _properties(definition: str, definitions: dict) -> dict:
+    return definitions.get(definition, {}).get("properties", {})
 
 
-def _chain(pointer: str) -> list[tuple[str, bool]]:
-    """(definition, inside a container) for each object from the task definition down to the pointer."""
-    chain = [(ROOT, False)]
-    current, in_container = ROOT, False
+def _chain(pointer: str, root: str, definitions: dict) -> list[tuple[str, bool]]:
+    """(definition, inside a container) for each object from the root down to the pointer."""
+    chain = [(root, False)]
+    current, in_container = root, False
     for token in jp.split(pointer):
         if token.isdigit():
             continue
-        member = _properties(current).get(token)
-        following = _target(member) if member is not None else None
+        member = _properties(current, definitions).get(token)
+        following = _target(member, definitions) if member is not None else None
         if following is None:
             break
         in_container = in_container or following == CONTAINER
@@ -69,36 +68,40 @@ def _chain(pointer: str) -> list[tuple[str, bool]]:
     return chain
 
 
-def _respell_path(text: str, chain: list[tuple[str, bool]], rename: Rename) -> str:
+def _respell_path(text: str, chain: list[tuple[str, bool]], rename: Rename, definitions: dict) -> str:
     tokens = [_INDEXED.match(token) for token in text.split(".")]
     first = tokens[0].group(1)
     for definition, in_container in reversed(chain):
-        if first in _properties(definition):
+        if first in _properties(definition, definitions):
             break
     else:
         return text
     spelled = []
     for match in tokens:
         name, index = match.group(1), match.group(2)
-        member = _properties(definition).get(name) if definition else None
+        member = _properties(definition, definitions).get(name) if definition else None
         if member is None:
             return text  # not a field path after all
         spelled.append(rename(definition, name, in_container) + index)
-        definition = _target(member)
+        definition = _target(member, definitions)
         in_container = in_container or definition == CONTAINER
     return ".".join(spelled)
 
 
-def respell(message: str, pointer: str, rename: Rename) -> str:
-    """The message with each backticked field path (and the key of `field: value`) spelled by `rename`."""
+def respell(message: str, pointer: str, rename: Rename, root: str = ROOT, definitions: dict | None = None) -> str:
+    """The message with each backticked field path (and the key of `field: value`) spelled by `rename`.
+
+    Paths are read against the task-definition schema from RegisterTaskDefinition, unless another schema's
+    `definitions` and `root` are given (a service's, from CreateService)."""
     if "`" not in message:
         return message
-    chain = _chain(pointer)
+    definitions = _definitions() if definitions is None else definitions
+    chain = _chain(pointer, root, definitions)
 
     def span(match: re.Match) -> str:
         head, separator, tail = match.group(1).partition(": ")
         if not _PATH.match(head):
             return match.group(0)
-        return f"`{_respell_path(head, chain, rename)}{separator}{tail}`"
+        return f"`{_respell_path(head, chain, rename, definitions)}{separator}{tail}`"
 
     return _SPAN.sub(span, message)

@@ -458,7 +458,7 @@ def _module_subjects(document, own: list, tasks: list, index, number, reached: s
         iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES], index, number, pending if record else None)
         return _subjects(document, resolved, iam_resources, module, _unfollowed(scope), has_roles)
 
-    from ecslint.terraform.alternatives import Choices, alternatives
+    from ecslint.subjects.alternatives import Choices, alternatives
 
     has_roles = index is not None and index.has_single_role_elsewhere(number)
     first = Choices()

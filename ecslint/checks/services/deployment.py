@@ -57,7 +57,7 @@ def deployment_circuit_breaker(service: Service) -> Iterator[Finding]:
         return
     where = at if isinstance(breaker, dict) else service.ptr("deploymentConfiguration") if "deploymentConfiguration" in service.data else service.pointer
     message = (
-        f"{service.label} rolls out without the deployment circuit breaker (`deploymentCircuitBreaker` with `enable` and `rollback` true); "
+        f"{service.label} rolls out without the deployment circuit breaker (`deploymentConfiguration.deploymentCircuitBreaker` with `enable` and `rollback` true); "
         "a revision that never gets healthy keeps replacing tasks and is never rolled back."
     )
     yield Finding("ECS910", where, message)
