@@ -169,6 +169,26 @@ def _print_help_for_no_arguments(argv: list[str] | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _run(argv)
+    finally:
+        if argv is None:
+            _spare_the_shutdown_collections()
+
+
+def _spare_the_shutdown_collections() -> None:
+    """The process is about to end: move every object to the permanent generation.
+
+    The interpreter's shutdown runs full garbage collections that walk every object the run created
+    (about 6% of a one-file run's instructions); frozen objects are skipped. Only for the process's own
+    entry point (argv from sys.argv): a caller that runs main in-process keeps its collector as it was.
+    """
+    import gc
+
+    gc.freeze()
+
+
+def _run(argv: list[str] | None) -> None:
     _print_help_for_no_arguments(argv)
     _handle_stop_signals()
     try:

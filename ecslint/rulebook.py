@@ -1,4 +1,9 @@
-"""The rule catalogue, read from the `rules/*.toml` data files that ship inside the package."""
+"""The rule catalogue, read from the `rules/*.toml` data files that ship inside the package.
+
+A run reads only `rules/catalogue.json` (IDs, names, levels, summaries, tags); a rule's documentation
+and examples (`rules/details.json`, most of the bytes) are read when something shows them: `explain`,
+SARIF help, the docs and the tests.
+"""
 
 from __future__ import annotations
 
@@ -22,25 +27,48 @@ class Example(NamedTuple):
     companions: tuple[tuple[str, str], ...] = ()
 
 
+class RuleDetails(NamedTuple):
+    what: str
+    why: str
+    fix: str
+    examples: tuple[Example, ...] = ()
+
+
 class Rule(NamedTuple):
     id: str
     name: str
     level: str
     summary: str
-    what: str
-    why: str
-    fix: str
     tags: tuple[str, ...] = ()
     security_severity: str | None = None
     references: tuple[str, ...] = ()
-    examples: tuple[Example, ...] = ()
 
     @property
     def is_security(self) -> bool:
         return self.security_severity is not None
 
+    @property
+    def what(self) -> str:
+        return rule_details()[self.id].what
 
-def _rule_from_toml(data: dict) -> Rule:
+    @property
+    def why(self) -> str:
+        return rule_details()[self.id].why
+
+    @property
+    def fix(self) -> str:
+        return rule_details()[self.id].fix
+
+    @property
+    def examples(self) -> tuple[Example, ...]:
+        return rule_details()[self.id].examples
+
+
+# The keys of a rule file that rules/catalogue.json keeps; the others go to rules/details.json.
+_DETAIL_KEYS = ("what", "why", "fix", "examples")
+
+
+def _details_from_toml(data: dict) -> RuleDetails:
     examples = tuple(
         Example(
             kind=item["kind"],
@@ -53,22 +81,23 @@ def _rule_from_toml(data: dict) -> Rule:
         )
         for item in data.get("examples", ())
     )
+    return RuleDetails(what=data["what"].strip(), why=data["why"].strip(), fix=data["fix"].strip(), examples=examples)
+
+
+def _rule_from_toml(data: dict) -> Rule:
     return Rule(
         id=data["id"],
         name=data["name"],
         level=data["level"],
         summary=data["summary"],
-        what=data["what"].strip(),
-        why=data["why"].strip(),
-        fix=data["fix"].strip(),
         tags=tuple(data.get("tags", ())),
         security_severity=data.get("security-severity"),
         references=tuple(data.get("references", ())),
-        examples=examples,
     )
 
 
 CATALOGUE = "catalogue.json"
+DETAILS = "details.json"
 
 
 def read_rule_files() -> list[dict]:
@@ -82,8 +111,15 @@ def read_rule_files() -> list[dict]:
 
 
 def render_catalogue(rule_files: list[dict]) -> str:
-    """rules/catalogue.json: the rule files compiled to JSON, which loads ~40x faster than TOML at start-up."""
-    return json.dumps(rule_files, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    """rules/catalogue.json: what every run needs of the rule files, as JSON (which loads ~40x faster than TOML)."""
+    catalogue = [{key: value for key, value in data.items() if key not in _DETAIL_KEYS} for data in rule_files]
+    return json.dumps(catalogue, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def render_details(rule_files: list[dict]) -> str:
+    """rules/details.json: each rule's documentation and examples by ID, read only when something shows them."""
+    details = {data["id"]: {key: data[key] for key in _DETAIL_KEYS if key in data} for data in rule_files}
+    return json.dumps(details, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 @cache
@@ -92,6 +128,12 @@ def all_rules() -> dict[str, Rule]:
     text = read_text("ecslint.rules", CATALOGUE)
     rules = (_rule_from_toml(data) for data in json.loads(text))
     return {rule.id: rule for rule in sorted(rules, key=lambda rule: rule.id)}
+
+
+@cache
+def rule_details() -> dict[str, RuleDetails]:
+    """Every rule's documentation and examples by ID (from the compiled details file)."""
+    return {rule_id: _details_from_toml(data) for rule_id, data in json.loads(read_text("ecslint.rules", DETAILS)).items()}
 
 
 def _fence(filename: str) -> str:

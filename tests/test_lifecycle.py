@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ecslint.checks.lifecycle_rules import invalid_lifecycle_policy, lifecycle_any_rule_not_last
+from ecslint.checks.lifecycle_policies.rules import invalid_lifecycle_policy, lifecycle_any_rule_not_last
 from ecslint.documents.parse import parse
 from ecslint.subjects.lifecycle_policy import lifecycle_policies, lifecycle_policy
 from tests.helpers import lint_text

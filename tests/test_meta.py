@@ -59,9 +59,11 @@ def test_ids_names_and_levels_match_the_catalogue():
 
 
 def test_compiled_catalogue_matches_the_rule_files():
-    from ecslint.rulebook import CATALOGUE, read_rule_files, render_catalogue
+    from ecslint.rulebook import CATALOGUE, DETAILS, read_rule_files, render_catalogue, render_details
 
-    assert REPO.joinpath("rules", CATALOGUE).read_text() == render_catalogue(read_rule_files()), "run `python -m ecslint.devtools.docs`"
+    rule_files = read_rule_files()
+    assert REPO.joinpath("rules", CATALOGUE).read_text() == render_catalogue(rule_files), "run `python -m ecslint.devtools.docs`"
+    assert REPO.joinpath("rules", DETAILS).read_text() == render_details(rule_files), "run `python -m ecslint.devtools.docs`"
 
 
 def test_docs_and_readme_table_are_in_sync():

@@ -30,6 +30,11 @@ def test_wheel_contains_rules_and_schemas(wheel):
     assert "ecslint/rules/ECS301.toml" in names
     assert "ecslint/schemas/task-definition.schema.json" in names
     assert "ecslint/schemas/config.schema.json" in names
+    assert "ecslint/rules/details.json" in names
+    # Every module of the source tree, subpackages included: a package left out of pyproject's list
+    # installs fine and fails only when a rule of it first runs.
+    modules = {path.relative_to(REPO).as_posix() for path in (REPO / "ecslint").rglob("*.py")}
+    assert sorted(modules - set(names)) == []
 
 
 def test_wheel_installs_into_a_fresh_venv_and_runs(wheel, tmp_path):

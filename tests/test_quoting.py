@@ -56,10 +56,21 @@ def test_long_values_are_cut_after_escaping_never_inside_an_escape():
 
 
 def test_ordinary_identifiers_are_shown():
-    for value in ("arn:aws:iam::123456789012:role/MyStack-TaskExecutionRole1A2B3C-ABCDEFGHIJ", "sha256:" + "ab12" * 16, "nginx:1.25-alpine", "FARGATE"):
+    for value in ("arn:aws:iam::123456789012:role/MyStack-TaskExecutionRole1A2B3C-ABCDEFGHIJ", "logs:AssociateSourceToS3TableIntegration", "AmazonEC2ContainerServiceAutoscaleRole", "sha256:" + "ab12" * 16, "nginx:1.25-alpine", "FARGATE"):
         assert quote_text(value) == value[:QUOTE_LIMIT] + ("…" if len(value) > QUOTE_LIMIT else "")
 
 
 def test_non_text_values_are_shown_as_json():
     assert quote({"a": [1, None]}) == '`{"a": [1, null]}`'
     assert quote(3) == "`3`"
+
+
+def test_random_tokens_stay_masked_while_camel_case_names_are_shown():
+    import random
+
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    generator = random.Random(20261202)
+    tokens = ["".join(generator.choice(alphabet) for _ in range(generator.randint(32, 64))) for _ in range(2000)]
+    tokens = [token for token in tokens if any(c.isdigit() for c in token) and any(c.isupper() for c in token) and any(c.islower() for c in token)]
+    assert len(tokens) > 1900
+    assert [token for token in tokens if quote_text(token) == token] == []

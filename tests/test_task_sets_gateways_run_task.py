@@ -134,3 +134,32 @@ def test_run_task_input_gets_the_network_and_volume_rules_of_its_task_definition
         ("ECS416", "", "warning", "This run-task input gives no `volumeConfigurations` entry for the task definition's volume 'data', which is `configuredAtLaunch`."),
         ("ECS416", "/volumeConfigurations/0/name", "error", "Volume configuration 'scratch' matches no volume of the task definition with `configuredAtLaunch: true`."),
     ]
+
+
+def test_terraform_circuit_breaker_from_a_dynamic_block_is_not_judged():
+    module = textwrap.dedent(
+        """\
+        resource "aws_ecs_service" "this" {
+          name            = "web"
+          task_definition = "web:3"
+          desired_count   = 2
+          dynamic "deployment_circuit_breaker" {
+            for_each = var.deployment_circuit_breaker != null ? [var.deployment_circuit_breaker] : []
+            content {
+              enable   = deployment_circuit_breaker.value.enable
+              rollback = deployment_circuit_breaker.value.rollback
+            }
+          }
+          dynamic "deployment_configuration" {
+            for_each = var.deployment_configuration != null ? [var.deployment_configuration] : []
+            content {
+              strategy = deployment_configuration.value.strategy
+            }
+          }
+        }
+        """
+    )
+    assert lint_text(module, "main.tf", select=["ECS910"]) == []
+    # Without the dynamic blocks, the service has no circuit breaker.
+    plain = module.split("  dynamic")[0] + "}\n"
+    assert [f.pointer for f in lint_text(plain, "main.tf", select=["ECS910"])] == ["/resource/aws_ecs_service/this"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ecslint.lazy_regex import LazyPattern
 from ecslint.checks import check
 from ecslint.report.findings import Finding
 from ecslint.subjects.task_definition import Container, TaskDefinition
@@ -37,15 +38,15 @@ AWS_SIDECAR_IMAGES = {"aws-xray-daemon": "an X-Ray daemon", "cloudwatch-agent": 
 # <account>.dkr-ecr.<region>.on.aws (ECR user guide, "Making requests to Amazon ECR registries").
 # The account and region may be template placeholders: the image is still an ECR image once rendered.
 # A host name is at most 253 characters (RFC 1035); the bound keeps long hostile values from backtracking.
-_PRIVATE_ECR_HOST = re.compile(r"^[^/]{1,253}\.dkr\.ecr(?:-fips)?\.[^/]{1,253}\.amazonaws\.com(?:\.cn)?/|^[^/]{1,253}\.dkr-ecr\.[^/]{1,253}\.on\.aws/", re.I)
+_PRIVATE_ECR_HOST = LazyPattern(r"^[^/]{1,253}\.dkr\.ecr(?:-fips)?\.[^/]{1,253}\.amazonaws\.com(?:\.cn)?/|^[^/]{1,253}\.dkr-ecr\.[^/]{1,253}\.on\.aws/", re.I)
 
 # Template syntaxes whose value is filled in later; such values are not judged (ECS110).
 # An account field written as a stand-in: only letters, `_` or `-` (XXXXXXXXXXXX, ACCOUNT_ID,
 # YOUR_ACCOUNT_ID, aws_account_id). A field with digits is judged: 11 digits is a real mistake.
-_ACCOUNT_PLACEHOLDER = re.compile(r"^[A-Za-z_-]+$")
+_ACCOUNT_PLACEHOLDER = LazyPattern(r"^[A-Za-z_-]+$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-_PATH_SEGMENT = re.compile(r"^[\x21-\x2e\x30-\x7e]+$")  # printable ASCII except "/"
+_PATH_SEGMENT = LazyPattern(r"^[\x21-\x2e\x30-\x7e]+$")  # printable ASCII except "/"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ecslint.lazy_regex import LazyPattern
 from ecslint.documents import pointer as jp
 from ecslint.checks import check
 from ecslint.report.findings import Finding
@@ -57,12 +58,12 @@ COMMAND_FIELDS = (("command",), ("entryPoint",), ("healthCheck", "command"))
 # secret names allow letters, digits and `/_+=.@-`
 # (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html). All verified 2026-11-30.
 _PARTITION = re.compile(r"^aws(?:-[a-z]+)*$")
-_SSM_NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
+_SSM_NAME = LazyPattern(r"^[A-Za-z0-9_.\-/]+$")
 # GetParameters also takes `name:version` and `name:label`.
-_SSM_SELECTOR = re.compile(r":[A-Za-z0-9_.\-]+$")
+_SSM_SELECTOR = LazyPattern(r":[A-Za-z0-9_.\-]+$")
 _SSM_MAX_LEVELS = 15
 _SSM_MAX_LENGTH = 1011
-_SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@\-]+$")
+_SECRET_NAME = LazyPattern(r"^[A-Za-z0-9/_+=.@\-]+$")
 # secret:<name>[:json-key[:version-stage[:version-id]]]
 _SECRETS_MANAGER_MAX_PARTS = 10
 

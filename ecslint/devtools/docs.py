@@ -1,4 +1,4 @@
-"""Regenerate rules/catalogue.json, docs/rules.md and the README rule table from rules/*.toml (a test keeps them in sync).
+"""Regenerate rules/catalogue.json, rules/details.json, docs/rules.md and the README rule table from rules/*.toml (a test keeps them in sync).
 
 Run `python -m ecslint.devtools.docs` after adding or changing a rule.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ecslint.rulebook import CATALOGUE, all_rules, read_rule_files, render_catalogue, rule_markdown
+from ecslint.rulebook import CATALOGUE, DETAILS, all_rules, read_rule_files, render_catalogue, render_details, rule_details, rule_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_START, TABLE_END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
@@ -33,13 +33,16 @@ def readme_with_table(readme: str) -> str:
 
 
 def main() -> int:
-    (ROOT / "rules" / CATALOGUE).write_text(render_catalogue(read_rule_files()), encoding="utf-8")
+    rule_files = read_rule_files()
+    (ROOT / "rules" / CATALOGUE).write_text(render_catalogue(rule_files), encoding="utf-8")
+    (ROOT / "rules" / DETAILS).write_text(render_details(rule_files), encoding="utf-8")
     all_rules.cache_clear()
+    rule_details.cache_clear()
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "rules.md").write_text(rules_page(), encoding="utf-8")
     readme = ROOT / "README.md"
     readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
-    print("wrote rules/catalogue.json, docs/rules.md and the README rule table")
+    print("wrote rules/catalogue.json, rules/details.json, docs/rules.md and the README rule table")
     return 0
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from ecslint.documents.reading import read_regular_file
+from ecslint.lazy_regex import LazyPattern
 
 # A configuration reads files beside it or in folders under it (`templates/containers.json`); this many levels are searched.
 READER_LEVELS = 3
 # A `.tf` file is searched for file() calls in its first MiB (configurations are far smaller).
 MAX_CONFIGURATION_BYTES = 1024 * 1024
-_CALL = re.compile(r"""\b(?:file|templatefile)\(\s*"(?:\$\{path\.(?:module|root)\}/|\./)?([^"$]+)\"""")
+_CALL = LazyPattern(r"""\b(?:file|templatefile)\(\s*"(?:\$\{path\.(?:module|root)\}/|\./)?([^"$]+)\"""")
 
 
 @lru_cache(maxsize=256)

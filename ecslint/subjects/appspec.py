@@ -75,6 +75,8 @@ class AppSpec(Subject):
     # Asks ecslint.engine.run to check this subject once every document of the run has been read.
     needs_run_task_definitions: ClassVar[bool] = True
     kind: ClassVar[str] = "appspec"
+    # Where its checks live (ecslint.checks.checks_for imports them only when an AppSpec file turns up).
+    check_package: ClassVar[str] = "ecslint.checks.appspec"
 
     def with_run_task_definitions(self, task_definitions) -> AppSpec:
         return replace(self, run_task_definitions=tuple(task_definitions))

@@ -105,6 +105,8 @@ class LifecyclePolicy(Subject):
     # Where the policy object sits in `document`: "" for a policy file.
     pointer: str = ""
     kind: ClassVar[str] = "lifecycle-policy"
+    # Where its checks live (ecslint.checks.checks_for imports them only when a lifecycle policy turns up).
+    check_package: ClassVar[str] = "ecslint.checks.lifecycle_policies"
 
     def ptr(self, *tokens: str | int) -> str:
         return jp.join(self.pointer, *tokens)

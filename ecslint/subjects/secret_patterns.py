@@ -13,6 +13,7 @@ import json
 import re
 from typing import NamedTuple
 
+from ecslint.lazy_regex import LazyPattern
 from ecslint.subjects.placeholders import ANGLE_PLACEHOLDER as _ANGLE_PLACEHOLDER, PERCENT_VARIABLE as _PERCENT_VARIABLE, SHELL_VARIABLE as _SHELL_VARIABLE, TEMPLATE as _TEMPLATE
 
 # IAM unique-ID prefixes. Only these four introduce credentials; the others name users,
@@ -24,15 +25,16 @@ CREDENTIAL_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA")
 IDENTIFIER_PREFIXES = ("AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "APKA", "ASCA")
 
 _KEY_ID_TAIL = r"[A-Z0-9]{16}"
-_CREDENTIAL_KEY_ID = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(CREDENTIAL_KEY_PREFIXES) + r")" + _KEY_ID_TAIL + r"(?![A-Za-z0-9])")
+_CREDENTIAL_KEY_ID = LazyPattern(r"(?<![A-Za-z0-9])(?:" + "|".join(CREDENTIAL_KEY_PREFIXES) + r")" + _KEY_ID_TAIL + r"(?![A-Za-z0-9])")
 
 # A secret access key is 40 characters of base64 alphabet. The shape alone matches SHA-1
 # hex digests and paths too, so callers must also supply context (see secret_access_keys).
-_BASE64_40 = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_BASE64_40 = LazyPattern(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 # Names that announce an AWS secret access key: `SECRET_ACCESS_KEY` anywhere, or a secret
 # under an `AWS`/`S3` name. A bare `SECRET_KEY` is Django's or Flask's, not AWS's.
-_SECRET_KEY_NAME = re.compile(r"SECRET_?ACCESS_?KEY|(?:^|_)(?:AWS|S3)_(?:\w+_)?SECRET(?:_KEY)?$")
-_SECRET_KEY_ASSIGNMENT = re.compile(
+_SECRET_KEY_NAME = LazyPattern(r"SECRET_?ACCESS_?KEY|(?:^|_)(?:AWS|S3)_(?:\w+_)?SECRET(?:_KEY)?$")
+# Each alternative spells `secret`: text without it (case-folded, as re.I matches `ſ` for `s`) needs no search.
+_SECRET_KEY_ASSIGNMENT = LazyPattern(
     r"(?:secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|secretaccesskey)[\"']?(?:\s*[:=]\s*|\s+)[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
     re.I,
 )
@@ -40,54 +42,58 @@ _SECRET_KEY_ASSIGNMENT = re.compile(
 # `scheme://user:password@host`. The user part may be empty (`redis://:pw@host`); the
 # password must be non-empty, and a `/` before the `:` means a path, not userinfo. Matching starts
 # at each `://` (see embedded_credentials), so long runs of scheme characters cost linear time.
-_SCHEME_BEFORE = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+_SCHEME_BEFORE = LazyPattern(r"\b[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
 # A scheme glued to a longer word (`xxxx...postgres://`): its last 32 characters still count.
-_SCHEME_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
-_USERINFO_AFTER = re.compile(r"://([^\s:/?#@\"']*):([^\s/?#\"']+)@(?=[A-Za-z0-9\[$%{])")
+_SCHEME_TAIL = LazyPattern(r"[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+_USERINFO_AFTER = LazyPattern(r"://([^\s:/?#@\"']*):([^\s/?#\"']+)@(?=[A-Za-z0-9\[$%{])")
 
-_PEM_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)(?:-----END|$)", re.S)
+_PEM_HEADER = "-----BEGIN "
+_PEM_PRIVATE_KEY = LazyPattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)(?:-----END|$)", re.S)
 # A real key body is hundreds of base64 characters; a few dozen means an elided example.
 _PEM_MIN_BODY = 64
 
 # Tokens that announce themselves by a documented prefix and shape, whatever variable holds
 # them. Each pattern may start only where a token starts (the look-behind), and its body
 # cannot contain that boundary, so each character is scanned from one start at most:
-# linear on any input. Bounded repeats keep a match short.
+# linear on any input. Bounded repeats keep a match short. Every match holds one of the pattern's
+# markers, so text without them is never searched and the pattern is compiled only when one turns up.
 _START = r"(?<![A-Za-z0-9_.+/-])"
 _END = r"(?![A-Za-z0-9_-])"
 
 
 class TokenPattern(NamedTuple):
     description: str
-    pattern: re.Pattern
+    pattern: LazyPattern
+    markers: tuple[str, ...]
 
 
 TOKEN_PATTERNS = (
     # Source: GitHub Docs, "About authentication to GitHub", GitHub's token formats (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), 2026-11.
-    TokenPattern("a GitHub token", re.compile(_START + r"(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,251})" + _END)),
+    TokenPattern("a GitHub token", LazyPattern(_START + r"(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,251})" + _END), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
     # Source: GitLab Docs, "GitLab token overview", token prefixes (glpat-, gldt-, glrt-, glptt-, gloas-), 2026-11.
-    TokenPattern("a GitLab token", re.compile(_START + r"gl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{20,300}" + _END)),
+    TokenPattern("a GitLab token", LazyPattern(_START + r"gl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{20,300}" + _END), ("glpat-", "gldt-", "glrt-", "glptt-", "gloas-")),
     # Source: Slack API docs, "Token types" (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-, xapp-), 2026-11.
-    TokenPattern("a Slack token", re.compile(_START + r"(?:xox[abpre]-[0-9]{6,20}-[A-Za-z0-9-]{10,250}|xapp-[0-9]-[A-Za-z0-9-]{10,250})" + _END)),
+    TokenPattern("a Slack token", LazyPattern(_START + r"(?:xox[abpre]-[0-9]{6,20}-[A-Za-z0-9-]{10,250}|xapp-[0-9]-[A-Za-z0-9-]{10,250})" + _END), ("xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxe-", "xapp-")),
     # Source: Slack API docs, "Sending messages using incoming webhooks" (hooks.slack.com/services/T…/B…/…), 2026-11.
-    TokenPattern("a Slack webhook URL", re.compile(r"(?<![A-Za-z0-9.-])hooks\.slack\.com/services/T[A-Z0-9]{6,15}/B[A-Z0-9]{6,15}/[A-Za-z0-9]{20,40}" + _END)),
+    TokenPattern("a Slack webhook URL", LazyPattern(r"(?<![A-Za-z0-9.-])hooks\.slack\.com/services/T[A-Z0-9]{6,15}/B[A-Z0-9]{6,15}/[A-Za-z0-9]{20,40}" + _END), ("hooks.slack.com/services/T",)),
     # Source: Stripe Docs, "API keys" (secret sk_live_/sk_test_ and restricted rk_live_/rk_test_ keys), 2026-11.
-    TokenPattern("a Stripe secret key", re.compile(_START + r"[rs]k_(?:live|test)_[A-Za-z0-9]{20,247}" + _END)),
+    TokenPattern("a Stripe secret key", LazyPattern(_START + r"[rs]k_(?:live|test)_[A-Za-z0-9]{20,247}" + _END), ("sk_live_", "sk_test_", "rk_live_", "rk_test_")),
     # Source: Google Cloud docs, "Manage API keys" (keys are `AIza` and 35 more characters), 2026-11.
-    TokenPattern("a Google API key", re.compile(_START + r"AIza[0-9A-Za-z_-]{35}" + _END)),
+    TokenPattern("a Google API key", LazyPattern(_START + r"AIza[0-9A-Za-z_-]{35}" + _END), ("AIza",)),
     # Source: GitHub blog, "npm access tokens now have a new format" (npm_ and 36 characters), 2021-09, checked 2026-11.
-    TokenPattern("an npm access token", re.compile(_START + r"npm_[A-Za-z0-9]{36}" + _END)),
+    TokenPattern("an npm access token", LazyPattern(_START + r"npm_[A-Za-z0-9]{36}" + _END), ("npm_",)),
     # Source: PyPI docs, "API tokens" (pypi- and a macaroon whose base64 starts `AgEIcHlwaS5vcmc`), 2026-11.
-    TokenPattern("a PyPI API token", re.compile(_START + r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,500}" + _END)),
+    TokenPattern("a PyPI API token", LazyPattern(_START + r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,500}" + _END), ("pypi-AgEIcHlwaS5vcmc",)),
     # Source: Twilio SendGrid docs, "API Keys" (SG. and two dot-separated base64url parts), 2026-11.
-    TokenPattern("a SendGrid API key", re.compile(_START + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _END)),
+    TokenPattern("a SendGrid API key", LazyPattern(_START + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _END), ("SG.",)),
     # Source: Hugging Face docs, "User access tokens" (hf_ and 34 letters), 2026-11.
-    TokenPattern("a Hugging Face token", re.compile(_START + r"hf_[A-Za-z]{34}" + _END)),
+    TokenPattern("a Hugging Face token", LazyPattern(_START + r"hf_[A-Za-z]{34}" + _END), ("hf_",)),
 )
 # RFC 7519 (JWT) in the compact serialisation of RFC 7515 section 7.1: base64url header, payload
 # and signature joined by dots; a JSON header starts `{"` so its base64url starts `eyJ`.
 # Counted only when the header decodes to a JSON object with `alg`.
-_JWT = re.compile(r"(?<![A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{5,2000})\.eyJ[A-Za-z0-9_-]{2,20000}\.[A-Za-z0-9_-]{0,2000}" + _END)
+_JWT_MARKER = ".eyJ"
+_JWT = LazyPattern(r"(?<![A-Za-z0-9_.-])(eyJ[A-Za-z0-9_-]{5,2000})\.eyJ[A-Za-z0-9_-]{2,20000}\.[A-Za-z0-9_-]{0,2000}" + _END)
 
 # A value spelled like a variable name (`YOUR_API_KEY`, `DB_PASSWORD`) stands for one.
 _SHOUTED_NAME = re.compile(r"^[A-Z]+(?:_[A-Z]+)+$")
@@ -129,7 +135,7 @@ _PUBLIC_TOKENS = frozenset({"PUBLIC", "PUBLISHABLE", "PUB"})
 # MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD, SKIP_PASSWORD, REQUIRE_TOKEN.
 _SWITCH_TOKENS = frozenset({"ALLOW", "EMPTY", "RANDOM", "GENERATE", "SKIP", "REQUIRE", "ENABLE", "DISABLE", "USE", "NO"})
 _NUMBER_OR_DURATION = re.compile(r"^\d{1,5}(?:\.\d+)?[smhdw]?$")
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_HEX = LazyPattern(r"^[0-9a-fA-F]+$")
 
 
 class SecretMatch(NamedTuple):
@@ -192,7 +198,9 @@ def secret_name_term(name: str) -> str | None:
 def is_secret_access_key_name(name: str) -> bool:
     """`AWS_SECRET_ACCESS_KEY`, `AWS_SECRET_KEY`, `S3_SECRET_ACCESS_KEY`, ...: names that hold the 40-char half."""
     tokens = name_tokens(name)
-    return bool(tokens) and bool(_SECRET_KEY_NAME.search("_".join(tokens))) and tokens[-1] not in _REFERENCE_SUFFIXES
+    joined = "_".join(tokens)
+    # Both of the pattern's alternatives spell SECRET: other names need no search.
+    return "SECRET" in joined and bool(_SECRET_KEY_NAME.search(joined)) and tokens[-1] not in _REFERENCE_SUFFIXES
 
 
 def placeholder_kind(value: str) -> str | None:
@@ -245,6 +253,8 @@ def _looks_random(token: str) -> bool:
 
 def access_key_ids(text: str) -> list[str]:
     """Access key IDs (credential prefixes only) anywhere in the text."""
+    if not any(prefix in text for prefix in CREDENTIAL_KEY_PREFIXES):
+        return []
     return _CREDENTIAL_KEY_ID.findall(text)
 
 
@@ -273,6 +283,8 @@ def secret_access_keys(text: str, *, key_name: bool = False, key_id_nearby: bool
         return [stripped]
     if key_id_nearby:
         return [token for token in _BASE64_40.findall(text) if is_secret_access_key_shape(token)]
+    if "secret" not in text.casefold():
+        return []
     return [token for token in _SECRET_KEY_ASSIGNMENT.findall(text) if is_secret_access_key_shape(token)]
 
 
@@ -296,6 +308,8 @@ def embedded_credentials(text: str) -> list[tuple[str, str]]:
 def private_keys(text: str) -> list[tuple[str, bool]]:
     """(PEM block, is_example) for each private key; a block without a real body is an example."""
     found = []
+    if _PEM_HEADER not in text:
+        return found
     for match in _PEM_PRIVATE_KEY.finditer(text):
         body = re.sub(r"\\n|\s", "", match.group(1))
         base64_chars = len(re.findall(r"[A-Za-z0-9+/=]", body))
@@ -317,9 +331,13 @@ def service_tokens(text: str) -> list[SecretMatch]:
     """Tokens recognised by their documented prefix and shape (GitHub, Slack, Stripe, ...) and JWTs."""
     found = []
     for token_pattern in TOKEN_PATTERNS:
+        if not any(marker in text for marker in token_pattern.markers):
+            continue
         for match in token_pattern.pattern.finditer(text):
             token = match.group()
             found.append(SecretMatch("token", token, placeholder_kind(token) == "example", token_pattern.description))
+    if _JWT_MARKER not in text:
+        return found
     for match in _JWT.finditer(text):
         if _is_jwt_header(match.group(1)):
             found.append(SecretMatch("token", match.group(), placeholder_kind(match.group()) == "example", "a JSON Web Token"))

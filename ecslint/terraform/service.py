@@ -21,7 +21,7 @@ from ecslint.subjects.service import BalancingResource, Service
 from ecslint.terraform.resources import ignore_from_tags, resource_declaration
 from ecslint.terraform.taskdef import Block, MappedTask, _empty, _map_block
 from ecslint.terraform.template import Unknown, unknown_pointers
-from ecslint.subjects.quoting import quote
+from ecslint.subjects.quoting import quote, quote_text
 
 SERVICE_TYPE = "aws_ecs_service"
 TASK_SET_TYPE = "aws_ecs_task_set"
@@ -140,9 +140,13 @@ class TerraformService(Service):
         return list(self.ignore)
 
     def keeps(self, finding: Finding) -> bool:
-        """False for a finding on, or about, a value known only after apply."""
+        """False for a finding on, or about, a value known only after apply (a message names the field alone, or as
+        the end of a path: `deploymentConfiguration.deploymentCircuitBreaker`)."""
         for unknown in self.unknown:
-            if jp.is_within(finding.pointer, unknown) or jp.is_within(unknown, finding.pointer) and quote(jp.split(unknown)[-1]) in finding.message:
+            if jp.is_within(finding.pointer, unknown):
+                return False
+            field = jp.split(unknown)[-1] if unknown else ""
+            if jp.is_within(unknown, finding.pointer) and (quote(field) in finding.message or f".{quote_text(field)}`" in finding.message):
                 return False
         return True
 

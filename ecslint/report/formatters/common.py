@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from pathlib import Path
 
+from ecslint.lazy_regex import LazyPattern
 from ecslint.subjects.quoting import escape
 
 # What JSON leaves raw with ensure_ascii=False but a terminal or log viewer may act on: DEL, C1 controls,
 # invisible reordering characters; and lone surrogates, which cannot be written as UTF-8 at all.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE_IN_JSON = LazyPattern("[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
 
 
 class FormatContext(NamedTuple):
