@@ -29,11 +29,12 @@ _NAMED_BLOCK = re.compile(r'^(\s*)(variable|output|module)\s+"([\w-]+)"', re.MUL
 
 
 class Measured:
-    """One process: its wall time and CPU time in seconds (its workers' included), its largest peak resident memory in MiB."""
+    """One process: its wall time and CPU time (user + system) in seconds, and its peak resident memory in MiB."""
 
     def __init__(self, seconds: float, peak_mib: float, cpu_seconds: float = 0.0):
         self.seconds = seconds
         self.peak_mib = peak_mib
+        # Other work on a shared machine stretches wall time far more than the process's own CPU time.
         self.cpu_seconds = cpu_seconds
 
 
@@ -44,8 +45,8 @@ def run_once(command: list[str], cwd: Path, cores: str | None = None) -> Measure
         command = ["taskset", "-c", cores, *command]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
-    # wait4 gives this child's rusage with that of the workers it waited for: CPU times add up, and
-    # ru_maxrss (KiB on Linux) is the largest one process reached, not their sum.
+    # wait4 gives this child's rusage, with that of the workers it waited for: CPU times add up, while
+    # ru_maxrss (KiB on Linux) is the largest one process reached.
     _, _, usage = os.wait4(process.pid, 0)
     return Measured(time.perf_counter() - start, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
@@ -154,13 +155,17 @@ def measure_terraform(work: Path, runs: int, source: Path) -> dict:
         terraform_folder(folder, count, source)
         measured = best_of(_check(str(folder)), work, runs if count < 300 else 1)
         figures[f"tf_{count}_files_s"], figures[f"tf_{count}_files_peak_mib"] = measured.seconds, measured.peak_mib
+        figures[f"tf_{count}_files_cpu_s"] = measured.cpu_seconds
     figures["ratio_tf_100_over_30"] = figures["tf_100_files_s"] / figures["tf_30_files_s"]
+    figures["ratio_tf_100_over_30_cpu"] = figures["tf_100_files_cpu_s"] / figures["tf_30_files_cpu_s"]
     alone = work / "tf_alone"
     (first,) = terraform_folder(alone, 1, source)
     in_folder = sorted((work / "tf100").glob("copy0000_*.tf"))[0]
-    figures["tf_one_file_alone_s"] = best_of(_check(str(first)), work, runs).seconds
-    figures["tf_one_file_in_folder_of_100_s"] = best_of(_check(str(in_folder)), work, runs).seconds
+    for name, path in (("tf_one_file_alone", first), ("tf_one_file_in_folder_of_100", in_folder)):
+        measured = best_of(_check(str(path)), work, runs)
+        figures[f"{name}_s"], figures[f"{name}_cpu_s"] = measured.seconds, measured.cpu_seconds
     figures["ratio_tf_one_in_100_over_alone"] = figures["tf_one_file_in_folder_of_100_s"] / figures["tf_one_file_alone_s"]
+    figures["ratio_tf_one_in_100_over_alone_cpu"] = figures["tf_one_file_in_folder_of_100_cpu_s"] / figures["tf_one_file_alone_cpu_s"]
     return figures
 
 
@@ -188,9 +193,10 @@ def measure_repository(work: Path, runs: int, files: int) -> dict:
     return {
         f"files_{files}_one_core_s": one_core.seconds,
         f"files_{files}_two_cores_s": two_cores.seconds,
-        # CPU time of the whole run: about equal on 1 and 2 cores when the workers add no work of their own.
+        # CPU time of the whole run, workers included: about equal on 1 and 2 cores when workers add no work of their own.
         f"files_{files}_one_core_cpu_s": one_core.cpu_seconds,
         f"files_{files}_two_cores_cpu_s": two_cores.cpu_seconds,
+        # ru_maxrss is the largest single process (parent or worker), not their sum.
         f"files_{files}_peak_mib": max(one_core.peak_mib, two_cores.peak_mib),
         "ratio_one_core_over_two": one_core.seconds / two_cores.seconds,
     }
@@ -208,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     paths = arguments.only or ["terraform", "iam", "repository"]
     work = Path(tempfile.mkdtemp(prefix="ecslint-scale-"))
-    figures: dict = {"runs": arguments.runs}
+    # Wall-clock figures mean little without the machine's load beside them.
+    figures: dict = {"runs": arguments.runs, "load_average_at_start": " ".join(f"{load:.2f}" for load in os.getloadavg())}
     try:
         if "terraform" in paths:
             figures.update(measure_terraform(work, arguments.runs, arguments.tf_source))
@@ -218,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             figures.update(measure_repository(work, arguments.runs, arguments.files))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    figures["load_average_at_end"] = " ".join(f"{load:.2f}" for load in os.getloadavg())
     if arguments.json:
         print(json.dumps(figures, indent=2))
     else:

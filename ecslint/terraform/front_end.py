@@ -29,7 +29,12 @@ def terraform_task_definitions(document) -> list | None:
     from ecslint.terraform import subjects
 
     if syntax == "hcl":
-        return subjects.hcl_subjects(document)
+        found = subjects.hcl_subjects(document)
+        from ecslint.terraform.hcl import release
+
+        # The file's values have been evaluated in its module: other files read this one through their own parse.
+        release(document.data)
+        return found
     if syntax == "template":
         return subjects.template_subjects(document)
     return subjects.plan_subjects(document)

@@ -44,6 +44,8 @@ class Deferred:
     __slots__ = ()
 
     def again(self, scope, bindings=None):
+        if self.evaluator is None:
+            return Unknown(str(self))  # released (see release): its file has been judged
         return self.evaluator.with_scope(scope, bindings).evaluate_again(self.node, self.pointer)
 
 
@@ -73,11 +75,29 @@ class DeferredBlocks(DeferredUnknown):
 
 
     def again(self, scope, bindings=None):
+        if self.evaluator is None:
+            return Unknown(str(self))
         evaluator = self.evaluator.with_scope(scope, bindings)
         try:
             return scope.expand_dynamic(evaluator, self.node, self.label, self.pointer)
         except (Failed, RecursionError):
             return Unknown(str(self))
+
+
+def release(value) -> None:
+    """Let go of the parse tree behind the Deferred values in value, once nothing evaluates them again: a run keeps
+    each judged document for its second pass, and the trees are most of a parsed `.tf` file's memory."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Deferred):
+            current.node = current.evaluator = None
+        elif isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+        elif isinstance(current, Encoded):
+            pending.append(current.value)
 
 
 class Failed(Exception):
@@ -621,42 +641,94 @@ def _render(template: str, variables: dict) -> tuple[str, tuple]:
     return _PLACEHOLDER.sub(fill, template), tuple(fills)
 
 
-def parse_hcl(text: str, path: str | None) -> HclFile:
-    """Resources and data sources of one `.tf` file; raises HclError for text python-hcl2 cannot parse."""
+def _tree(text: str):
     from lark.exceptions import LarkError, UnexpectedInput
 
     from hcl2.parser import parser
 
     try:
-        tree = parser().parse(text + "\n")
+        return parser().parse(text + "\n")
     except UnexpectedInput as error:
         raise HclError(f"Invalid HCL: {_describe(error)}", getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1) from None
     except (LarkError, RecursionError, ValueError, RuntimeError) as error:
         raise HclError(f"Invalid HCL: {type(error).__name__}", 1, 1) from None
-    folder = Path(path).parent if path and not path.startswith("<") else None
-    evaluator = _Evaluator(text, folder)
+
+
+def _folder(path: str | None) -> Path | None:
+    return Path(path).parent if path and not path.startswith("<") else None
+
+
+def parse_hcl(text: str, path: str | None) -> HclFile:
+    """Resources and data sources of one `.tf` file; raises HclError for text python-hcl2 cannot parse."""
+    tree = _tree(text)
+    evaluator = _Evaluator(text, _folder(path))
     data: dict = {}
-    body = _children(tree)[0]
-    for block in _children(body):
-        if block.data != "block":
-            continue
-        labels = evaluator._labels(block)
-        if labels and labels[0] in MODULE_BLOCKS:
-            _module_block(evaluator, block, labels, data)
-            continue
-        if len(labels) != 3 or labels[0] not in ("resource", "data"):
-            continue
-        section, kind, name = labels
-        named = data.setdefault(section, {}).setdefault(kind, {})
-        if name in named:
-            continue  # Terraform rejects a second block of the same name: the first one stands
-        pointer = jp.join("", section, kind, name)
-        try:
-            named[name] = evaluator.body(_children(block)[-1], pointer)
-        except RecursionError:
-            named[name] = {}
-        evaluator.spans[pointer] = (None, _span(block.children[0]) or _span(block), True)
+    for block in _children(_children(tree)[0]):
+        if block.data == "block":
+            _top_level_block(evaluator, block, data)
     return HclFile(data, evaluator.spans, evaluator.parts)
+
+
+def parse_hcl_blocks(text: str, path: str | None, blocks: list, chosen: set[int], spans: dict | None = None) -> HclFile:
+    """What parse_hcl gives for the blocks of text at the positions in chosen (`blocks`: all top-level blocks of
+    the file, from ecslint.terraform.blocks), parsing only those; raises HclError when one of them does not parse.
+
+    Each chosen block is parsed alone, behind one comment standing for the text before it, so that every line,
+    column and offset is the block's own in the file; sections and resource types are laid out in the order the
+    whole file would give them. Positions go to spans (a new dict if None)."""
+    data: dict = {}
+    for block in blocks:  # the layout of the whole file: dict order is what its readers iterate in
+        skeleton(block.kind, list(block.labels), data)
+    spans = {} if spans is None else spans
+    parts: dict = {}
+    folder = _folder(path)
+    for block in blocks:
+        if block.start not in chosen:
+            continue
+        padded = _padding(block.line, block.column) + text[block.start : block.end]
+        evaluator = _Evaluator(padded, folder)
+        evaluator.spans, evaluator.parts = spans, parts
+        tree = _tree(padded)
+        for node in _children(_children(tree)[0]):
+            if node.data == "block":
+                _top_level_block(evaluator, node, data)
+    return HclFile(data, spans, parts)
+
+
+def _padding(line: int, column: int) -> str:
+    """Text putting what follows at line and column: one `/* */` comment (one token, however long) and spaces."""
+    if line == 1:
+        return " " * (column - 1)
+    return "/*" + "\n" * (line - 2) + "*/\n" + " " * (column - 1)
+
+
+def skeleton(kind: str, labels: list, data: dict) -> None:
+    """The sections _top_level_block creates for a block, before anything in it is evaluated."""
+    if kind == "locals":
+        data.setdefault("locals", {})
+    elif kind in MODULE_BLOCKS and len(labels) == 1:
+        data.setdefault(kind, {})
+    elif kind in ("resource", "data") and len(labels) == 2:
+        data.setdefault(kind, {}).setdefault(labels[0], {})
+
+
+def _top_level_block(evaluator: _Evaluator, block, data: dict) -> None:
+    labels = evaluator._labels(block)
+    if labels and labels[0] in MODULE_BLOCKS:
+        _module_block(evaluator, block, labels, data)
+        return
+    if len(labels) != 3 or labels[0] not in ("resource", "data"):
+        return
+    section, kind, name = labels
+    named = data.setdefault(section, {}).setdefault(kind, {})
+    if name in named:
+        return  # Terraform rejects a second block of the same name: the first one stands
+    pointer = jp.join("", section, kind, name)
+    try:
+        named[name] = evaluator.body(_children(block)[-1], pointer)
+    except RecursionError:
+        named[name] = {}
+    evaluator.spans[pointer] = (None, _span(block.children[0]) or _span(block), True)
 
 
 # Tokens a parse error may show in full: punctuation and HCL words, never quoted or free text.

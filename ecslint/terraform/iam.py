@@ -115,6 +115,11 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) and value and "${" not in value else None
 
 
+# The argument of each attachment naming its role(s) (AWS provider, verified 2026-11-30).
+_ROLE_ARGUMENT = {"aws_iam_role_policy": "role", "aws_iam_role_policy_attachments_exclusive": "role_name",
+                  "aws_iam_role_policy_attachment": "role", "aws_iam_policy_attachment": "roles"}
+
+
 class _Roles:
     def __init__(self, resources: list[Resource]):
         self.resources = resources
@@ -124,6 +129,31 @@ class _Roles:
         self.policies = {resource.base: resource for resource in resources if resource.type == "aws_iam_policy"}
         self.roles = [resource for resource in resources if resource.type == "aws_iam_role"]
         self._rendering: set[str] = set()
+        self._attachments_by_reference, self._attachments_of_any = self._index_attachments()
+
+    def _index_attachments(self) -> tuple[dict[str, list[int]], list[int]]:
+        """Positions of the attachments (and role policies) by the `${...}` reference naming their role, and of those
+        naming it otherwise (a literal name, an unknown value), which may be for any role: build() reads only these."""
+        by_reference: dict[str, list[int]] = {}
+        of_any: list[int] = []
+        for position, other in enumerate(self.resources):
+            argument = _ROLE_ARGUMENT.get(other.type)
+            if argument is None:
+                continue
+            targets = other.values.get(argument)
+            targets = targets if isinstance(targets, list) else [targets]
+            if targets and all(isinstance(target, str) and not isinstance(target, Unknown) and "${" in target for target in targets):
+                for target in dict.fromkeys(targets):
+                    by_reference.setdefault(target, []).append(position)  # refers_to: True for that role, False for others
+            else:
+                of_any.append(position)
+        return by_reference, of_any
+
+    def _attachments_for(self, role: Resource) -> list[Resource]:
+        positions = set(self._attachments_of_any)
+        for attribute in ("arn", "name", "id"):
+            positions.update(self._attachments_by_reference.get(role.key(attribute), ()))
+        return [self.resources[position] for position in sorted(positions)]
 
     def rendered(self, key: str):
         """(the document a data source renders, the data source), merged documents read first."""
@@ -202,7 +232,7 @@ class _Roles:
         for index, policy_arn in enumerate(arns if isinstance(arns, list) else [arns] if arns is not None else []):
             location = Location(role.document, role.at("managed_policy_arns", index))
             self._attach(policy_arn, location, policies, attachments, missing)
-        for other in self.resources:
+        for other in self._attachments_for(role):
             if other.type == "aws_iam_role_policy":
                 matches = self.refers_to(other.values.get("role"), role)
                 if matches:
@@ -253,9 +283,18 @@ def _looked_up_role(resource: Resource) -> Role:
     return Role(name, _text(resource.values.get("arn")) or resource.key("arn"), Location(resource.document, resource.pointer), None, PolicySet(()), (), (f"{resource.address} (a role looked up by name: its policies are not in the module)",))
 
 
-def iam_context(resources: list[Resource], unfollowed: dict | None = None) -> IamContext:
-    """The roles the resources declare, each with the policies attached to it among them."""
+def iam_context(resources: list[Resource], unfollowed: dict | None = None, wanted: set[str] | None = None) -> IamContext:
+    """The roles the resources declare, each with the policies attached to it among them; with wanted (the role
+    field values the context will be asked about), only the roles IamContext.role could answer them with."""
     builder = _Roles(resources)
-    roles = [builder.build(role) for role in builder.roles]
+    roles = [builder.build(role) for role in builder.roles if wanted is None or _may_answer(role, wanted)]
     roles += [_looked_up_role(resource) for resource in resources if resource.type == "data.aws_iam_role"]
     return IamContext(roles, unfollowed=dict(unfollowed or {}))
+
+
+def _may_answer(role: Resource, wanted: set[str]) -> bool:
+    """Whether IamContext.role(value) may find this role for one of the values: by its ARN, or by its name (a role
+    of another name never changes the answer, since a name must be unique among the roles to count)."""
+    arn = _text(role.values.get("arn")) or role.key("arn")
+    name = (_text(role.values.get("name")) or role.name).casefold()
+    return any(value == arn or value.rsplit("/", 1)[-1].casefold() == name for value in wanted)

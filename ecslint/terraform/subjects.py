@@ -187,15 +187,20 @@ def _resolve_role_fields(data: dict, roles: list) -> None:
         # Otherwise the reference stays: its value is unknown, but two fields naming it name the same role (ECS102).
 
 
-def _subjects(document, task_resources: list, iam_resources: list, module: list = (), unfollowed: dict | None = None) -> list[TerraformTaskDefinition]:
+def _subjects(document, task_resources: list, iam_resources: list, module: list = (), unfollowed: dict | None = None, module_has_roles: bool = False) -> list[TerraformTaskDefinition]:
+    """module_has_roles: the module has a role among the files not read (the subjects then have an IAM context too)."""
     from dataclasses import replace
 
     from ecslint.terraform.iam import iam_context
 
     roles = [resource for resource in iam_resources if resource.type == "aws_iam_role"]
-    context = iam_context(iam_resources, unfollowed) if roles or unfollowed else None
+    found = [_subject(document, resource, None, roles) for resource in task_resources]
+    if roles or unfollowed or module_has_roles:
+        # Only what the role fields look up is built: a module of many roles costs each file its own.
+        wanted = {value.strip() for subject in found for key in ("executionRoleArn", "taskRoleArn") if isinstance(value := subject.data.get(key), str) and value.strip()}
+        context = iam_context(iam_resources, unfollowed, wanted)
+        found = [replace(subject, iam=context) for subject in found]
     secrets = module_secrets(module)
-    found = [_subject(document, resource, context, roles) for resource in task_resources]
     return [replace(subject, module_secrets=secrets) for subject in found] if secrets else found
 
 
@@ -266,62 +271,50 @@ def _instances(scope, resource) -> list:
     return [replace(resource, address=f"{resource.address}[{index}]", base=resource.base, values=scope.resolve(body, {"count": {"index": index}})) for index in range(found.count)]
 
 
-def _module_iam_resources(scope, resources: list) -> list:
-    """IAM resources of the module and of the local child modules its role fields and policies led to, evaluated."""
-    found = [instance for resource in resources for instance in _instances(scope, resource)]
+class _AskedModules(dict):
+    """A scope's child modules, noting each module call asked for (Scope.child), to replay it for a reused result."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: list[str] = []
+
+    def __contains__(self, name):
+        self.asked.append(name)
+        return super().__contains__(name)
+
+    def get(self, name, default=None):
+        self.asked.append(name)
+        return super().get(name, default)
+
+
+def _module_iam_resources(scope, resources: list, index=None, own: int | None = None, pending: dict | None = None) -> list:
+    """IAM resources of the module and of the local child modules its role fields and policies led to, evaluated.
+
+    With the folder's index, a sibling's resource evaluated for one file of the folder is reused for the next
+    when it reads the same declarations (FolderIndex.evaluation_key), replaying the module calls it asked for;
+    what is evaluated here goes to pending (when given), for the caller to keep."""
+    asked = scope.children if isinstance(scope.children, _AskedModules) else None
+    found = []
+    for resource in resources:
+        key = index.evaluation_key(resource.values, own) if index is not None and asked is not None else None
+        if key is not None and key in index.evaluated:
+            instances, modules = index.evaluated[key]
+            for name in modules:
+                scope.child(name)
+            found += instances
+            continue
+        mark = len(asked.asked) if asked is not None else 0
+        instances = _instances(scope, resource)
+        if key is not None and pending is not None:
+            modules = list(dict.fromkeys(asked.asked[mark:]))
+            if all(dict.get(scope.children, name) is None for name in modules):  # followed modules hold more than a call
+                pending[key] = (instances, modules)
+        found += instances
     for child in list(scope.children.values()):
         if child is None:
             continue
         inner = [resource for document in child.documents for resource in _hcl_resources(document) if resource.type in IAM_TYPES]
         found += _module_iam_resources(child, _prefixed(inner, child.prefix))
-    return found
-
-
-_MODULE_CACHE: dict[str, tuple[tuple[int, int], object]] = {}
-# A sibling `.tf` file is read when it may hold what the module's roles depend on, or the target groups and
-# listeners its services name.
-MODULE_MARKERS = (TASK_TYPE.encode(), b"aws_iam_", b"variable", b"locals", b"module", b"output", b"aws_lb_", b"aws_alb_")
-
-
-def _parse_module_file(path: Path, raw: bytes):
-    from ecslint.documents.parse import Document
-    from ecslint.documents.yamltext import YamlLocator
-    from ecslint.terraform.hcl import HclError, parse_hcl
-
-    try:
-        text = raw.decode("utf-8-sig")
-        parsed = parse_hcl(text, path.as_posix())
-    except (UnicodeDecodeError, HclError):
-        return None
-    return Document(path.as_posix(), text, parsed.data, False, "hcl", YamlLocator(parsed.spans, []))
-
-
-def _sibling_documents(document) -> list:
-    """The other `.tf` files of the document's module (its folder), parsed; unreadable or invalid ones are left out."""
-    from ecslint.documents.parse import Document, parse
-    from ecslint.terraform.documents import parse_terraform
-
-    if not document.path or document.path.startswith("<"):
-        return []
-    here = Path(document.path)
-    try:
-        siblings = sorted(path for path in here.parent.glob("*.tf") if path.is_file() and path.resolve() != here.resolve())
-    except OSError:
-        return []
-    found = []
-    for path in siblings:
-        try:
-            info = path.stat()
-            key = str(path.resolve())
-            cached = _MODULE_CACHE.get(key)
-            if cached is None or cached[0] != (info.st_mtime_ns, info.st_size):
-                raw = path.read_bytes()
-                parsed = _parse_module_file(path, raw) if any(marker in raw for marker in MODULE_MARKERS) else None
-                _MODULE_CACHE[key] = cached = ((info.st_mtime_ns, info.st_size), parsed)
-        except OSError:
-            continue
-        if isinstance(cached[1], Document):
-            found.append(cached[1])
     return found
 
 
@@ -342,11 +335,21 @@ def _module_text(document) -> str:
     texts = []
     try:
         for path in sorted(here.parent.glob("*.tf")):
-            if path.is_file() and path.resolve() != here.resolve() and path.stat().st_size <= 1024 * 1024:
-                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+            if path.is_file() and path.resolve() != here.resolve():
+                info = path.stat()
+                if info.st_size <= 1024 * 1024:
+                    key, signature = str(path.resolve()), (info.st_mtime_ns, info.st_size)
+                    cached = _TEXTS.get(key)
+                    if cached is None or cached[0] != signature:
+                        cached = _TEXTS[key] = (signature, path.read_text(encoding="utf-8", errors="replace"))
+                    texts.append(cached[1])
     except OSError:
         return ""
     return "\n".join(texts)
+
+
+# The texts _module_text read, once per run: every file of a folder with ECR resources reads all the others.
+_TEXTS: dict[str, tuple[tuple[int, int], str]] = {}
 
 
 def _services(document, resources: list, module_resources=None) -> list:
@@ -357,11 +360,17 @@ def _services(document, resources: list, module_resources=None) -> list:
     return service_subjects(document, resources, module_resources)
 
 
-def _module_resources(document, own: list) -> list:
-    """The resources of the document's whole module (its folder's `.tf` files); its own alone when the folder
-    declares an address twice (unrelated files, as for task definitions below)."""
-    module = own + [resource for sibling in _sibling_documents(document) for resource in _hcl_resources(sibling)]
-    return own if len({resource.address for resource in module}) < len(module) else module
+def _module_resources(document, own: list, index=None, number=None) -> list:
+    """The resources of the document's module its services read (target groups, listeners and rules, of every
+    `.tf` file of its folder); its own alone when the folder declares an address twice (unrelated files, as for
+    task definitions below)."""
+    if index is None:
+        index, number = _folder_index(document)
+        if index is None or _declared_twice(document, index, number):
+            return own
+    # Services read the load balancers, target groups, listeners and rules (ecslint.terraform.service.load_balancing).
+    siblings = index.documents(number, index.units_of_types(("aws_lb", "aws_alb")))
+    return own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
 
 
 def hcl_subjects(document) -> list:
@@ -370,39 +379,98 @@ def hcl_subjects(document) -> list:
     registry = _ecr_subjects(own, document)
     if not tasks:
         return registry + _services(document, own, lambda: _module_resources(document, own))
+    index, number = _folder_index(document)
+    if index is not None and _declared_twice(document, index, number):
+        # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
+        # this file's own resources can be trusted to be the ones its references mean.
+        index = None
+    reached = index.reach(number) if index is not None else set()
+    found = _module_subjects(document, own, tasks, index, number, reached)
+    if index is not None:
+        # Roles named by name (not by reference) are found among all the module's roles of that name.
+        names = _role_names(found)
+        if names and (wider := index.reach(number, names)) != reached:
+            found = _module_subjects(document, own, tasks, index, number, wider)
+    return found + _services(document, own, lambda: _module_resources(document, own, index, number)) + registry
+
+
+def _folder_index(document):
+    """The index of the document's folder and the document's number in it, or (None, None) for no folder."""
+    if not document.path or document.path.startswith("<"):
+        return None, None
+    from ecslint.terraform.module_reach import folder_index
+
+    here = Path(document.path)
+    index = folder_index(here.parent)
+    if index is None:
+        return None, None
+    try:
+        target = here.resolve()
+        number = next((number for number, entry in enumerate(index.files) if entry.path.resolve() == target), None)
+    except (OSError, RuntimeError):
+        return None, None
+    return index, number  # number None: the document is not one of the folder's `.tf` files (all of them are read)
+
+
+def _declared_twice(document, index, number: int) -> bool:
+    from ecslint.terraform.module_reach import _data_addresses
+
+    seen = _data_addresses(document.data if isinstance(document.data, dict) else {})
+    for other, entry in enumerate(index.files):
+        if other == number or entry.invalid:
+            continue
+        if seen & entry.addresses:
+            return True
+        seen |= entry.addresses
+    return False
+
+
+def _role_names(subjects: list) -> set[str]:
+    """The names (casefolded) by which the subjects' role fields look roles up (IamContext.role)."""
+    names = set()
+    for subject in subjects:
+        for key in ("executionRoleArn", "taskRoleArn"):
+            value = subject.data.get(key) if isinstance(subject.data, dict) else None
+            if isinstance(value, str) and value.strip():
+                name = value.strip().rsplit("/", 1)[-1]
+                if name and not any(mark in name for mark in "${}<>#"):
+                    names.add(name.casefold())
+    return names
+
+
+def _module_subjects(document, own: list, tasks: list, index, number, reached: set) -> list:
     from dataclasses import replace
 
     from ecslint.terraform.scope import Scope
 
-    siblings = _sibling_documents(document)
+    siblings = index.documents(number, reached) if index is not None else []
     module = own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
-    declared_in: dict[str, set[str]] = {}
-    for resource in module:
-        declared_in.setdefault(resource.address, set()).add(resource.document.path)
-    if any(len(paths) > 1 for paths in declared_in.values()):
-        # Terraform rejects a module declaring one address twice: the folder holds unrelated files, and only
-        # this file's own resources can be trusted to be the ones its references mean.
-        module, siblings = own, []
     real = document.path and not document.path.startswith("<")
     folder = Path(document.path).resolve().parent if real else None
+    # Sibling resources evaluated here, kept for the folder's other files only if nothing here went two ways.
+    pending: dict = {}
 
-    def evaluated(choices) -> list[TerraformTaskDefinition]:
+    def evaluated(choices, record: bool = False) -> list[TerraformTaskDefinition]:
         scope = Scope([document] + siblings, folder=folder, choices=choices)
+        scope.children = _AskedModules()
         # Role fields first: the child modules their values lead to are then known.
         resolved = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
-        iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES])
-        return _subjects(document, resolved, iam_resources, module, _unfollowed(scope))
+        iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES], index, number, pending if record else None)
+        return _subjects(document, resolved, iam_resources, module, _unfollowed(scope), has_roles)
 
     from ecslint.subjects.alternatives import Choices, alternatives
 
+    has_roles = index is not None and index.has_single_role_elsewhere(number)
     first = Choices()
-    found = evaluated(first)
+    found = evaluated(first, record=True)
     if first.undecided:
         ways = alternatives(evaluated, first.undecided)
         if ways is not None:
             conditions = tuple(dict.fromkeys(text for _, _, texts in ways[:1] for text in texts))
-            found = [replace(subject, alternatives=tuple(way[index] for way, _, _ in ways), alternative_conditions=conditions) for index, subject in enumerate(found)]
-    return found + _services(document, own, lambda: module) + registry
+            found = [replace(subject, alternatives=tuple(way[position] for way, _, _ in ways), alternative_conditions=conditions) for position, subject in enumerate(found)]
+    elif index is not None:
+        index.evaluated.update(pending)  # no condition went two ways: what was evaluated holds whatever the choices
+    return found
 
 
 def _unfollowed(scope) -> dict:
