@@ -341,10 +341,10 @@ def _read(entry):
     return read(entry) if isinstance(entry, Unread) else entry
 
 
-def _first_pass_in_workers(entries, options: Options, report: Report, so_far: _RunSoFar, deferred: list, terraform_folders: set) -> None:
+def _first_pass_in_workers(entries, options: Options, report: Report, so_far: _RunSoFar, deferred: list, terraform_folders: set, in_workers: bool = True) -> None:
     again, waiting = [], False
     shared = SharedValues()
-    for chunk, part in workers.map_chunks(entries, _lint_chunk, options):
+    for chunk, part in workers.map_chunks(entries, _lint_chunk, options, in_workers):
         part.report.findings = [shared.located(finding) for finding in part.report.findings]
         workers.merge_into(report, part.report)
         again.extend(chunk[index] for index, _ in part.pairing)
@@ -380,8 +380,10 @@ def run(sources, options: Options) -> Report:
     # (file, the folder whose Terraform reads it); a file is an Unread entry when a worker put it aside.
     deferred: list[tuple[object, object]] = []
     terraform_folders: set = set()
-    if workers.worth_it(len(ahead), live_session=hasattr(options.iam, "session")):
-        _first_pass_in_workers(chain(ahead, sources), options, report, so_far, deferred, terraform_folders)
+    if len(ahead) >= workers.MIN_FILES and not hasattr(options.iam, "session"):
+        # A large run keeps findings, not documents, in workers or (one core) chunk by chunk in this process.
+        in_workers = workers.worth_it(len(ahead), live_session=False)
+        _first_pass_in_workers(chain(ahead, sources), options, report, so_far, deferred, terraform_folders, in_workers)
     else:
         for entry in chain(ahead, sources):
             source = _read(entry)

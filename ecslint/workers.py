@@ -63,8 +63,9 @@ def chunks(items: Iterable, size: int | None = None) -> Iterator[list]:
         yield chunk
 
 
-def map_chunks(items: Iterable, function: Callable, value) -> Iterator[tuple[list, object]]:
-    """(chunk, function(chunk)) for consecutive chunks of `items`, in order, computed in worker processes.
+def map_chunks(items: Iterable, function: Callable, value, in_workers: bool = True) -> Iterator[tuple[list, object]]:
+    """(chunk, function(chunk)) for consecutive chunks of `items`, in order, computed in worker processes
+    (or in this process, one chunk at a time, when the run may not fork: one core, another platform).
 
     The workers fork before `items` is consumed, so a lazy `items` (a folder walk) runs in the parent while
     they work on the chunks it has already produced.
@@ -73,6 +74,12 @@ def map_chunks(items: Iterable, function: Callable, value) -> Iterator[tuple[lis
 
     global _shared
     _shared = value
+    if not in_workers:
+        try:
+            yield from ((chunk, function(chunk)) for chunk in chunks(items))
+        finally:
+            _shared = None
+        return
     try:
         pool = multiprocessing.get_context("fork").Pool(usable_cores(), initializer=_in_worker)
     finally:

@@ -65,6 +65,10 @@ def test_workers_report_what_one_process_reports(tmp_path, capsys, monkeypatch):
         assert _output(capsys, folder, name) == serial[name], name
     assert _output(capsys, folder, "text", "--output-format", "full", "--verbose") == full
     assert used == [True] * 5
+    # On one core a large run goes chunk by chunk in this process, keeping findings rather than documents.
+    monkeypatch.setattr(workers, "usable_cores", lambda: 1)
+    for name in formats:
+        assert _output(capsys, folder, name) == serial[name], name
     report = json.loads(serial["json"][0])
     rules = {finding["rule"] for finding in report["findings"]}
     # The AppSpec is paired with web-3 in the second pass; the broken file is an ECS001.
