@@ -360,16 +360,19 @@ def _services(document, resources: list, module_resources=None) -> list:
     return service_subjects(document, resources, module_resources)
 
 
-def _module_resources(document, own: list, index=None, number=None) -> list:
-    """The resources of the document's module its services read (target groups, listeners and rules, of every
-    `.tf` file of its folder); its own alone when the folder declares an address twice (unrelated files, as for
-    task definitions below)."""
+def _module_resources(document, own: list, index=None, number=None, reached=None) -> list:
+    """The resources of the document's module its services read (the target groups, listeners and rules its
+    references reach, in any `.tf` file of its folder); its own alone when the folder declares an address twice
+    (unrelated files, as for task definitions below)."""
     if index is None:
         index, number = _folder_index(document)
         if index is None or _declared_twice(document, index, number):
             return own
-    # Services read the load balancers, target groups, listeners and rules (ecslint.terraform.service.load_balancing).
-    siblings = index.documents(number, index.units_of_types(("aws_lb", "aws_alb")))
+    if reached is None:
+        reached = index.reach(number)
+    # Services read the load balancers, target groups, listeners and rules their references lead to, through
+    # listeners and rules to the load balancer (ecslint.terraform.service.load_balancing): no other can matter.
+    siblings = index.documents(number, index.units_of_types(("aws_lb", "aws_alb")) & reached)
     return own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
 
 
@@ -391,7 +394,7 @@ def hcl_subjects(document) -> list:
         names = _role_names(found)
         if names and (wider := index.reach(number, names)) != reached:
             found = _module_subjects(document, own, tasks, index, number, wider)
-    return found + _services(document, own, lambda: _module_resources(document, own, index, number)) + registry
+    return found + _services(document, own, lambda: _module_resources(document, own, index, number, reached if index is not None else None)) + registry
 
 
 def _folder_index(document):
