@@ -12,6 +12,8 @@ import json
 import re
 from functools import lru_cache
 
+from ecslint.documents import pointer as jp
+from ecslint.lazy_regex import LazyPattern
 from ecslint.subjects.secret_patterns import find_secrets, is_secret_access_key_shape, mask
 
 # Values longer than this are cut (after escaping) and end in `…`.
@@ -54,7 +56,8 @@ def escape(text: str) -> str:
 
 
 # Runs of one character class, to tell CamelCase names from random tokens (a linear scan).
-_RUNS = re.compile(r"[A-Z]+|[a-z]+|[0-9]+|[^A-Za-z0-9]")
+# Compiled on first use: only tokens of 32 or more characters ever need it.
+_RUNS = LazyPattern(r"[A-Z]+|[a-z]+|[0-9]+|[^A-Za-z0-9]")
 
 
 def _reads_as_words(token: str) -> bool:
@@ -154,9 +157,9 @@ _SHORTEST_SECRET = 16
 @lru_cache(maxsize=4096)
 def _shown_token(token: str) -> str:
     """One reference token, still in its pointer spelling (`~1` for `/`), as reports show it."""
-    key = token.replace("~1", "/").replace("~0", "~")
+    (key,) = jp.split("/" + token)
     if len(key) >= _SHORTEST_SECRET and secret_spans(key):
-        return quote_text(key, limit=None).replace("~", "~0").replace("/", "~1")
+        return jp.escape(quote_text(key, limit=None))
     return escape(token)
 
 
