@@ -300,3 +300,49 @@ def test_a_sibling_that_does_not_parse_where_the_file_reaches_is_left_out(tmp_pa
     # Without roles.tf neither role is in sight: both fields are reported unresolved, and no role policy is judged.
     assert report["unresolvedRoles"] == ["${aws_ecs_task_definition.app task_role_arn}", "arn:aws:iam::123456789012:role/shared-exec"]
     assert not [finding for finding in report["findings"] if finding["rule"].startswith("ECS1")]
+
+
+def _conditional_folder(broad_either_way: bool) -> dict:
+    """Two task definitions sharing a task role whose policy, in a third file, depends on a variable nobody sets."""
+    narrow = '["*"]' if broad_either_way else '"s3:GetObject"'
+    task = '''
+resource "aws_ecs_task_definition" "NAME" {
+  family             = "NAME"
+  execution_role_arn = "arn:aws:iam::123456789012:role/exec"
+  task_role_arn      = aws_iam_role.app.arn
+  container_definitions = jsonencode([{ name = "NAME", image = "nginx:1.27", essential = true }])
+}
+'''
+    return {
+        "a.tf": task.replace("NAME", "first"),
+        "b.tf": task.replace("NAME", "second"),
+        "roles.tf": '''
+variable "admin" {}
+resource "aws_iam_role" "app" {
+  name               = "app-task"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "app" {
+  role   = aws_iam_role.app.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.admin ? "*" : NARROW, Resource = "*" }] })
+}
+'''.replace("NARROW", narrow),
+    }
+
+
+@pytest.mark.parametrize("broad_either_way", [False, True])
+def test_a_sibling_evaluated_for_one_file_is_reused_only_where_its_conditions_go_the_same_way(tmp_path, capsys, monkeypatch, broad_either_way):
+    _write(tmp_path / "module", _conditional_folder(broad_either_way))
+    paths = [tmp_path / "module", tmp_path / "module" / "b.tf"]
+    reused = _outputs(capsys, paths)
+    module_reach._INDEXES.clear()
+    _reading_everything(monkeypatch)
+    assert _outputs(capsys, paths) == reused
+    broad = [(Path(finding["path"]).name, finding["message"].split(" That includes")[0]) for finding in json.loads(reused[0])["findings"] if finding["rule"] == "ECS107"]
+    if broad_either_way:
+        # Both ways allow everything: one finding for the shared role (b.tf's task definition a related location).
+        assert broad == [("a.tf", "Task role 'app-task' allows every action on every resource (policy 'app', statement 1).")]
+    else:
+        # `var.admin` may be false, where the role allows one action: no finding for either task definition, which a
+        # policy evaluated for `var.admin = true` and reused for the other way would give.
+        assert broad == []

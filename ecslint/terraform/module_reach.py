@@ -126,8 +126,9 @@ class FolderIndex:
         # Names declared more than once in the folder: which declaration a scope reads depends on the file linted.
         self._declared_again = {key for key, units in self.by_key.items() if len(units) > 1}
         self._closures: dict[int, frozenset[str]] = {}
-        # Evaluated IAM resources, reused by the other files of the folder (see evaluation_key).
-        self.evaluated: dict[tuple, object] = {}
+        # Evaluated IAM resources, reused by the other files of the folder: evaluation_key -> the ways kept
+        # (ecslint.terraform.subjects._module_iam_resources).
+        self.evaluated: dict[tuple, list] = {}
 
     def _read(self, path: Path, number: int) -> _File:
         try:

@@ -287,28 +287,78 @@ class _AskedModules(dict):
         return super().get(name, default)
 
 
-def _module_iam_resources(scope, resources: list, index=None, own: int | None = None, pending: dict | None = None) -> list:
+class _AskingChoices:
+    """The choices of an evaluation, asked on its behalf by one resource evaluated in a scope of its own: each
+    condition it met and the answer it got, in order (ecslint.subjects.alternatives.Choices)."""
+
+    def __init__(self, choices):
+        self.choices = choices
+        self.asked: list[tuple] = []
+
+    def choose(self, key, text):
+        answer = self.choices.choose(key, text)
+        self.asked.append((key, text, answer))
+        return answer
+
+
+# Ways one sibling resource is kept evaluated (one per sequence of answers its conditions got).
+_MAX_KEPT_WAYS = 8
+
+
+def _evaluated_alone(scope, resource):
+    """(instances, conditions asked, module calls asked) of a resource evaluated in a new scope of the same files and
+    choices, which has nothing evaluated yet: every condition its value depends on is asked, none read from what
+    an earlier evaluation kept. None when it follows a child module (its values then hold more than the call)."""
+    from ecslint.terraform.scope import Scope
+
+    choices = _AskingChoices(scope.choices)
+    alone = Scope(scope.documents, folder=scope.folder, choices=choices)
+    alone.children = _AskedModules()
+    instances = _instances(alone, resource)
+    modules = list(dict.fromkeys(alone.children.asked))
+    if any(dict.get(alone.children, name) is not None for name in modules):
+        return None
+    return instances, tuple(choices.asked), modules
+
+
+def _kept(scope, ways: list):
+    """The instances of the first kept way whose conditions get, asked again in order, the answers they got then.
+
+    An evaluation asks its conditions in an order that depends only on the answers so far, so the same answers mean
+    the same evaluation; the questions asked before a mismatch are ones this evaluation asks too."""
+    for instances, asked, modules in ways:
+        if all(scope.choices.choose(key, text) == answer for key, text, answer in asked):
+            for name in modules:
+                scope.child(name)  # the summary names the module calls it could not follow
+            return instances
+    return None
+
+
+def _module_iam_resources(scope, resources: list, index=None, own: int | None = None) -> list:
     """IAM resources of the module and of the local child modules its role fields and policies led to, evaluated.
 
-    With the folder's index, a sibling's resource evaluated for one file of the folder is reused for the next
-    when it reads the same declarations (FolderIndex.evaluation_key), replaying the module calls it asked for;
-    what is evaluated here goes to pending (when given), for the caller to keep."""
-    asked = scope.children if isinstance(scope.children, _AskedModules) else None
+    With the folder's index, a sibling's resource evaluated for one file of the folder is reused for the next when
+    it reads the same declarations (FolderIndex.evaluation_key) and its conditions go the same way, replaying the
+    module calls it asked for: each file of a folder otherwise evaluates every IAM block of its siblings again."""
+    reusable = isinstance(scope.children, _AskedModules) and scope.choices is not None
     found = []
     for resource in resources:
-        key = index.evaluation_key(resource.values, own) if index is not None and asked is not None else None
-        if key is not None and key in index.evaluated:
-            instances, modules = index.evaluated[key]
-            for name in modules:
-                scope.child(name)
-            found += instances
+        key = index.evaluation_key(resource.values, own) if index is not None and reusable else None
+        if key is None:
+            found += _instances(scope, resource)
             continue
-        mark = len(asked.asked) if asked is not None else 0
-        instances = _instances(scope, resource)
-        if key is not None and pending is not None:
-            modules = list(dict.fromkeys(asked.asked[mark:]))
-            if all(dict.get(scope.children, name) is None for name in modules):  # followed modules hold more than a call
-                pending[key] = (instances, modules)
+        ways = index.evaluated.setdefault(key, [])
+        instances = _kept(scope, ways)
+        if instances is None:
+            way = _evaluated_alone(scope, resource)
+            if way is None:
+                instances = _instances(scope, resource)
+            else:
+                instances, asked, modules = way
+                for name in modules:
+                    scope.child(name)
+                if len(ways) < _MAX_KEPT_WAYS:
+                    ways.append(way)
         found += instances
     for child in list(scope.children.values()):
         if child is None:
@@ -450,29 +500,25 @@ def _module_subjects(document, own: list, tasks: list, index, number, reached: s
     module = own + [resource for sibling in siblings for resource in _hcl_resources(sibling)]
     real = document.path and not document.path.startswith("<")
     folder = Path(document.path).resolve().parent if real else None
-    # Sibling resources evaluated here, kept for the folder's other files only if nothing here went two ways.
-    pending: dict = {}
 
-    def evaluated(choices, record: bool = False) -> list[TerraformTaskDefinition]:
+    def evaluated(choices) -> list[TerraformTaskDefinition]:
         scope = Scope([document] + siblings, folder=folder, choices=choices)
         scope.children = _AskedModules()
         # Role fields first: the child modules their values lead to are then known.
         resolved = [replace(task, values={**task.values, **{key: scope.resolve(task.values[key]) for key in ROLE_FIELDS if key in task.values}}) for task in tasks]
-        iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES], index, number, pending if record else None)
+        iam_resources = _module_iam_resources(scope, [resource for resource in module if resource.type in IAM_TYPES], index, number)
         return _subjects(document, resolved, iam_resources, module, _unfollowed(scope), has_roles)
 
     from ecslint.subjects.alternatives import Choices, alternatives
 
     has_roles = index is not None and index.has_single_role_elsewhere(number)
     first = Choices()
-    found = evaluated(first, record=True)
+    found = evaluated(first)
     if first.undecided:
         ways = alternatives(evaluated, first.undecided)
         if ways is not None:
             conditions = tuple(dict.fromkeys(text for _, _, texts in ways[:1] for text in texts))
             found = [replace(subject, alternatives=tuple(way[position] for way, _, _ in ways), alternative_conditions=conditions) for position, subject in enumerate(found)]
-    elif index is not None:
-        index.evaluated.update(pending)  # no condition went two ways: what was evaluated holds whatever the choices
     return found
 
 
