@@ -10,7 +10,7 @@ from pathlib import Path
 from dataclasses import replace
 from itertools import chain, islice
 
-from ecslint import workers
+from ecslint import per_run, workers
 
 from ecslint.documents import pointer as jp
 from ecslint.checks import checks_for
@@ -371,6 +371,7 @@ def _put_aside(source: Source, terraform_folders: set):
 
 
 def run(sources, options: Options) -> Report:
+    per_run.new_run()
     report = Report()
     so_far = _RunSoFar()
     sources = iter(sources)

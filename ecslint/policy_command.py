@@ -72,8 +72,10 @@ def read_subjects(arguments: PolicyArguments, session, stderr) -> tuple[list[_Su
     from ecslint.documents.parse import Unparsable
     from ecslint.engine import NOT_A_TASK_DEFINITION
     from ecslint.front_ends import parse, recognise
+    from ecslint import per_run
     from ecslint.subjects.task_definition import TaskDefinition
 
+    per_run.new_run()
     iam = _iam_context(arguments, session)
     subjects: list[_Subject] = []
     failed = False

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ecslint import per_run
 from ecslint.front_ends import parse, recognise
 from tests.helpers import lint_text
 
@@ -215,6 +216,7 @@ def test_more_than_eight_ways_leave_the_conditions_unknown(tmp_path):
     assert _findings(main) == []
     # Three conditions (eight ways) are judged.
     main.parent.joinpath("variables.tf").write_text(VARIABLES + "".join(f'variable "{name}" {{ type = bool }}\n' for name in "wxy") + 'variable "z" { default = true }\n')
+    per_run.new_run()  # a new run reads the folder again
     assert len(_subject(main).alternatives) == 8
     assert [f.rule_id for f in _findings(main)] == ["ECS107"]
 

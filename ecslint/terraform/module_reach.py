@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ecslint import per_run
 from ecslint.terraform.blocks import Block, mentioned_names, split_blocks
 
 # A sibling `.tf` file is read when it may hold what the module's roles depend on, or the target groups and
@@ -126,6 +127,9 @@ class FolderIndex:
         # Names declared more than once in the folder: which declaration a scope reads depends on the file linted.
         self._declared_again = {key for key, units in self.by_key.items() if len(units) > 1}
         self._closures: dict[int, frozenset[str]] = {}
+        self._own_names: dict[int, frozenset[str]] = {}
+        self._failed_somewhere = False  # a block of some file does not parse (see _partial)
+        self._numbers: dict[Path, int] | None = None
         # Evaluated IAM resources, reused by the other files of the folder: evaluation_key -> the ways kept
         # (ecslint.terraform.subjects._module_iam_resources).
         self.evaluated: dict[tuple, list] = {}
@@ -274,11 +278,11 @@ class FolderIndex:
         declarations for the names its evaluation can reach: a name declared once reads the same everywhere; one
         declared again reads the linted file's own declaration first (ecslint.terraform.scope). None: not reusable."""
         unit = self._body_units.get(id(body))
-        if unit is None or own is None or unit.file == own or any(entry.failed for entry in self.files):
+        if unit is None or own is None or unit.file == own or self._failed_somewhere:
             return None
-        again = self._declared_again_in_reach(unit)
-        own_names = {key for own_unit in self.files[own].units for key in own_unit.declares}
-        return id(unit), frozenset(again & own_names)
+        if own not in self._own_names:
+            self._own_names[own] = frozenset(key for own_unit in self.files[own].units for key in own_unit.declares)
+        return id(unit), self._declared_again_in_reach(unit) & self._own_names[own]
 
     def _declared_again_in_reach(self, unit: _Unit) -> frozenset[str]:
         if id(unit) not in self._closures:
@@ -294,6 +298,14 @@ class FolderIndex:
                             pending.append(target)
             self._closures[id(unit)] = frozenset(found)
         return self._closures[id(unit)]
+
+    def number_of(self, path: Path) -> int | None:
+        """The number of the folder's file at path (resolved), or None when it is not one of them."""
+        if self._numbers is None:
+            self._numbers = {}
+            for number, entry in enumerate(self.files):
+                self._numbers.setdefault(entry.path.resolve(), number)
+        return self._numbers.get(path.resolve())
 
     def units_of_types(self, prefixes: tuple[str, ...]) -> set[int]:
         """ids of the resource blocks whose type starts with one of prefixes (and of the files read whole), of every file."""
@@ -341,6 +353,7 @@ class FolderIndex:
                     part = parse_hcl_blocks(entry.text, entry.path.as_posix(), [block], {block.start}, entry.spans)
                 except HclError:
                     entry.failed.add(block.start)
+                    self._failed_somewhere = True
                     self.evaluated.clear()  # which files a scope holds now depends on the blocks it reaches
                     return None
                 entry.parsed[block.start] = part.data
@@ -395,17 +408,24 @@ def _role_names(text: str, block: Block) -> frozenset[str] | None:
 
 
 _INDEXES: dict[str, tuple[tuple, FolderIndex]] = {}
+# Folders whose index this run has checked against their files: each file of a folder asks for its index, and
+# checking every file of the folder each time would cost the folder's size per file.
+_CHECKED: set[str] = set()
+per_run.register(_CHECKED.clear)
 
 
 def folder_index(folder: Path) -> FolderIndex | None:
-    """The folder's index, built once per run (again when a file of it changed)."""
+    """The folder's index, built once per run (again in a later run when a file of it changed)."""
+    key = str(folder)
+    if key in _CHECKED and key in _INDEXES:
+        return _INDEXES[key][1]
     try:
         paths = sorted(path for path in folder.glob("*.tf") if path.is_file())
         signature = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
     except OSError:
         return None
-    key = str(folder)
     cached = _INDEXES.get(key)
     if cached is None or cached[0] != signature:
         cached = _INDEXES[key] = (signature, FolderIndex(paths))
+    _CHECKED.add(key)
     return cached[1]

@@ -458,8 +458,7 @@ def _folder_index(document):
     if index is None:
         return None, None
     try:
-        target = here.resolve()
-        number = next((number for number, entry in enumerate(index.files) if entry.path.resolve() == target), None)
+        number = index.number_of(here)
     except (OSError, RuntimeError):
         return None, None
     return index, number  # number None: the document is not one of the folder's `.tf` files (all of them are read)
