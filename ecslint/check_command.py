@@ -7,6 +7,7 @@ from typing import NamedTuple
 import os
 from pathlib import Path
 
+from ecslint import cache
 from ecslint.config import Config, ConfigError, discover
 from ecslint.engine import Options, Report, run
 from ecslint.report.findings import LEVEL_RANK
@@ -62,6 +63,7 @@ class CheckArguments(NamedTuple):
     quiet: bool = False
     skip_unrecognised: bool = False
     respect_gitignore: bool | None = None
+    no_cache: bool = False
 
     @property
     def uses_aws(self) -> bool:
@@ -262,6 +264,7 @@ def _respect_gitignore(arguments: CheckArguments, config: Config) -> bool:
 
 
 def run_check(arguments: CheckArguments, stdout, stderr) -> int:
+    cache.use(not arguments.no_cache)
     cwd = Path.cwd()
     config = _config(cwd, arguments.config_path, arguments.isolated)
     arguments = _with_config_paths(arguments, config)

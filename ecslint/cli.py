@@ -75,6 +75,7 @@ def cli() -> None:
 @click.option("--sarif-category", help="Set SARIF runs[0].automationDetails.id (otherwise the upload's category applies).")
 @click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too).")
 @click.option("--verbose", "-v", is_flag=True, help="List files skipped while walking directories, on stderr.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of parsed Terraform (ECSLINT_NO_CACHE=1 does the same).")
 def check(**options) -> int:
     """Lint task definitions in PATHS (files or directories; - reads stdin; default: .)."""
     from ecslint.check_command import CheckArguments, UsageProblem, run_check
@@ -98,6 +99,7 @@ def check(**options) -> int:
 @click.option("--profile", help="AWS profile for --aws, --aws-iam and --validate.")
 @click.option("--region", help="AWS region for --aws and --validate.")
 @click.option("--stdin-filename", help="File name to report for input read from stdin (-).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of parsed Terraform (ECSLINT_NO_CACHE=1 does the same).")
 def policy(**options) -> int:
     """Write the least-privilege execution role each task definition in PATHS needs."""
     from ecslint.check_command import UsageProblem

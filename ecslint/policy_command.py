@@ -24,6 +24,7 @@ class PolicyArguments(NamedTuple):
     profile: str | None = None
     region: str | None = None
     stdin_filename: str | None = None
+    no_cache: bool = False
 
     @property
     def uses_aws(self) -> bool:
@@ -72,10 +73,11 @@ def read_subjects(arguments: PolicyArguments, session, stderr) -> tuple[list[_Su
     from ecslint.documents.parse import Unparsable
     from ecslint.engine import NOT_A_TASK_DEFINITION
     from ecslint.front_ends import parse, recognise
-    from ecslint import per_run
+    from ecslint import cache, per_run
     from ecslint.subjects.task_definition import TaskDefinition
 
     per_run.new_run()
+    cache.use(not arguments.no_cache)
     iam = _iam_context(arguments, session)
     subjects: list[_Subject] = []
     failed = False

@@ -88,3 +88,14 @@ def test_readme_opens_with_the_two_setup_commands_and_ci_runs_the_test_command()
     assert commands[1].endswith("&& python -m pytest")
     ci = REPO.joinpath(".ci", "run").read_text().strip().splitlines()
     assert ci[-1] == "python -m pytest"
+
+
+def test_no_file_holds_the_marks_of_an_unresolved_merge():
+    marks = re.compile(r"^(<{7} |>{7} |={7}$)", re.MULTILINE)
+    found = []
+    for path in sorted(REPO.rglob("*")):
+        if not path.is_file() or path.suffix not in {".md", ".py", ".toml", ".json", ".yaml", ".yml", ".cfg", ".txt"} or any(part.startswith(".") or part in {"build", "dist"} or part.endswith(".egg-info") for part in path.relative_to(REPO).parts):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{path.relative_to(REPO)}:{text.count(chr(10), 0, match.start()) + 1}" for match in marks.finditer(text)]
+    assert found == []

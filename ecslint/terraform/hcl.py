@@ -167,7 +167,7 @@ class _Evaluator:
     def __init__(self, text: str, folder: Path | None):
         self.text = text
         self.folder = folder
-        self.lines = LineIndex(text)
+        self._lines = None  # built when first needed: most blocks never ask
         self.spans: dict[str, tuple[Span | None, Span, bool]] = {}
         # JSON attributes read from a file: pointer -> Included, so findings inside land in that file.
         self.parts: dict = {}
@@ -530,7 +530,9 @@ class _Evaluator:
         return Encoded(parsed.data)
 
     def _span_of(self, start: int, end: int) -> Span:
-        return (*self.lines.position(start), *self.lines.position(end))
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return (*self._lines.position(start), *self._lines.position(end))
 
 
 def _inside_tree(path: Path, module: Path) -> bool:
@@ -642,6 +644,12 @@ def _render(template: str, variables: dict) -> tuple[str, tuple]:
 
 
 def _tree(text: str):
+    from ecslint.terraform.tree_cache import parsed
+
+    return parsed(text, _parsed_tree, HclError)
+
+
+def _parsed_tree(text: str):
     from lark.exceptions import LarkError, UnexpectedInput
 
     from hcl2.parser import parser

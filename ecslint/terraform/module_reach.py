@@ -142,9 +142,9 @@ class FolderIndex:
             text = None
         if text is None:
             return _File(path, None, None, invalid=True)
-        blocks = split_blocks(text)
+        blocks, mentions = _scanned(text)
         if blocks is not None:
-            units = [_Unit(number, block, _block_declares(block), frozenset(mentioned_names(text[block.start : block.end]))) for block in blocks]
+            units = [_Unit(number, block, _block_declares(block), names) for block, names in zip(blocks, mentions)]
             declared = [key for unit in units for key in unit.declares]
             if len(declared) == len(set(declared)):  # a name declared twice in one file: parsed whole, as the parser orders it
                 entry = _File(path, text, blocks, units)
@@ -367,6 +367,59 @@ class FolderIndex:
         for block in entry.blocks:
             _merge(data, block, entry.parsed.get(block.start) if block.start in starts else None)
         return Document(entry.path.as_posix(), entry.text, data, False, "hcl", YamlLocator(entry.spans, []))
+
+
+_SCANS = None
+
+
+def _scanned(text: str) -> tuple[list[Block] | None, list[frozenset[str]]]:
+    """The text's top-level blocks and the names each mentions, read back from the cache when a run scanned the same
+    text: scanning a large folder's files is most of what an unchanged folder costs."""
+    global _SCANS
+    from ecslint import cache
+
+    if not cache.enabled() or len(text) > MAX_CACHED_TEXT:
+        return _scan(text)
+    import marshal
+
+    if _SCANS is None:
+        from ecslint.terraform import blocks as scanner
+
+        # The scanner's own code names the format: a change to it starts afresh.
+        try:
+            version = cache.key(Path(scanner.__file__).read_text(encoding="utf-8"), str(_SCAN_FORMAT))[:16]
+        except OSError:
+            return _scan(text)
+        _SCANS = cache.Store(f"tf-blocks-{version}-m{marshal.version}")
+    name = cache.key(text)
+    data = _SCANS.get(name)
+    if data is not None:
+        try:
+            found = marshal.loads(data)
+            if found is None:
+                return None, []
+            return [Block(kind, tuple(labels), *where, dict(attributes), list(names)) for kind, labels, where, attributes, names, _ in found], [frozenset(item[5]) for item in found]
+        except (ValueError, EOFError, TypeError):
+            pass
+    blocks, mentions = _scan(text)
+    stored = None if blocks is None else [
+        (block.kind, block.labels, (block.start, block.end, block.line, block.column), block.attributes, block.attribute_names, tuple(sorted(names)))
+        for block, names in zip(blocks, mentions)
+    ]
+    _SCANS.put(name, marshal.dumps(stored))
+    return blocks, mentions
+
+
+# The layout of a scan kept between runs (ecslint.terraform.blocks's code is part of its name too).
+_SCAN_FORMAT = 1
+MAX_CACHED_TEXT = 1024 * 1024
+
+
+def _scan(text: str) -> tuple[list[Block] | None, list[frozenset[str]]]:
+    blocks = split_blocks(text)
+    if blocks is None:
+        return None, []
+    return blocks, [frozenset(mentioned_names(text[block.start : block.end])) for block in blocks]
 
 
 def _merge(data: dict, block: Block, part: dict | None) -> None:

@@ -128,6 +128,9 @@ class Scope:
             for kind, named in (data.get("data") or {}).items():
                 for name, body in named.items():
                     self.declared.setdefault(f"data.{kind}.{name}", body)
+        self._start_afresh()
+
+    def _start_afresh(self) -> None:
         self._locals_done: dict = {}
         self._types: dict = {}
         self._resolving: set[str] = set()
@@ -135,6 +138,16 @@ class Scope:
         self.children: dict[str, Scope | None] = {}
         # Module calls ecslint cannot follow (registry, git, a folder that is not there): named once in the summary.
         self.unfollowed: dict[str, str] = {}
+
+    def afresh(self, choices) -> "Scope":
+        """A scope of the same files, inputs and declarations (shared: never changed once read) that has evaluated
+        nothing yet, with other choices."""
+        other = object.__new__(Scope)
+        other.documents, other.inputs, other.prefix, other.folder, other.depth = self.documents, self.inputs, self.prefix, self.folder, self.depth
+        other.variables, other.locals, other.declared, other.modules, other.outputs = self.variables, self.locals, self.declared, self.modules, self.outputs
+        other.choices = choices
+        other._start_afresh()
+        return other
 
     # Values -----------------------------------------------------------------------------------------
 

@@ -309,10 +309,8 @@ def _evaluated_alone(scope, resource):
     """(instances, conditions asked, module calls asked) of a resource evaluated in a new scope of the same files and
     choices, which has nothing evaluated yet: every condition its value depends on is asked, none read from what
     an earlier evaluation kept. None when it follows a child module (its values then hold more than the call)."""
-    from ecslint.terraform.scope import Scope
-
     choices = _AskingChoices(scope.choices)
-    alone = Scope(scope.documents, folder=scope.folder, choices=choices)
+    alone = scope.afresh(choices)
     alone.children = _AskedModules()
     instances = _instances(alone, resource)
     modules = list(dict.fromkeys(alone.children.asked))

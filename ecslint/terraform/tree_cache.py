@@ -1,0 +1,109 @@
+"""Parse trees of HCL text kept between runs (ecslint.cache): reading one back costs about a tenth of parsing it.
+
+A pre-commit hook lints the changed `.tf` file of a folder whose other files are read for their values; without the
+cache every run parses them again. Entries hold python-hcl2's tree (rule names, tokens and every position the
+evaluator reads), keyed by the text parsed; a text that does not parse keeps its error. The format folder names the
+versions of lark, python-hcl2, Python and marshal, so an upgrade of any starts afresh.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+
+from ecslint import cache
+
+# Trees of larger texts are not kept: they are rare, and the entry would be several times the text.
+MAX_TEXT = 1024 * 1024
+_FORMAT = 1
+_store = None
+
+
+def _the_store():
+    global _store
+    if _store is None:
+        import hcl2
+        import lark
+
+        python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        _store = cache.Store(f"hcl-trees-{_FORMAT}-lark{lark.__version__}-hcl2{getattr(hcl2, '__version__', 'unknown')}-py{python}-m{marshal.version}")
+    return _store
+
+
+def parsed(text: str, parse, error_type):
+    """parse(text), or the tree a run kept for this text; raises error_type(message, line, column) as parse does.
+
+    A tree holds no reference cycles, so the cyclic collector has nothing to find while one is built: it is paused
+    meanwhile, as each of its passes would walk everything the run holds, which grows with the folder."""
+    import gc
+
+    if not gc.isenabled():
+        return _parsed(text, parse, error_type)
+    gc.disable()
+    try:
+        return _parsed(text, parse, error_type)
+    finally:
+        gc.enable()
+
+
+def _parsed(text: str, parse, error_type):
+    if not cache.enabled() or len(text) > MAX_TEXT:
+        return parse(text)
+    store = _the_store()
+    name = cache.key(text)
+    data = store.get(name)
+    if data is not None:
+        try:
+            entry = marshal.loads(data)
+            if entry[0] == "error":
+                _, message, line, column = entry
+                raise error_type(message, line, column)
+            return decode(entry[1])
+        except (ValueError, EOFError, TypeError, IndexError, AttributeError, RecursionError):
+            pass  # not an entry this version wrote: parsed again and replaced
+    try:
+        tree = parse(text)
+    except error_type as error:
+        store.put(name, marshal.dumps(("error", error.message, error.line, error.column)))
+        raise
+    try:
+        store.put(name, marshal.dumps(("tree", encode(tree))))
+    except (ValueError, RecursionError):
+        pass  # nested deeper than marshal or the encoder go: parsed each time
+    return tree
+
+
+# A token: (type, text, start_pos, line, column, end_line, end_column, end_pos), eight items.
+# A tree: (rule, positions or 0 when it has none, children), three items.
+_TOKEN_SIZE = 8
+
+
+def encode(node):
+    from lark import Token
+
+    if isinstance(node, Token):
+        return (node.type, str(node), node.start_pos, node.line, node.column, node.end_line, node.end_column, node.end_pos)
+    meta = node._meta
+    where = 0 if meta is None or meta.empty else (meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
+    return (str(node.data), where, [encode(child) for child in node.children])
+
+
+def decode(item):
+    from lark import Token, Tree
+    from lark.tree import Meta
+
+    new_string = str.__new__
+
+    def build(item):
+        if len(item) == _TOKEN_SIZE:
+            token = new_string(Token, item[1])
+            token.type, token.value, token.start_pos, token.line, token.column, token.end_line, token.end_column, token.end_pos = item[0], item[1], *item[2:]
+            return token
+        rule, where, children = item
+        meta = Meta()
+        if where:
+            meta.empty = False
+            meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos = where
+        return Tree(rule, [build(child) for child in children], meta)
+
+    return build(item)
