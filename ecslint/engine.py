@@ -314,7 +314,7 @@ def _lint_guarded(source: Source, options: Options, report: Report, so_far: _Run
 class _Chunk(NamedTuple):
     """What a worker sends back for one chunk of inputs."""
 
-    # Everything but the findings, which come as columns (report.findings.packed), sorted.
+    # Everything but the findings, which come sorted, as columns (ecslint.report.findings.packed).
     report: Report
     findings: list
     # (index in the chunk, has waiting subjects) of each source the second pass pairs.
