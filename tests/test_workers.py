@@ -121,7 +121,7 @@ def test_results_are_taken_while_the_walk_goes_on(tmp_path, monkeypatch):
         deadline = time.monotonic() + 20
         while not flag.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
-        time.sleep(0.5)  # its result travels back
+        time.sleep(2)  # its result travels back (the result thread has the interpreter to itself meanwhile)
         yield from range(3, 7)
         taken.append(len(results))
 
