@@ -263,6 +263,22 @@ def _respect_gitignore(arguments: CheckArguments, config: Config) -> bool:
     return config.respect_gitignore if arguments.respect_gitignore is None else arguments.respect_gitignore
 
 
+def _format_context(target: ReportTarget, arguments: CheckArguments, detail: str, cwd: Path, root: Path, stdout) -> FormatContext:
+    color = target.path is None and stdout.isatty() and not arguments.no_color and not os.environ.get("NO_COLOR")
+    return FormatContext(color=color, cwd=cwd, repository_root=root, category=arguments.sarif_category, detail=detail, statistics=arguments.statistics, quiet=arguments.quiet)
+
+
+def _prerender(targets: list[ReportTarget], contexts: list[FormatContext]):
+    """What a large run's workers render of the report as they go: the lines of the first concise text report."""
+    for target, context in zip(targets, contexts):
+        if target.format == "text":
+            from ecslint.report.formatters.text import ConciseLine
+
+            if ConciseLine.wanted(context):
+                return ConciseLine(context)
+    return None
+
+
 def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     cache.use(not arguments.no_cache)
     cwd = Path.cwd()
@@ -300,6 +316,8 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
     detail = arguments.detail or config.output_format or "concise"
     keep_sources = detail == "full" and any(target.format == "text" for target in targets)
     uses_baseline = arguments.baseline is not None or arguments.write_baseline is not None
+    root = repository_root(cwd)
+    contexts = [_format_context(target, arguments, detail, cwd, root, stdout) for target in targets]
     options = Options(
         frozenset(settings.enabled),
         config,
@@ -309,16 +327,14 @@ def run_check(arguments: CheckArguments, stdout, stderr) -> int:
         keep_sources=keep_sources,
         stable_pointers=uses_baseline,
         late_sources=late_sources,
+        prerender=_prerender(targets, contexts),
     )
     report = run(sources, options)
-    root = repository_root(cwd)
     if arguments.baseline is not None or arguments.write_baseline is not None:
         _apply_baseline(report, arguments, cwd, root, stderr)
 
     enabled_catalogue = effective_catalogue(settings)
-    for target in targets:
-        color = target.path is None and stdout.isatty() and not arguments.no_color and not os.environ.get("NO_COLOR")
-        context = FormatContext(color=color, cwd=cwd, repository_root=root, category=arguments.sarif_category, detail=detail, statistics=arguments.statistics, quiet=arguments.quiet)
+    for target, context in zip(targets, contexts):
         text = render_pieces(target.format, report, enabled_catalogue, context)
         if target.path is None:
             for piece in text:

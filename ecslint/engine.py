@@ -16,7 +16,7 @@ from ecslint.documents import pointer as jp
 from ecslint.checks import checks_for
 from ecslint.config import Config
 from ecslint.documents.parse import Document, Unparsable
-from ecslint.report.findings import Finding, Located, Region, RelatedLocation, SharedValues
+from ecslint.report.findings import Finding, Located, Region, RelatedLocation, SharedValues, packed
 from ecslint.subjects.quoting import quote_pointer
 from ecslint.subjects.run import Run
 from ecslint.subjects.task_definition import TaskDefinition
@@ -59,6 +59,9 @@ class Report:
         self.baseline_stale: list[dict] = []
         # --write-baseline: (findings written from this run, entries carried over for paths outside it).
         self.baseline_written: tuple[int, int] = (0, 0)
+        # Finding -> its text in the report, rendered where it was found by `prerendered_by` (Options.prerender).
+        self.prerendered: dict[Located, str] = {}
+        self.prerendered_by: object | None = None
 
 
 class Options(NamedTuple):
@@ -75,6 +78,9 @@ class Options(NamedTuple):
     stable_pointers: bool = False
     # Run -> more sources, read after the others and before the second pass; None for none.
     late_sources: object | None = None
+    # Finding -> its text in the report (report.formatters.text.ConciseLine): a large run renders its findings
+    # chunk by chunk, in the workers, rather than in one process at the end. None: the formatters do it all.
+    prerender: object | None = None
 
 
 def _run_checks(subject, options: Options, report: Report, only: frozenset[str] | None = None) -> list[Finding]:
@@ -308,18 +314,22 @@ def _lint_guarded(source: Source, options: Options, report: Report, so_far: _Run
 class _Chunk(NamedTuple):
     """What a worker sends back for one chunk of inputs."""
 
+    # Everything but the findings, which come sorted, as columns (ecslint.report.findings.packed).
     report: Report
+    findings: list
     # (index in the chunk, has waiting subjects) of each source the second pass pairs.
     pairing: list[tuple[int, bool]]
     # (index, folder) of JSON files a .tf file in that folder reads: the parent lints them after the run's .tf files.
     deferred: list[tuple[int, object]]
     terraform_folders: set
+    # The text of each finding, in the same order, when the run prerenders them (Options.prerender).
+    prerendered: list[str]
 
 
 def _lint_chunk(chunk: list) -> _Chunk:
     """In a worker: read and lint one chunk of inputs, as the serial run does, in order."""
     options = workers.shared()
-    result = _Chunk(Report(), [], [], set())
+    result = _Chunk(Report(), [], [], [], set(), [])
     for index, entry in enumerate(chunk):
         source = _read(entry)
         if isinstance(source, InputError):
@@ -333,6 +343,13 @@ def _lint_chunk(chunk: list) -> _Chunk:
             _lint_guarded(source, options, result.report, so_far)
             if so_far.task_definitions or so_far.waiting:
                 result.pairing.append((index, bool(so_far.waiting)))
+    # Sorted here, on every core: chunks come in walk order, so the run's own sort finds them in order, or close to it.
+    # The sort is stable, as the run's is, and equal findings keep the order they were found in.
+    findings = sorted(result.report.findings, key=Located.sort_key)
+    result.report.findings = []
+    result.findings.extend(packed(findings))
+    if options.prerender is not None:
+        result.prerendered.extend(map(options.prerender, findings))
     return result
 
 
@@ -344,8 +361,10 @@ def _read(entry):
 def _first_pass_in_workers(entries, options: Options, report: Report, so_far: _RunSoFar, deferred: list, terraform_folders: set, in_workers: bool = True) -> None:
     again, waiting = [], False
     shared = SharedValues()
+    report.prerendered_by = options.prerender
     for chunk, part in workers.map_chunks(entries, _lint_chunk, options, in_workers):
-        part.report.findings = [shared.located(finding) for finding in part.report.findings]
+        part.report.findings = shared.unpacked(part.findings)
+        report.prerendered.update(zip(part.report.findings, part.prerendered))
         workers.merge_into(report, part.report)
         again.extend(chunk[index] for index, _ in part.pairing)
         waiting = waiting or any(has_waiting for _, has_waiting in part.pairing)

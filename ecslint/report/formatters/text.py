@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 from ecslint.report.formatters.common import FormatContext, level_counts, lines_in_pieces, plural, printable
 from ecslint.report.formatters.sentences import split_first_sentence
@@ -67,10 +68,15 @@ def _where(finding) -> str:
     return f"{finding.path}:{finding.region.start_line}:{finding.region.start_column}:"
 
 
-def finding_lines(finding, context: FormatContext, sources: dict) -> list[str]:
+def _head(finding, context: FormatContext) -> tuple[str, str]:
+    """The finding's first line, and the rest of its message."""
     first, rest = split_first_sentence(printable(finding.message))
     rule = _paint(finding.rule_id, _COLORS[finding.level], context.color)
-    head = f"{_paint(printable(_where(finding)), '1', context.color)} {rule} [{finding.level}] {first}"
+    return f"{_paint(printable(_where(finding)), '1', context.color)} {rule} [{finding.level}] {first}", rest
+
+
+def finding_lines(finding, context: FormatContext, sources: dict) -> list[str]:
+    head, rest = _head(finding, context)
     if context.detail != "full":
         return [head]
     lines = [head]
@@ -96,6 +102,22 @@ def statistics_lines(findings) -> list[str]:
     return [f"{count:>{width}}  {rule_id}  {'[' + levels[rule_id] + ']':<9}  {name}" for (rule_id, name), count in ordered]
 
 
+class ConciseLine(NamedTuple):
+    """The line a concise text report in `context` shows for a finding. A large run's workers write it for the
+    findings they send back (report.prerendered), so the report's lines are rendered on every core, while the
+    workers run, rather than by one process once they are done."""
+
+    context: FormatContext
+
+    def __call__(self, finding) -> str:
+        return _head(finding, self.context)[0]
+
+    @staticmethod
+    def wanted(context: FormatContext) -> bool:
+        # Full reports have more lines per finding, and excerpts of the source: only the parent writes those.
+        return context.detail != "full" and not context.statistics
+
+
 def format_text(report, rules, context: FormatContext) -> str:
     return "".join(text_pieces(report, rules, context))
 
@@ -106,9 +128,21 @@ def text_pieces(report, rules, context: FormatContext):
     if context.statistics:
         yield from lines_in_pieces(statistics_lines(report.findings))
     else:
-        yield from lines_in_pieces(line for finding in report.findings for line in finding_lines(finding, context, sources))
+        yield from lines_in_pieces(_lines(report, context, sources))
     if not context.quiet:
         yield from lines_in_pieces([summary_line(report), *iam_summary_lines(report)])
+
+
+def _lines(report, context: FormatContext, sources: dict):
+    # Lines rendered where the finding was found, for this context; a finding the run changed since (a role
+    # several task definitions share, a baseline's filter) is no longer equal to one rendered and is rendered here.
+    prerendered = report.prerendered if getattr(report, "prerendered_by", None) == ConciseLine(context) else {}
+    for finding in report.findings:
+        line = prerendered.get(finding)
+        if line is None:
+            yield from finding_lines(finding, context, sources)
+        else:
+            yield line
 
 
 def iam_summary_lines(report) -> list[str]:
