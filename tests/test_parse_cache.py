@@ -174,3 +174,31 @@ def test_the_corpus_reads_the_same_from_a_warm_cache(tmp_path, capsys, monkeypat
     cli(capsys, "check", "--isolated", "--exit-zero", "--format", "json", *terraform)
     module_reach._INDEXES.clear()
     assert cli(capsys, "check", "--isolated", "--exit-zero", "--format", "json", *terraform).out == off
+
+
+def test_escapes_resolve_as_python_hcl2_resolves_them():
+    import random
+
+    from hcl2.utils import process_escape_sequences
+
+    alphabet = '\\nrtuU"0123456789abcdefABCDEFxé\n'
+    generator = random.Random(7)
+    texts = ["\\u0041", "\\U0001F600", "\\uD800", "\\U00110000", "\\", "a\\", "\\\\n", "\\u12", "\\q\\n"]
+    texts += ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 14))) for _ in range(20000)]
+    assert [hcl._unescape(text) for text in texts] == [process_escape_sequences(text) for text in texts]
+
+
+def test_a_warm_run_loads_neither_python_hcl2_nor_its_grammar(tmp_path):
+    import subprocess
+    import sys
+
+    _write(tmp_path / "module", FOLDER)
+    program = (
+        "import sys\nfrom ecslint.cli import main\ntry:\n    main(['check', '--isolated', '--exit-zero', sys.argv[1]])\n"
+        "except SystemExit:\n    pass\nprint(sorted(name for name in ('hcl2', 'hcl2.parser') if name in sys.modules))\n"
+    )
+    environment = dict(os.environ, ECSLINT_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, "-c", program, str(tmp_path / "module")], capture_output=True, text=True, env=environment, check=True) for _ in range(2)]
+    assert runs[0].stdout.splitlines()[-1] == "['hcl2', 'hcl2.parser']"
+    assert runs[1].stdout.splitlines()[-1] == "[]"
+    assert runs[0].stdout.splitlines()[:-1] == runs[1].stdout.splitlines()[:-1]

@@ -150,10 +150,23 @@ def _children(node) -> list:
     return [child for child in node.children if isinstance(child, Tree) and child.data != "new_line_or_comment"]
 
 
-def _unescape(text: str) -> str:
-    from hcl2.utils import process_escape_sequences
+# HCL's escapes in quoted templates (HCL native syntax specification, "Template Expressions", checked 2026-12):
+# `\n`, `\r`, `\t`, `\"`, `\\`, `\uNNNN` and `\UNNNNNNNN` (a Unicode scalar value). Resolved in one pass; any other
+# backslash, or a code point that is no scalar value, stays as written, as python-hcl2 leaves it.
+_ESCAPE = re.compile(r'\\(?:([nrt"\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))')
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
-    return process_escape_sequences(text)
+
+def _unescaped(match: re.Match) -> str:
+    simple, short, long = match.groups()
+    if simple is not None:
+        return _SIMPLE_ESCAPES[simple]
+    code = int(short or long, 16)
+    return match.group(0) if code > 0x10FFFF or 0xD800 <= code < 0xE000 else chr(code)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(_unescaped, text) if "\\" in text else text
 
 
 def _as_string(value):

@@ -3,7 +3,7 @@
 A pre-commit hook lints the changed `.tf` file of a folder whose other files are read for their values; without the
 cache every run parses them again. Entries hold python-hcl2's tree (rule names, tokens and every position the
 evaluator reads), keyed by the text parsed; a text that does not parse keeps its error. The format folder names the
-versions of lark, python-hcl2, Python and marshal, so an upgrade of any starts afresh.
+versions of lark, Python and marshal and a hash of python-hcl2's grammar, so an upgrade of any starts afresh.
 """
 
 from __future__ import annotations
@@ -22,12 +22,25 @@ _store = None
 def _the_store():
     global _store
     if _store is None:
-        import hcl2
         import lark
 
         python = f"{sys.version_info[0]}.{sys.version_info[1]}"
-        _store = cache.Store(f"hcl-trees-{_FORMAT}-lark{lark.__version__}-hcl2{getattr(hcl2, '__version__', 'unknown')}-py{python}-m{marshal.version}")
+        _store = cache.Store(f"hcl-trees-{_FORMAT}-lark{lark.__version__}-hcl2{_grammar()}-py{python}-m{marshal.version}")
     return _store
+
+
+def _grammar() -> str:
+    """A hash of python-hcl2's grammar and post-lexer, which decide the trees (read without importing the package,
+    whose import alone costs more than a warm run's reading of a file)."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("hcl2")
+    try:
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        return cache.key(*(folder.joinpath(name).read_text(encoding="utf-8") for name in ("hcl2.lark", "postlexer.py")))[:16]
+    except (AttributeError, TypeError, StopIteration, OSError, UnicodeDecodeError):
+        return "unknown"
 
 
 def parsed(text: str, parse, error_type):
