@@ -105,6 +105,9 @@ def map_chunks(items: Iterable, function: Callable, value, in_workers: bool = Tr
 def _pool_class():
     from multiprocessing.pool import Pool
 
+    if not hasattr(Pool, "_get_sentinels"):
+        return Pool  # the private hook below is CPython's (3.8 and later): elsewhere, the standard pool
+
     class QuietPool(Pool):
         """A pool whose worker-minding thread wakes when a worker ends or the pool changes, not for every result.
 

@@ -130,6 +130,7 @@ class FolderIndex:
         self._own_names: dict[int, frozenset[str]] = {}
         self._failed_somewhere = False  # a block of some file does not parse (see _partial)
         self._numbers: dict[Path, int] | None = None
+        self._always_reached: set[int] | None = None
         # Evaluated IAM resources, reused by the other files of the folder: evaluation_key -> the ways kept
         # (ecslint.terraform.subjects._module_iam_resources).
         self.evaluated: dict[tuple, list] = {}
@@ -255,12 +256,19 @@ class FolderIndex:
         that bear on any role, and the roles that may be called one of names (casefolded). own None: every unit."""
         if own is None:
             return {id(unit) for entry in self.files for unit in entry.units}
-        seeds = list(self.files[own].units) + [unit for unit in self.always if unit.file != own]
-        if not any(number in self.single_role_files for number in range(len(self.files)) if number != own):
+        # Every file reaches the IAM blocks that always bear on roles, and what they reach: walked once per folder.
+        if self._always_reached is None:
+            self._always_reached = self._walk(self.always, set())
+        seeds = list(self.files[own].units)
+        if not self.has_single_role_elsewhere(own):
             seeds += self.counted_roles  # whether the module has a role at all depends on their counts
         if names:
             seeds += [unit for unit, role_names in self.named_roles if role_names is None or role_names & names]
-        found: set[int] = set()
+        return self._walk(seeds, set(self._always_reached))
+
+    def _walk(self, seeds: list, found: set[int]) -> set[int]:
+        """found with the ids of the seeds and of all they reach, through mentions and attachments' roles (a unit
+        already in found is taken to have its reach in found too)."""
         pending = list(seeds)
         while pending:
             unit = pending.pop()
@@ -313,7 +321,7 @@ class FolderIndex:
                 if unit.block is None or (unit.block.kind == "resource" and len(unit.block.labels) == 2 and unit.block.labels[0].startswith(prefixes))}
 
     def has_single_role_elsewhere(self, own: int) -> bool:
-        return any(number in self.single_role_files for number in range(len(self.files)) if number != own)
+        return bool(self.single_role_files - {own})
 
     def documents(self, own: int, reached: set[int]) -> list:
         """The sibling documents (every file but own, in order), each holding the reached blocks only."""
