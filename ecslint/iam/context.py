@@ -224,23 +224,28 @@ class _DeferredRole(Role):
     """A role of an `--iam` file whose policies are parsed when a rule first asks: an export holds thousands, a run names a few.
 
     Everything that can make the input unusable (names, undecodable documents) is checked when the file is
-    read; what is left for later is the parsing of valid documents into statements.
+    read; what is left for later is finding its policies' places and parsing valid documents into statements.
     """
 
-    def __init__(self, name: str, arn: str | None, location: Location, attachments: tuple[Attachment, ...], trust, inline: list, boundary, sources: dict[str, _ManagedSource]):
-        self.name, self.arn, self.location, self.attachments = name, arn, location, attachments
-        self._trust_source, self._inline, self._boundary, self._sources = trust, inline, boundary, sources
+    def __init__(self, name: str, arn: str | None, location: Location, entry: _RoleEntry, sources: dict[str, _ManagedSource]):
+        self.name, self.arn, self.location = name, arn, location
+        self._entry, self._sources = entry, sources
+
+    @cached_property
+    def attachments(self) -> tuple[Attachment, ...]:
+        return self._entry.attachments(self.location.document)
 
     @cached_property
     def trust(self) -> Policy | None:
-        if self._trust_source is None:
+        source = self._entry.trust(self.location.document)
+        if source is None:
             return None
-        data, locate, location = self._trust_source
+        data, locate, location = source
         return parse_policy("trust policy", "trust", data, location, locate_statements=locate)
 
     @cached_property
     def _resolved(self) -> tuple[PolicySet, tuple[str, ...]]:
-        policies = [parse_policy(policy_name, "inline", data, location, locate_statements=locate) for policy_name, data, locate, location in self._inline]
+        policies = [parse_policy(policy_name, "inline", data, location, locate_statements=locate) for policy_name, data, locate, location in self._entry.inline(self.location.document)]
         missing: list[str] = []
         for attachment in self.attachments:
             policy = _resolve(attachment.arn, attachment.location, self._sources)
@@ -249,8 +254,9 @@ class _DeferredRole(Role):
             else:
                 policies.append(policy)
         boundary, boundary_unknown = None, False
-        if self._boundary is not None:
-            boundary_arn, location = self._boundary
+        limit = self._entry.boundary(self.location.document)
+        if limit is not None:
+            boundary_arn, location = limit
             policy = _resolve(boundary_arn, location, self._sources)
             if policy is None:
                 boundary_unknown = True
@@ -269,34 +275,71 @@ class _DeferredRole(Role):
 
 
 def _build_role(entry: dict, pointer: str, document: Document, sources: dict[str, _ManagedSource], extra: dict) -> Role:
+    """The role of an export's entry. What can make the input unusable (no name, a document that does not decode)
+    is found here; the places of its policies and attachments are worked out when a rule first asks."""
     arn = entry.get("Arn") if isinstance(entry.get("Arn"), str) else None
     name = entry.get("RoleName") if isinstance(entry.get("RoleName"), str) else (arn or "").rsplit("/", 1)[-1]
     if not name:
         raise IamInputError(f"{document.path}: the role at {quote(jp.to_path(pointer) or 'the top level')} has neither `RoleName` nor `Arn`")
-    trust = None
-    if "AssumeRolePolicyDocument" in entry:
+    decoded = {}  # pointer -> (document, whether it can be located) of the documents written as strings
+    if "AssumeRolePolicyDocument" in entry and not isinstance(entry["AssumeRolePolicyDocument"], dict):
         location = Location(document, jp.join(pointer, "AssumeRolePolicyDocument"))
-        data, locate = _decode(entry["AssumeRolePolicyDocument"], location, "the trust policy")
-        trust = (data, locate, location)
-    inline = []
-    for base, items in [(jp.join(pointer, "RolePolicyList"), entry.get("RolePolicyList")), ("/RolePolicies", extra.get("RolePolicies"))]:
+        decoded[location.pointer] = _decode(entry["AssumeRolePolicyDocument"], location, "the trust policy")
+    for base, items in _inline_lists(entry, pointer, extra):
         for index, item in dict_entries(items):
-            location = Location(document, jp.join(base, index, "PolicyDocument"))
-            data, locate = _decode(item.get("PolicyDocument"), location, "the inline policy")
-            policy_name = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else f"inline #{index + 1}"
-            inline.append((policy_name, data, locate, location))
-    attachments: list[Attachment] = []
-    for base, items in [(jp.join(pointer, "AttachedManagedPolicies"), entry.get("AttachedManagedPolicies")), ("/AttachedPolicies", extra.get("AttachedPolicies"))]:
-        for index, item in dict_entries(items):
-            policy_arn = item.get("PolicyArn")
-            if isinstance(policy_arn, str):
-                label = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else policy_arn.rsplit("/", 1)[-1]
-                attachments.append(Attachment(policy_arn, label, Location(document, jp.join(base, index))))
-    boundary = None
-    limit = entry.get("PermissionsBoundary")
-    if isinstance(limit, dict) and isinstance(limit.get("PermissionsBoundaryArn"), str):
-        boundary = (limit["PermissionsBoundaryArn"], Location(document, jp.join(pointer, "PermissionsBoundary")))
-    return _DeferredRole(name, arn, Location(document, pointer), tuple(attachments), trust, inline, boundary, sources)
+            if not isinstance(item.get("PolicyDocument"), dict):
+                location = Location(document, jp.join(base, index, "PolicyDocument"))
+                decoded[location.pointer] = _decode(item.get("PolicyDocument"), location, "the inline policy")
+    return _DeferredRole(name, arn, Location(document, pointer), _RoleEntry(entry, pointer, extra, decoded), sources)
+
+
+def _inline_lists(entry: dict, pointer: str, extra: dict) -> list[tuple[str, object]]:
+    return [(jp.join(pointer, "RolePolicyList"), entry.get("RolePolicyList")), ("/RolePolicies", extra.get("RolePolicies"))]
+
+
+@dataclass(frozen=True)
+class _RoleEntry:
+    """A role's object in an export, with the file-level extras of a one-role file and its decoded string documents."""
+
+    entry: dict
+    pointer: str
+    extra: dict
+    decoded: dict
+
+    def document_at(self, value, location: Location) -> tuple[dict, bool]:
+        return self.decoded[location.pointer] if location.pointer in self.decoded else (value, True)
+
+    def trust(self, document: Document):
+        if "AssumeRolePolicyDocument" not in self.entry:
+            return None
+        location = Location(document, jp.join(self.pointer, "AssumeRolePolicyDocument"))
+        return (*self.document_at(self.entry["AssumeRolePolicyDocument"], location), location)
+
+    def inline(self, document: Document) -> list:
+        found = []
+        for base, items in _inline_lists(self.entry, self.pointer, self.extra):
+            for index, item in dict_entries(items):
+                location = Location(document, jp.join(base, index, "PolicyDocument"))
+                data, locate = self.document_at(item.get("PolicyDocument"), location)
+                policy_name = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else f"inline #{index + 1}"
+                found.append((policy_name, data, locate, location))
+        return found
+
+    def attachments(self, document: Document) -> tuple[Attachment, ...]:
+        found: list[Attachment] = []
+        for base, items in [(jp.join(self.pointer, "AttachedManagedPolicies"), self.entry.get("AttachedManagedPolicies")), ("/AttachedPolicies", self.extra.get("AttachedPolicies"))]:
+            for index, item in dict_entries(items):
+                policy_arn = item.get("PolicyArn")
+                if isinstance(policy_arn, str):
+                    label = item.get("PolicyName") if isinstance(item.get("PolicyName"), str) else policy_arn.rsplit("/", 1)[-1]
+                    found.append(Attachment(policy_arn, label, Location(document, jp.join(base, index))))
+        return tuple(found)
+
+    def boundary(self, document: Document):
+        limit = self.entry.get("PermissionsBoundary")
+        if isinstance(limit, dict) and isinstance(limit.get("PermissionsBoundaryArn"), str):
+            return limit["PermissionsBoundaryArn"], Location(document, jp.join(self.pointer, "PermissionsBoundary"))
+        return None
 
 
 def _role_entries(document: Document) -> list[tuple[dict, str, dict]]:
