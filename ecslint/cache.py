@@ -54,6 +54,14 @@ def root() -> Path | None:
         return None
 
 
+def key_of_files(*paths: Path) -> str:
+    """A short key of the files' contents (the code or grammar an entry's layout depends on), or "unknown"."""
+    try:
+        return key(*(path.read_text(encoding="utf-8") for path in paths))[:16]
+    except (OSError, UnicodeDecodeError):
+        return "unknown"
+
+
 def key(*parts: str) -> str:
     import hashlib
 
@@ -115,18 +123,14 @@ class Store:
         folder = self._usable()
         if folder is None:
             return
+        from ecslint.report.output import write_bytes_atomically
+
         path = folder / name[:2] / name
-        temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(mode=0o700, exist_ok=True)
-            with open(temporary, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)  # concurrent writers of one entry write the same bytes
+            write_bytes_atomically(path, data)  # concurrent writers of one entry write the same bytes
         except OSError:
-            try:
-                temporary.unlink()
-            except OSError:
-                pass
+            pass
 
 
 def _sweep_now_and_then(folder: Path) -> None:

@@ -53,7 +53,12 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _replace_atomically(target: Path, text: str | Iterable[str], existing: os.stat_result | None) -> None:
+def write_bytes_atomically(target: Path, data: bytes) -> None:
+    """Write data to a regular file (or a new path) atomically, as reports are; raises OSError."""
+    _replace_atomically(target, data, None)
+
+
+def _replace_atomically(target: Path, text: str | bytes | Iterable[str], existing: os.stat_result | None) -> None:
     import tempfile
 
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -62,8 +67,12 @@ def _replace_atomically(target: Path, text: str | Iterable[str], existing: os.st
         os.fchmod(handle, stat.S_IMODE(existing.st_mode) if existing is not None else _new_file_mode())
         if existing is not None and hasattr(os, "fchown") and os.geteuid() == 0:
             os.fchown(handle, existing.st_uid, existing.st_gid)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            _write_all(stream, text)
+        if isinstance(text, bytes):
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(text)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                _write_all(stream, text)
         os.replace(temporary, target)
     finally:
         if temporary in _TEMPORARY:

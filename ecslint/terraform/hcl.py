@@ -657,9 +657,22 @@ def _render(template: str, variables: dict) -> tuple[str, tuple]:
 
 
 def _tree(text: str):
+    """The parse tree of text, from the cache when a run kept it.
+
+    A tree holds no reference cycles, so the cyclic collector has nothing to find while one is built or read
+    back: it is paused meanwhile, as each of its passes would walk everything the run holds, which grows with
+    the folder."""
+    import gc
+
     from ecslint.terraform.tree_cache import parsed
 
-    return parsed(text, _parsed_tree, HclError)
+    if not gc.isenabled():
+        return parsed(text, _parsed_tree, HclError)
+    gc.disable()
+    try:
+        return parsed(text, _parsed_tree, HclError)
+    finally:
+        gc.enable()
 
 
 def _parsed_tree(text: str):

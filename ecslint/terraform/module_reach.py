@@ -321,7 +321,7 @@ class FolderIndex:
                 if unit.block is None or (unit.block.kind == "resource" and len(unit.block.labels) == 2 and unit.block.labels[0].startswith(prefixes))}
 
     def has_single_role_elsewhere(self, own: int) -> bool:
-        return bool(self.single_role_files - {own})
+        return len(self.single_role_files) > (own in self.single_role_files)
 
     def documents(self, own: int, reached: set[int]) -> list:
         """The sibling documents (every file but own, in order), each holding the reached blocks only."""
@@ -394,11 +394,7 @@ def _scanned(text: str) -> tuple[list[Block] | None, list[frozenset[str]]]:
         from ecslint.terraform import blocks as scanner
 
         # The scanner's own code names the format: a change to it starts afresh.
-        try:
-            version = cache.key(Path(scanner.__file__).read_text(encoding="utf-8"), str(_SCAN_FORMAT))[:16]
-        except OSError:
-            return _scan(text)
-        _SCANS = cache.Store(f"tf-blocks-{version}-m{marshal.version}")
+        _SCANS = cache.Store(f"tf-blocks-{_SCAN_FORMAT}-{cache.key_of_files(Path(scanner.__file__))}-m{marshal.version}")
     name = cache.key(text)
     data = _SCANS.get(name)
     if data is not None:

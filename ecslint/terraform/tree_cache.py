@@ -30,36 +30,20 @@ def _the_store():
 
 
 def _grammar() -> str:
-    """A hash of python-hcl2's grammar and post-lexer, which decide the trees (read without importing the package,
+    """A key of python-hcl2's grammar and post-lexer, which decide the trees (read without importing the package,
     whose import alone costs more than a warm run's reading of a file)."""
     from importlib.util import find_spec
     from pathlib import Path
 
     spec = find_spec("hcl2")
-    try:
-        folder = Path(next(iter(spec.submodule_search_locations)))
-        return cache.key(*(folder.joinpath(name).read_text(encoding="utf-8") for name in ("hcl2.lark", "postlexer.py")))[:16]
-    except (AttributeError, TypeError, StopIteration, OSError, UnicodeDecodeError):
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
         return "unknown"
+    return cache.key_of_files(*(Path(locations[0]) / name for name in ("hcl2.lark", "postlexer.py")))
 
 
 def parsed(text: str, parse, error_type):
-    """parse(text), or the tree a run kept for this text; raises error_type(message, line, column) as parse does.
-
-    A tree holds no reference cycles, so the cyclic collector has nothing to find while one is built: it is paused
-    meanwhile, as each of its passes would walk everything the run holds, which grows with the folder."""
-    import gc
-
-    if not gc.isenabled():
-        return _parsed(text, parse, error_type)
-    gc.disable()
-    try:
-        return _parsed(text, parse, error_type)
-    finally:
-        gc.enable()
-
-
-def _parsed(text: str, parse, error_type):
+    """parse(text), or the tree a run kept for this text; raises error_type(message, line, column) as parse does."""
     if not cache.enabled() or len(text) > MAX_TEXT:
         return parse(text)
     store = _the_store()
