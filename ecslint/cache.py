@@ -73,11 +73,18 @@ def key(*parts: str) -> str:
     return digest.hexdigest()
 
 
+# Entries for larger texts are not kept: they are rare, and an entry is several times its text.
+MAX_KEPT_TEXT = 1024 * 1024
+
+
 class Store:
-    """The entries of one format (`namespace`, which names everything the entries' layout depends on)."""
+    """The entries of one format (`namespace`, which names everything the entries' layout depends on), each a value
+    marshal writes (tuples, lists, dicts, strings, numbers)."""
 
     def __init__(self, namespace: str):
-        self.namespace = namespace
+        import marshal
+
+        self.namespace = f"{namespace}-m{marshal.version}"
         self._folder: Path | None = None
         self._checked = -1  # the run (see use) that last looked for the folder
 
@@ -104,6 +111,27 @@ class Store:
             self._folder = folder
             _sweep_now_and_then(folder)
         return self._folder
+
+    def load(self, name: str):
+        """The value kept under name, or None (none kept, or not one this version wrote)."""
+        import marshal
+
+        data = self.get(name)
+        if data is None:
+            return None
+        try:
+            return marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def save(self, name: str, value) -> None:
+        import marshal
+
+        try:
+            data = marshal.dumps(value)
+        except ValueError:  # nested deeper than marshal goes
+            return
+        self.put(name, data)
 
     def get(self, name: str) -> bytes | None:
         folder = self._usable()

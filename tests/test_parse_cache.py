@@ -140,7 +140,7 @@ def test_entries_not_read_for_a_month_are_swept(tmp_path, monkeypatch):
     store = cache.Store("sweep")
     store.put("aa" * 32, b"old")
     store.put("bb" * 32, b"recent")
-    folder = tmp_path / "cache" / "sweep"
+    folder = tmp_path / "cache" / store.namespace
     month_ago = time.time() - cache.KEEP_FOR - cache.DAY
     os.utime(folder / "aa" / ("aa" * 32), (month_ago, month_ago))
     os.utime(folder / cache._SWEPT, (month_ago, month_ago))  # the last sweep is old

@@ -378,6 +378,8 @@ class FolderIndex:
 
 
 _SCANS = None
+# The layout of a scan kept between runs (ecslint.terraform.blocks's code is part of its name too).
+_SCAN_FORMAT = 1
 
 
 def _scanned(text: str) -> tuple[list[Block] | None, list[frozenset[str]]]:
@@ -386,37 +388,29 @@ def _scanned(text: str) -> tuple[list[Block] | None, list[frozenset[str]]]:
     global _SCANS
     from ecslint import cache
 
-    if not cache.enabled() or len(text) > MAX_CACHED_TEXT:
+    if not cache.enabled() or len(text) > cache.MAX_KEPT_TEXT:
         return _scan(text)
-    import marshal
-
     if _SCANS is None:
         from ecslint.terraform import blocks as scanner
 
         # The scanner's own code names the format: a change to it starts afresh.
-        _SCANS = cache.Store(f"tf-blocks-{_SCAN_FORMAT}-{cache.key_of_files(Path(scanner.__file__))}-m{marshal.version}")
+        _SCANS = cache.Store(f"tf-blocks-{_SCAN_FORMAT}-{cache.key_of_files(Path(scanner.__file__))}")
     name = cache.key(text)
-    data = _SCANS.get(name)
-    if data is not None:
+    found = _SCANS.load(name)
+    if isinstance(found, tuple) and found[0] == "scan":
+        if found[1] is None:
+            return None, []
         try:
-            found = marshal.loads(data)
-            if found is None:
-                return None, []
-            return [Block(kind, tuple(labels), *where, dict(attributes), list(names)) for kind, labels, where, attributes, names, _ in found], [frozenset(item[5]) for item in found]
-        except (ValueError, EOFError, TypeError):
+            return [Block(kind, tuple(labels), *where, dict(attributes), list(names)) for kind, labels, where, attributes, names, _ in found[1]], [frozenset(item[5]) for item in found[1]]
+        except (ValueError, TypeError):
             pass
     blocks, mentions = _scan(text)
     stored = None if blocks is None else [
         (block.kind, block.labels, (block.start, block.end, block.line, block.column), block.attributes, block.attribute_names, tuple(sorted(names)))
         for block, names in zip(blocks, mentions)
     ]
-    _SCANS.put(name, marshal.dumps(stored))
+    _SCANS.save(name, ("scan", stored))
     return blocks, mentions
-
-
-# The layout of a scan kept between runs (ecslint.terraform.blocks's code is part of its name too).
-_SCAN_FORMAT = 1
-MAX_CACHED_TEXT = 1024 * 1024
 
 
 def _scan(text: str) -> tuple[list[Block] | None, list[frozenset[str]]]:

@@ -8,13 +8,10 @@ versions of lark, Python and marshal and a hash of python-hcl2's grammar, so an 
 
 from __future__ import annotations
 
-import marshal
 import sys
 
 from ecslint import cache
 
-# Trees of larger texts are not kept: they are rare, and the entry would be several times the text.
-MAX_TEXT = 1024 * 1024
 _FORMAT = 1
 _store = None
 
@@ -25,7 +22,7 @@ def _the_store():
         import lark
 
         python = f"{sys.version_info[0]}.{sys.version_info[1]}"
-        _store = cache.Store(f"hcl-trees-{_FORMAT}-lark{lark.__version__}-hcl2{_grammar()}-py{python}-m{marshal.version}")
+        _store = cache.Store(f"hcl-trees-{_FORMAT}-lark{lark.__version__}-hcl2{_grammar()}-py{python}")
     return _store
 
 
@@ -44,29 +41,28 @@ def _grammar() -> str:
 
 def parsed(text: str, parse, error_type):
     """parse(text), or the tree a run kept for this text; raises error_type(message, line, column) as parse does."""
-    if not cache.enabled() or len(text) > MAX_TEXT:
+    if not cache.enabled() or len(text) > cache.MAX_KEPT_TEXT:
         return parse(text)
     store = _the_store()
     name = cache.key(text)
-    data = store.get(name)
-    if data is not None:
+    entry = store.load(name)
+    if entry is not None:
         try:
-            entry = marshal.loads(data)
             if entry[0] == "error":
                 _, message, line, column = entry
                 raise error_type(message, line, column)
             return decode(entry[1])
-        except (ValueError, EOFError, TypeError, IndexError, AttributeError, RecursionError):
+        except (ValueError, TypeError, IndexError, AttributeError, RecursionError):
             pass  # not an entry this version wrote: parsed again and replaced
     try:
         tree = parse(text)
     except error_type as error:
-        store.put(name, marshal.dumps(("error", error.message, error.line, error.column)))
+        store.save(name, ("error", error.message, error.line, error.column))
         raise
     try:
-        store.put(name, marshal.dumps(("tree", encode(tree))))
-    except (ValueError, RecursionError):
-        pass  # nested deeper than marshal or the encoder go: parsed each time
+        store.save(name, ("tree", encode(tree)))
+    except RecursionError:
+        pass  # nested deeper than the encoder goes: parsed each time
     return tree
 
 
